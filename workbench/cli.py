@@ -1,0 +1,370 @@
+"""The command line: parse, call the core, print (JSON with --json). See SPEC §2.10."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from workbench import __version__, config
+from workbench.errors import WorkbenchError
+
+app = typer.Typer(
+    name="workbench",
+    help="Read conflict and security news side by side; annotate and link entities by keyboard.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+kb_app = typer.Typer(help="The knowledge base: import, list, add, merge entities.")
+app.add_typer(kb_app, name="kb")
+
+
+@dataclass
+class Session:
+    """What the global options chose; the store is opened on first use."""
+
+    db: Path | None
+    annotator: str
+    plugins_dir: Path | None
+    _store: Any = field(default=None, repr=False)
+
+    @property
+    def db_path(self) -> Path:
+        return self.db if self.db is not None else config.default_db_path()
+
+    def store(self):
+        """Open the database (creating and seeding the default one on first use)."""
+        if self._store is None:
+            from workbench.importers import seed_if_empty
+            from workbench.store import Store
+
+            path = self.db_path
+            is_default = self.db is None
+            is_new = not path.exists()
+            self._store = Store.open(path, annotator=self.annotator)
+            if is_default and is_new:
+                summary = seed_if_empty(self._store, config.seeds_dir())
+                if summary is not None:
+                    err(
+                        f"created {path} with the demo corpus: {summary.documents_added} "
+                        f"documents, {summary.entities_added} entities"
+                    )
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def err(message: str) -> None:
+    """A line on stderr."""
+    typer.echo(message, err=True)
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON for other tools."""
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def session(ctx: typer.Context) -> Session:
+    return ctx.ensure_object(Session)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"workbench {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            help="Database file. Default: $WORKBENCH_DB, else workbench.db in the user data dir."
+        ),
+    ] = None,
+    annotator: Annotated[
+        str | None,
+        typer.Option(help="Who is annotating. Default: $WORKBENCH_ANNOTATOR or the OS user."),
+    ] = None,
+    plugins_dir: Annotated[
+        Path | None, typer.Option(help="Extra folder of .py plugins. Also $WORKBENCH_PLUGINS_DIR.")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Workbench: a terminal analyst workbench. Without a command, opens the TUI."""
+    state = Session(db, config.annotator_name(annotator), plugins_dir)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+    if ctx.invoked_subcommand is None:
+        _run_tui(state, None, None)
+
+
+def _run_tui(state: Session, doc_a: int | None, doc_b: int | None) -> None:
+    from workbench.tui import run
+
+    run(state.store(), doc_a, doc_b)
+
+
+@app.command()
+def tui(
+    ctx: typer.Context,
+    doc_a: Annotated[int | None, typer.Argument(help="Document id for the left pane.")] = None,
+    doc_b: Annotated[int | None, typer.Argument(help="Document id for the right pane.")] = None,
+) -> None:
+    """Open the terminal UI with two documents side by side."""
+    _run_tui(session(ctx), doc_a, doc_b)
+
+
+@app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders (.txt, .md, .jsonl; seeds-style folders)."),
+    ],
+    format: Annotated[str, typer.Option("--format", help="auto, text or jsonl.")] = "auto",
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import documents (and a folder's entities.jsonl and gold.jsonl)."""
+    from workbench.importers import import_paths
+
+    store = session(ctx).store()
+    with typer.progressbar(
+        length=1, label="importing", file=sys.stderr, hidden=not sys.stderr.isatty()
+    ) as bar:
+
+        def progress(done: int, total: int, path: Path) -> None:
+            bar.length = total
+            bar.update(1)
+
+        summary = import_paths(store, paths, format, progress)
+    if json_out:
+        emit_json(summary.as_dict())
+    else:
+        typer.echo(
+            f"{summary.documents_added} documents added, {summary.documents_unchanged} unchanged, "
+            f"{summary.entities_added} entities, {summary.aliases_added} aliases, "
+            f"{summary.mentions_added} mentions"
+        )
+    for line in summary.errors:
+        err(f"error: {line}")
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def docs(
+    ctx: typer.Context,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List documents with their annotation counts."""
+    rows = session(ctx).store().documents()
+    if json_out:
+        emit_json([row.__dict__ for row in rows])
+        return
+    for row in rows:
+        typer.echo(
+            f"{row.id:>5}  {row.mentions:>5} mentions  {row.suggestions:>4} suggested  "
+            f"{row.published or '':10}  {row.title}"
+        )
+
+
+@kb_app.command("import")
+def kb_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="JSONL: one entity per line (see README).")],
+) -> None:
+    """Import entities and aliases from a JSONL file (idempotent)."""
+    from workbench.importers import import_kb_file
+
+    summary = import_kb_file(session(ctx).store(), file)
+    typer.echo(f"{summary.entities_added} entities added, {summary.aliases_added} aliases added")
+
+
+@kb_app.command("list")
+def kb_list(
+    ctx: typer.Context,
+    label: Annotated[str | None, typer.Option(help="Only entities with this label.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the knowledge base's entities with aliases."""
+    store = session(ctx).store()
+    rows = []
+    for entity in store.entities(label):
+        rows.append(
+            {
+                **entity.__dict__,
+                "aliases": [a.text for a in store.aliases(entity.id)],
+                "mentions": sum(store.entity_mention_counts(entity.id).values()),
+            }
+        )
+    if json_out:
+        emit_json(rows)
+        return
+    for row in rows:
+        typer.echo(
+            f"{row['id']:<32} {row['label']:<9} {row['name']}  ({', '.join(row['aliases'])})"
+        )
+
+
+@kb_app.command("add")
+def kb_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Canonical name.")],
+    label: Annotated[str, typer.Option(help="Label, e.g. ORG, PERSON, GPE.")],
+    alias: Annotated[
+        list[str] | None, typer.Option(help="Another surface form (repeatable).")
+    ] = None,
+    description: Annotated[str, typer.Option(help="One-line description.")] = "",
+    entity_id: Annotated[
+        str | None, typer.Option("--id", help="Entity id (default: from the name).")
+    ] = None,
+) -> None:
+    """Add an entity to the knowledge base."""
+    entity = (
+        session(ctx)
+        .store()
+        .add_entity(name, label, description=description, aliases=alias or (), entity_id=entity_id)
+    )
+    typer.echo(entity.id)
+
+
+@kb_app.command("merge")
+def kb_merge(
+    ctx: typer.Context,
+    keep: Annotated[str, typer.Argument(help="Entity id that stays.")],
+    other: Annotated[
+        str, typer.Argument(help="Entity id merged into KEEP (then redirects to it).")
+    ],
+) -> None:
+    """Merge OTHER into KEEP: aliases and mentions move, OTHER redirects."""
+    entity = session(ctx).store().merge_entities(keep, other)
+    typer.echo(f"merged {other} into {entity.id}")
+
+
+@app.command()
+def link(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Mention text to link.")],
+    label: Annotated[
+        str | None, typer.Option(help="Mention label (e.g. PERSON); filters incompatible entities.")
+    ] = None,
+    doc: Annotated[
+        int | None, typer.Option(help="Document id: entities linked there lift candidates.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="How many candidates.")] = 10,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Rank knowledge-base entities for a mention and decide link or NIL."""
+    from workbench.linking import Linker
+
+    store = session(ctx).store()
+    context = store.linked_entities(doc) if doc is not None else set()
+    if doc is not None:
+        store.document(doc)  # a clear error for a wrong id
+    result = Linker(store.candidate_index()).link(text, label, context=context, limit=limit)
+    if json_out:
+        emit_json(result.as_dict())
+        return
+    decision = f"{result.link.name} ({result.link.entity_id})" if result.link else "NIL"
+    typer.echo(f"link: {decision}  [{result.reason}]")
+    for c in result.candidates:
+        typer.echo(f"{c.score:6.1f}  {c.entity_id:<32} {c.label:<9} {c.name}  via {c.alias!r}")
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help='Words, "a phrase", or FTS5 syntax.')],
+    kb: Annotated[
+        bool, typer.Option("--kb", help="Search the knowledge base (fuzzy) instead.")
+    ] = False,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Full-text search of the corpus, or fuzzy search of the knowledge base."""
+    store = session(ctx).store()
+    if kb:
+        from workbench.linking import Linker
+
+        result = Linker(store.candidate_index()).link(query, limit=limit)
+        rows = [c.as_dict() for c in result.candidates]
+        if json_out:
+            emit_json(rows)
+        for c in result.candidates if not json_out else []:
+            typer.echo(f"{c.score:6.1f}  {c.entity_id:<32} {c.label:<9} {c.name}")
+        return
+    from workbench.store import SNIPPET_MARKERS
+
+    hits = store.search(query, limit)
+    opening, closing = SNIPPET_MARKERS
+    if json_out:
+        emit_json(
+            [
+                {
+                    "doc_id": h.doc_id,
+                    "title": h.title,
+                    "snippet": h.snippet.replace(opening, "«").replace(closing, "»"),
+                    "rank": h.rank,
+                    "offset": h.offset,
+                }
+                for h in hits
+            ]
+        )
+        return
+    for h in hits:
+        snippet = " ".join(h.snippet.replace(opening, "«").replace(closing, "»").split())
+        typer.echo(f"{h.doc_id:>5}  {h.title}\n       {snippet}")
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Counts of documents, entities, mentions, events and changes."""
+    state = session(ctx)
+    data = {"database": str(state.db_path), **state.store().stats()}
+    if json_out:
+        emit_json(data)
+        return
+    for key, value in data.items():
+        typer.echo(f"{key:>16}: {value}")
+
+
+@app.command()
+def undo(ctx: typer.Context) -> None:
+    """Undo your newest change (works across restarts)."""
+    typer.echo(f"undone: {session(ctx).store().undo()}")
+
+
+@app.command()
+def redo(ctx: typer.Context) -> None:
+    """Redo your most recently undone change."""
+    typer.echo(f"redone: {session(ctx).store().redo()}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning user errors into one `error:` line and exit 1."""
+    # Typer handles usage errors itself (exit 2); our own errors surface here.
+    try:
+        app(args=argv, prog_name="workbench")
+    except WorkbenchError as exc:
+        err(f"error: {exc}")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)

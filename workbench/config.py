@@ -1,0 +1,54 @@
+"""Where things live: the default database, the seeds, the annotator's name."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "workbench"
+DB_ENV = "WORKBENCH_DB"
+ANNOTATOR_ENV = "WORKBENCH_ANNOTATOR"
+PLUGINS_DIR_ENV = "WORKBENCH_PLUGINS_DIR"
+
+
+def data_dir() -> Path:
+    """The user data directory (platformdirs), e.g. ~/.local/share/workbench."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """The user config directory, where keymaps and settings live."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    """The embedded default database: WORKBENCH_DB, else workbench.db in the data directory."""
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env).expanduser()
+    return data_dir() / "workbench.db"
+
+
+def seeds_dir() -> Path | None:
+    """The demo corpus: packaged with the wheel, or the repository's seeds/ in a checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_seeds", package.parent / "seeds"):
+        if (candidate / "entities.jsonl").is_file():
+            return candidate
+    return None
+
+
+def annotator_name(explicit: str | None = None) -> str:
+    """Who is annotating: --annotator, else WORKBENCH_ANNOTATOR, else the OS user."""
+    if explicit:
+        return explicit
+    env = os.environ.get(ANNOTATOR_ENV)
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in some containers
+        return "unknown"

@@ -1,0 +1,167 @@
+"""Reading files into the store: text, Markdown, JSONL, folders, and seeds-style KB/gold.
+
+Each importer module turns one format into records (no SQL); `import_paths` walks what
+the user named and stores each file in its own transaction, so a bad file is reported
+and skipped without leaving anything half-imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from workbench.errors import ImportFormatError, WorkbenchError
+from workbench.importers.gold import check_offsets, read_gold
+from workbench.importers.jsonl import read_jsonl_documents
+from workbench.importers.kb import read_entities
+from workbench.importers.text import read_text_document
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+KB_FILE = "entities.jsonl"
+GOLD_FILE = "gold.jsonl"
+FORMATS = ("auto", "text", "jsonl")
+
+Progress = Callable[[int, int, Path], None]
+
+
+@dataclass
+class ImportSummary:
+    """What an import did, and the one-line errors of the files it skipped."""
+
+    files: int = 0
+    documents_added: int = 0
+    documents_unchanged: int = 0
+    entities_added: int = 0
+    aliases_added: int = 0
+    mentions_added: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain dict for JSON output."""
+        return dict(self.__dict__)
+
+
+def _files(
+    paths: Iterable[Path], fmt: str
+) -> tuple[list[tuple[Path, str]], list[Path], list[Path], list[str]]:
+    """Split what the user named into (document file, format), KB files, gold files, errors."""
+    documents: list[tuple[Path, str]] = []
+    kb: list[Path] = []
+    gold: list[Path] = []
+    errors: list[str] = []
+    for path in paths:
+        if not path.exists():
+            errors.append(f"{path}: no such file or directory")
+        elif path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if child.name == KB_FILE:
+                    kb.append(child)
+                elif child.name == GOLD_FILE:
+                    gold.append(child)
+                elif kind := _format_of(child, fmt):
+                    documents.append((child, kind))
+        elif path.name == KB_FILE and fmt == "auto":
+            kb.append(path)
+        elif path.name == GOLD_FILE and fmt == "auto":
+            gold.append(path)
+        elif kind := _format_of(path, fmt):
+            documents.append((path, kind))
+        else:
+            errors.append(f"{path}: unsupported file type (use .txt, .md or .jsonl, or --format)")
+    return documents, kb, gold, errors
+
+
+def _format_of(path: Path, fmt: str) -> str | None:
+    if fmt != "auto":
+        return fmt
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    return None
+
+
+def import_paths(
+    store,
+    paths: Iterable[str | Path],
+    fmt: str = "auto",
+    progress: Progress | None = None,
+    alias_provenance: str = "import",
+) -> ImportSummary:
+    """Import files and folders: documents first, then knowledge bases, then gold files."""
+    if fmt not in FORMATS:
+        raise WorkbenchError(f"unknown import format {fmt!r} (choose from {', '.join(FORMATS)})")
+    documents, kb, gold, errors = _files([Path(p) for p in paths], fmt)
+    summary = ImportSummary(errors=errors)
+    total = len(documents) + len(kb) + len(gold)
+    steps = [(p, partial(_import_documents, kind=kind)) for p, kind in documents]
+    steps += [(p, partial(_import_kb, provenance=alias_provenance)) for p in kb]
+    steps += [(p, _import_gold) for p in gold]
+    for done, (path, step) in enumerate(steps, start=1):
+        try:
+            step(store, path, summary)
+            summary.files += 1
+        except WorkbenchError as exc:
+            summary.errors.append(str(exc))
+        if progress:
+            progress(done, total, path)
+    return summary
+
+
+def _import_documents(store, path: Path, summary: ImportSummary, kind: str) -> None:
+    records = read_jsonl_documents(path) if kind == "jsonl" else [read_text_document(path)]
+    added, unchanged = store.import_documents(records)
+    summary.documents_added += len(added)
+    summary.documents_unchanged += len(unchanged)
+
+
+def _import_kb(store, path: Path, summary: ImportSummary, provenance: str) -> None:
+    try:
+        added, aliases = store.import_entities(read_entities(path), provenance=provenance)
+    except WorkbenchError as exc:
+        if isinstance(exc, ImportFormatError):
+            raise
+        raise ImportFormatError(path, str(exc)) from exc
+    summary.entities_added += added
+    summary.aliases_added += aliases
+
+
+def _import_gold(store, path: Path, summary: ImportSummary) -> None:
+    annotated = read_gold(path)
+    targets = []
+    for gold in annotated:
+        doc_id = store.document_id_by_sha256(gold.sha256)
+        if doc_id is None:
+            raise ImportFormatError(
+                path,
+                f"document {gold.document or gold.sha256[:12]} is not imported (import it first)",
+                gold.line,
+            )
+        check_offsets(gold, store.document_text(doc_id), path)
+        targets.append((doc_id, gold))
+    for doc_id, gold in targets:
+        try:
+            summary.mentions_added += store.import_mentions(doc_id, gold.mentions, source="gold")
+        except WorkbenchError as exc:
+            raise ImportFormatError(path, str(exc), gold.line) from exc
+
+
+def import_kb_file(store, path: str | Path) -> ImportSummary:
+    """Import one knowledge-base JSONL file (`workbench kb import`)."""
+    summary = ImportSummary()
+    _import_kb(store, Path(path), summary, provenance="import")
+    summary.files = 1
+    return summary
+
+
+def seed_if_empty(store, seeds: Path | None) -> ImportSummary | None:
+    """Load the demo corpus into an empty database (first run of the default database)."""
+    if seeds is None or not store.is_empty():
+        return None
+    return import_paths(store, [seeds], alias_provenance="seed")

@@ -1,0 +1,143 @@
+"""Turning a surface form into comparable tokens: the same rules for aliases and queries.
+
+Two levels:
+- `normalise_tokens`: case, diacritics, possessives, punctuation, articles and generic
+  head words removed ("the Baloch people's" -> ["baloch"]);
+- `translit_token`: a spelling-insensitive key for South/West Asian transliterations
+  (Baluch/Baloch, Baluchistan/Baluchestan, Hossein/Hussein, doubled letters), and
+  `match_key` joins those keys: it is what the index stores and exact matches compare.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Words news adds or drops around a name; matching ignores them unless nothing else is left.
+GENERIC_WORDS = frozenset(
+    [
+        "province",
+        "provinces",
+        "region",
+        "district",
+        "city",
+        "town",
+        "village",
+        "county",
+        "state",
+        "group",
+        "groups",
+        "organisation",
+        "organization",
+        "movement",
+        "forces",
+        "force",
+        "people",
+    ]
+)
+# Function words that vary between spellings of one name ("Sistan and Baluchestan" /
+# "Sistan-Baluchistan", "Army of Justice").
+STOP_WORDS = frozenset(["the", "a", "an", "of", "and", "for", "in", "on", "at", "to", "va"])
+# Arabic/Persian/Urdu particles that transliterations attach, split or drop:
+# al-/ul-/el-, and the izafe "-e-" of "Jaish-e-Mohammed".
+PARTICLES = frozenset(["al", "ul", "el", "ol", "il", "e", "i"])
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)")
+_NON_WORD = re.compile(r"[\W_]+")
+_DOTTED_ACRONYM = re.compile(r"^(?:[^\W\d_]\.){2,}[^\W\d_]?\.?$")
+_DOUBLED = re.compile(r"(.)\1+")
+# Order matters: digraphs first, then single vowels, so Baloch/Baluch, Seistan/Sistan,
+# Hossein/Hussein and Teheran/Tehran meet on one key.
+_TRANSLIT_RULES = (
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("ei", "i"),
+    ("ey", "i"),
+    ("ay", "ai"),
+    ("ph", "f"),
+    ("w", "v"),
+    ("q", "k"),
+    ("y", "i"),
+    ("o", "u"),
+    ("e", "i"),
+)
+_VOWELS = set("aeiouy")
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove combining marks: "António" -> "Antonio"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def clean_text(text: str) -> str:
+    """Case-fold, strip diacritics and possessives, and drop dots from "U.N."-style acronyms."""
+    text = strip_diacritics(text.translate(_APOSTROPHES)).strip()
+    if _DOTTED_ACRONYM.match(text):
+        text = text.replace(".", "")
+    text = _POSSESSIVE.sub("", text)
+    return text.casefold()
+
+
+def normalise_tokens(text: str) -> list[str]:
+    """Content tokens of a surface form, without punctuation, articles or generic words."""
+    raw = [token for token in _NON_WORD.split(clean_text(text)) if token]
+    content = [t for t in raw if t not in STOP_WORDS and t not in GENERIC_WORDS]
+    if not content:  # a name made only of generic words ("The Group") keeps them
+        content = [t for t in raw if t not in STOP_WORDS] or raw
+    return content
+
+
+def translit_token(token: str) -> str:
+    """A spelling-insensitive key for one token; empty for particles such as "al"."""
+    if token in PARTICLES or token in STOP_WORDS:
+        return ""
+    key = token
+    for old, new in _TRANSLIT_RULES:
+        key = key.replace(old, new)
+    return _DOUBLED.sub(r"\1", key)
+
+
+def key_tokens(text: str) -> list[str]:
+    """The transliteration keys of a surface form's content tokens, particles dropped."""
+    tokens = normalise_tokens(text)
+    keys = [k for k in (translit_token(t) for t in tokens) if k]
+    return keys or [_DOUBLED.sub(r"\1", t) for t in tokens]
+
+
+def match_key(text: str) -> str:
+    """The key two spellings share when they name the same thing: "Baluch" == "Baloch"."""
+    return " ".join(key_tokens(text))
+
+
+def phonetic_key(token: str) -> str:
+    """A consonant skeleton: first letter, then consonants with h/w/y and vowels dropped."""
+    if not token:
+        return ""
+    head, tail = token[0], token[1:]
+    tail = tail.replace("ph", "f").replace("kh", "k").replace("gh", "g")
+    skeleton = head + "".join(
+        {"q": "k", "c": "k", "z": "s", "v": "f", "j": "g"}.get(ch, ch)
+        for ch in tail
+        if ch not in _VOWELS and ch not in "hw"
+    )
+    return _DOUBLED.sub(r"\1", skeleton)
+
+
+def acronym_key(text: str) -> str | None:
+    """Initials of a multi-word name ("Islamic Revolutionary Guard Corps" -> "irgc")."""
+    words = [t for t in _NON_WORD.split(clean_text(text)) if t and t not in PARTICLES]
+    words = [w for w in words if w not in STOP_WORDS]
+    if len(words) < 2 or not all(w[0].isalpha() for w in words):
+        return None
+    return "".join(w[0] for w in words)
+
+
+def as_acronym(text: str) -> str | None:
+    """The letters of a query written as an acronym ("BLA", "U.N." -> "un"), else None."""
+    cleaned = strip_diacritics(text).replace(".", "").strip()
+    if 2 <= len(cleaned) <= 6 and cleaned.isalpha():
+        return cleaned.casefold()
+    return None

@@ -1,0 +1,181 @@
+"""The nouns of Workbench as frozen records: what the store returns and the UI shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ACCEPTED = "accepted"
+SUGGESTED = "suggested"
+REJECTED = "rejected"
+MENTION_STATUSES = (ACCEPTED, SUGGESTED, REJECTED)
+
+# OntoNotes labels, as spaCy's English pipelines use them; the default label set of a new database.
+ONTONOTES_LABELS = (
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+    "DATE",
+    "TIME",
+    "PERCENT",
+    "MONEY",
+    "QUANTITY",
+    "ORDINAL",
+    "CARDINAL",
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article: its exact (normalised) text and where it came from."""
+
+    id: int
+    title: str
+    text: str
+    sha256: str
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    imported_at: str | None = None
+    normalisation: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A document without its text, with annotation counts, for lists."""
+
+    id: int
+    title: str
+    source: str | None
+    published: str | None
+    chars: int
+    mentions: int
+    suggestions: int
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical entity of the knowledge base."""
+
+    id: str
+    name: str
+    label: str
+    description: str = ""
+    external_ids: dict[str, str] = field(default_factory=dict)
+    created_by: str | None = None
+    created_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A surface form of an entity, with where it came from."""
+
+    id: int
+    entity_id: str
+    text: str
+    norm: str
+    provenance: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a document's text with a label, maybe linked to an entity."""
+
+    id: int
+    doc_id: int
+    start: int
+    end: int
+    text: str
+    label: str
+    entity_id: str | None = None
+    status: str = ACCEPTED
+    source: str = "manual"
+    score: float | None = None
+    annotator: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row of the append-only change log."""
+
+    id: int
+    group_id: int
+    at: str
+    annotator: str
+    action: str
+    table: str
+    row_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    state: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A full-text search result in the corpus."""
+
+    doc_id: int
+    title: str
+    snippet: str
+    rank: float
+    offset: int | None = None
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document read from a file, normalised, not yet stored."""
+
+    title: str
+    text: str
+    sha256: str
+    origin: str
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    normalisation: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NewEntity:
+    """A knowledge-base entry read from a file, not yet stored."""
+
+    name: str
+    label: str
+    id: str | None = None
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    external_ids: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NewMention:
+    """An annotation read from a file (gold or brat), in offsets of its document's text."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    entity_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What one import call did."""
+
+    added: tuple[int, ...] = ()
+    unchanged: tuple[int, ...] = ()
+    entities_added: int = 0
+    aliases_added: int = 0
+    mentions_added: int = 0

@@ -1,0 +1,212 @@
+"""The linker's candidate index, persisted beside the aliases and kept in step with them.
+
+Tables (all WITHOUT ROWID, clustered by the looked-up column):
+- alias_postings(token, alias_id, ntok): which aliases hold a token;
+- index_vocab(token, df): each distinct token and how many aliases hold it;
+- index_keys(key, token): deletion and phonetic keys leading to vocabulary tokens.
+Adding an alias touches only its own tokens: no rebuild, whatever the size of the KB.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from workbench.linking.keys import alias_tokens, vocabulary_keys
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS alias_postings (
+    token TEXT NOT NULL,
+    alias_id INTEGER NOT NULL,
+    ntok INTEGER NOT NULL,
+    PRIMARY KEY (token, alias_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS index_vocab (
+    token TEXT PRIMARY KEY,
+    df INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS index_keys (
+    key TEXT NOT NULL,
+    token TEXT NOT NULL,
+    PRIMARY KEY (key, token)
+) WITHOUT ROWID;
+"""
+
+# SQLite's default limit on host parameters is 32766; stay far below it.
+_CHUNK = 900
+
+
+def add_alias(conn: sqlite3.Connection, alias_id: int, text: str) -> None:
+    """Index one alias (call inside the transaction that inserts it)."""
+    tokens, ntok = alias_tokens(text)
+    conn.executemany(
+        "INSERT OR IGNORE INTO alias_postings (token, alias_id, ntok) VALUES (?, ?, ?)",
+        [(token, alias_id, ntok) for token in tokens],
+    )
+    for token in tokens:
+        updated = conn.execute(
+            "UPDATE index_vocab SET df = df + 1 WHERE token = ?", (token,)
+        ).rowcount
+        if not updated:
+            conn.execute("INSERT INTO index_vocab (token, df) VALUES (?, 1)", (token,))
+            conn.executemany(
+                "INSERT OR IGNORE INTO index_keys (key, token) VALUES (?, ?)",
+                [(key, token) for key in vocabulary_keys(token)],
+            )
+
+
+def remove_alias(conn: sqlite3.Connection, alias_id: int, text: str) -> None:
+    """Drop one alias from the index (call inside the transaction that deletes it)."""
+    tokens, _ = alias_tokens(text)
+    for token in tokens:
+        removed = conn.execute(
+            "DELETE FROM alias_postings WHERE token = ? AND alias_id = ?", (token, alias_id)
+        ).rowcount
+        if not removed:
+            continue
+        conn.execute("UPDATE index_vocab SET df = df - 1 WHERE token = ?", (token,))
+        conn.execute("DELETE FROM index_vocab WHERE token = ? AND df <= 0", (token,))
+        if not conn.execute("SELECT 1 FROM index_vocab WHERE token = ?", (token,)).fetchone():
+            conn.executemany(
+                "DELETE FROM index_keys WHERE key = ? AND token = ?",
+                [(key, token) for key in vocabulary_keys(token)],
+            )
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Build the whole index from the aliases table (migration, or after a bulk load)."""
+    conn.execute("DELETE FROM alias_postings")
+    conn.execute("DELETE FROM index_vocab")
+    conn.execute("DELETE FROM index_keys")
+    rows = conn.execute("SELECT id, text FROM aliases").fetchall()
+    add_many(conn, rows)
+
+
+def add_many(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> None:
+    """Index many new aliases at once; vocabulary counts are merged, not rebuilt."""
+    document_frequency: Counter[str] = Counter()
+    postings = []
+    for alias_id, text in rows:
+        tokens, ntok = alias_tokens(text)
+        document_frequency.update(tokens)
+        postings.extend((token, alias_id, ntok) for token in tokens)
+    conn.executemany(
+        "INSERT OR IGNORE INTO alias_postings (token, alias_id, ntok) VALUES (?, ?, ?)", postings
+    )
+    known = set(_existing_tokens(conn, list(document_frequency)))
+    conn.executemany(
+        "UPDATE index_vocab SET df = df + ? WHERE token = ?",
+        [(df, token) for token, df in document_frequency.items() if token in known],
+    )
+    new_tokens = [token for token in document_frequency if token not in known]
+    conn.executemany(
+        "INSERT INTO index_vocab (token, df) VALUES (?, ?)",
+        [(token, document_frequency[token]) for token in new_tokens],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO index_keys (key, token) VALUES (?, ?)",
+        ((key, token) for token in new_tokens for key in vocabulary_keys(token)),
+    )
+
+
+def _existing_tokens(conn: sqlite3.Connection, tokens: Sequence[str]) -> list[str]:
+    found: list[str] = []
+    for i in range(0, len(tokens), _CHUNK):
+        chunk = tokens[i : i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        found.extend(
+            row[0]
+            for row in conn.execute(
+                f"SELECT token FROM index_vocab WHERE token IN ({marks})", chunk
+            )
+        )
+    return found
+
+
+class SqliteCandidateIndex:
+    """The read side of the index, in the shape the linker's `CandidateIndex` asks for."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def expand(self, keys: Sequence[str]) -> list[tuple[str, str, int]]:
+        """(key, vocabulary token, df) for every token reachable from the given keys."""
+        out: list[tuple[str, str, int]] = []
+        for i in range(0, len(keys), _CHUNK):
+            chunk = list(keys[i : i + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            out.extend(
+                self._conn.execute(
+                    f"SELECT k.key, k.token, v.df FROM index_keys k "
+                    f"JOIN index_vocab v ON v.token = k.token WHERE k.key IN ({marks})",
+                    chunk,
+                )
+            )
+        return out
+
+    def document_frequency(self, tokens: Sequence[str]) -> dict[str, int]:
+        """df of each token that is in the vocabulary."""
+        out: dict[str, int] = {}
+        for i in range(0, len(tokens), _CHUNK):
+            chunk = list(tokens[i : i + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self._conn.execute(
+                    f"SELECT token, df FROM index_vocab WHERE token IN ({marks})", chunk
+                )
+            )
+        return out
+
+    def postings(self, tokens: Sequence[str], limit: int) -> list[tuple[int, str, int]]:
+        """(alias_id, token, ntok) of aliases holding any of the tokens, at most `limit` rows."""
+        if not tokens:
+            return []
+        marks = ",".join("?" * len(tokens))
+        return self._conn.execute(
+            f"SELECT alias_id, token, ntok FROM alias_postings WHERE token IN ({marks}) LIMIT ?",
+            [*tokens, limit],
+        ).fetchall()
+
+    def postings_among(
+        self, tokens: Sequence[str], alias_ids: Sequence[int]
+    ) -> list[tuple[int, str]]:
+        """(alias_id, token) for the given aliases that hold any of the tokens."""
+        if not tokens or not alias_ids:
+            return []
+        out: list[tuple[int, str]] = []
+        token_marks = ",".join("?" * len(tokens))
+        step = _CHUNK - len(tokens)
+        for i in range(0, len(alias_ids), step):
+            chunk = list(alias_ids[i : i + step])
+            marks = ",".join("?" * len(chunk))
+            out.extend(
+                self._conn.execute(
+                    f"SELECT alias_id, token FROM alias_postings WHERE token IN ({token_marks}) "
+                    f"AND alias_id IN ({marks})",
+                    [*tokens, *chunk],
+                )
+            )
+        return out
+
+    def aliases_by_key(self, key: str) -> list[int]:
+        """Ids of aliases whose match key equals `key` exactly."""
+        return [
+            row[0] for row in self._conn.execute("SELECT id FROM aliases WHERE norm = ?", (key,))
+        ]
+
+    def alias_rows(self, alias_ids: Sequence[int]) -> list[tuple[int, str, str, str, str, str]]:
+        """(alias_id, entity_id, alias text, match key, entity label, entity name)."""
+        out: list[tuple[int, str, str, str, str, str]] = []
+        for i in range(0, len(alias_ids), _CHUNK):
+            chunk = list(alias_ids[i : i + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            out.extend(
+                self._conn.execute(
+                    f"SELECT a.id, a.entity_id, a.text, a.norm, e.label, e.name FROM aliases a "
+                    f"JOIN entities e ON e.id = a.entity_id "
+                    f"WHERE a.id IN ({marks}) AND e.merged_into IS NULL",
+                    chunk,
+                )
+            )
+        return out

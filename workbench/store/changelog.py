@@ -1,0 +1,207 @@
+"""One write = one transaction = one group of rows in the append-only `changes` log.
+
+`Transaction` is the only way the store writes annotation data: it takes the write lock
+up front (BEGIN IMMEDIATE), records each row's before/after state, and commits at once.
+Undo and redo replay those snapshots, so they work the same after a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from workbench.errors import NothingToUndo, WorkbenchError
+from workbench.store import alias_index
+from workbench.store.connection import utc_now
+
+# Tables whose rows are snapshotted without these (large) columns.
+_UNLOGGED_COLUMNS = {"documents": {"text"}}
+# Document imports are logged for the audit trail but not undone: their text is not logged.
+_NOT_UNDOABLE = {"documents"}
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def row_snapshot(conn: sqlite3.Connection, table: str, row_id: Any) -> dict[str, Any] | None:
+    """The row as a dict, or None if it does not exist."""
+    cursor = conn.execute(f"SELECT * FROM {_quoted(table)} WHERE id = ?", (row_id,))
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, row, strict=True))
+
+
+def _loggable(table: str, row: dict[str, Any] | None) -> str | None:
+    if row is None:
+        return None
+    skip = _UNLOGGED_COLUMNS.get(table, set())
+    return json.dumps({k: v for k, v in row.items() if k not in skip}, ensure_ascii=False)
+
+
+def _insert_row(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
+    columns = ", ".join(_quoted(c) for c in row)
+    marks = ", ".join("?" * len(row))
+    cursor = conn.execute(
+        f"INSERT INTO {_quoted(table)} ({columns}) VALUES ({marks})", list(row.values())
+    )
+    row_id = row.get("id", cursor.lastrowid)
+    if table == "aliases":
+        alias_index.add_alias(conn, int(row_id), row["text"])
+    return row_id
+
+
+def _delete_row(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+    if table == "aliases":
+        alias_index.remove_alias(conn, int(row["id"]), row["text"])
+    conn.execute(f"DELETE FROM {_quoted(table)} WHERE id = ?", (row["id"],))
+
+
+def _update_row(conn: sqlite3.Connection, table: str, row_id: Any, values: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{_quoted(c)} = ?" for c in values)
+    conn.execute(
+        f"UPDATE {_quoted(table)} SET {assignments} WHERE id = ?", [*values.values(), row_id]
+    )
+
+
+class Transaction:
+    """A unit of work: BEGIN IMMEDIATE, logged row changes, COMMIT (or ROLLBACK on error)."""
+
+    def __init__(self, conn: sqlite3.Connection, annotator: str, action: str) -> None:
+        self.conn = conn
+        self.annotator = annotator
+        self.action = action
+        self.group_id = 0
+        self.at = ""
+        self._undoable = False
+
+    def __enter__(self) -> Transaction:
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.at = utc_now()
+        row = self.conn.execute("SELECT max(group_id) FROM changes").fetchone()
+        self.group_id = (row[0] or 0) + 1
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None:
+            self.conn.execute("ROLLBACK")
+            return
+        if self._undoable:
+            # A new change makes everything this annotator had undone impossible to redo.
+            self.conn.execute(
+                "UPDATE changes SET state = 'dropped' WHERE state = 'undone' AND annotator = ?",
+                (self.annotator,),
+            )
+        self.conn.execute("COMMIT")
+
+    def _log(self, table: str, row_id: Any, before: Any, after: Any) -> None:
+        undoable = table not in _NOT_UNDOABLE
+        self._undoable |= undoable
+        self.conn.execute(
+            "INSERT INTO changes (group_id, at, annotator, action, tbl, row_id, before, after, "
+            "undoable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.group_id,
+                self.at,
+                self.annotator,
+                self.action,
+                table,
+                str(row_id),
+                _loggable(table, before),
+                _loggable(table, after),
+                int(undoable),
+            ),
+        )
+
+    def insert(self, table: str, row: dict[str, Any]) -> Any:
+        """Insert a row and log it; returns its id."""
+        row_id = _insert_row(self.conn, table, row)
+        self._log(table, row_id, None, row_snapshot(self.conn, table, row_id))
+        return row_id
+
+    def update(self, table: str, row_id: Any, **values: Any) -> dict[str, Any] | None:
+        """Update columns of a row and log before/after; returns the new row."""
+        before = row_snapshot(self.conn, table, row_id)
+        if before is None:
+            raise WorkbenchError(f"no {table} row with id {row_id}")
+        _update_row(self.conn, table, row_id, values)
+        after = row_snapshot(self.conn, table, row_id)
+        self._log(table, row_id, before, after)
+        return after
+
+    def delete(self, table: str, row_id: Any) -> dict[str, Any] | None:
+        """Delete a row and log what it was; returns the deleted row."""
+        before = row_snapshot(self.conn, table, row_id)
+        if before is None:
+            return None
+        _delete_row(self.conn, table, before)
+        self._log(table, row_id, before, None)
+        return before
+
+
+def _last_group(conn: sqlite3.Connection, annotator: str, state: str, newest: bool) -> int:
+    order = "DESC" if newest else "ASC"
+    row = conn.execute(
+        f"SELECT group_id FROM changes WHERE state = ? AND annotator = ? AND undoable = 1 "
+        f"ORDER BY group_id {order} LIMIT 1",
+        (state, annotator),
+    ).fetchone()
+    return row[0] if row else 0
+
+
+def _apply(conn: sqlite3.Connection, table: str, target: dict | None, current: dict | None):
+    if target is None and current is not None:
+        _delete_row(conn, table, current)
+    elif target is not None and current is None:
+        _insert_row(conn, table, target)
+    elif target is not None and current is not None:
+        _update_row(conn, table, target["id"], {k: v for k, v in target.items() if k != "id"})
+
+
+def _replay(conn: sqlite3.Connection, annotator: str, undo: bool) -> str:
+    """Undo the newest done group of `annotator`, or redo the newest undone one."""
+    with Transaction(conn, annotator, "undo" if undo else "redo") as tx:
+        group = _last_group(conn, annotator, "done" if undo else "undone", newest=undo)
+        if not group:
+            raise NothingToUndo("nothing to undo" if undo else "nothing to redo")
+        rows = conn.execute(
+            "SELECT id, action, tbl, row_id, before, after FROM changes WHERE group_id = ? "
+            "ORDER BY id " + ("DESC" if undo else "ASC"),
+            (group,),
+        ).fetchall()
+        action = rows[0][1]
+        for _, _, table, row_id, before_json, after_json in rows:
+            before = json.loads(before_json) if before_json else None
+            after = json.loads(after_json) if after_json else None
+            expected, target = (after, before) if undo else (before, after)
+            current = row_snapshot(conn, table, _as_id(row_id))
+            if current != expected:
+                raise WorkbenchError(
+                    f"cannot {'undo' if undo else 'redo'} {action!r}: "
+                    f"{table} {row_id} was changed since"
+                )
+            _apply(conn, table, target, current)
+        conn.execute(
+            "UPDATE changes SET state = ? WHERE group_id = ?",
+            ("undone" if undo else "done", group),
+        )
+        # The replay itself is not logged as a new undoable group: only its state flips.
+        tx._undoable = False
+    return action
+
+
+def _as_id(row_id: str) -> Any:
+    return int(row_id) if row_id.lstrip("-").isdigit() else row_id
+
+
+def undo(conn: sqlite3.Connection, annotator: str) -> str:
+    """Revert the annotator's newest change; returns its action name."""
+    return _replay(conn, annotator, undo=True)
+
+
+def redo(conn: sqlite3.Connection, annotator: str) -> str:
+    """Re-apply the annotator's most recently undone change; returns its action name."""
+    return _replay(conn, annotator, undo=False)

@@ -1,0 +1,202 @@
+"""The versioned schema: each migration moves a database one version forward."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+from workbench.errors import DatabaseError
+from workbench.model import ONTONOTES_LABELS
+from workbench.store import alias_index
+from workbench.store.connection import utc_now
+
+# AUTOINCREMENT: an id in the change log must never be reused by a later row.
+BASE_TABLES = """
+CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER NOT NULL,
+    applied_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    source TEXT,
+    url TEXT,
+    published TEXT,
+    imported_at TEXT NOT NULL,
+    normalisation TEXT,
+    origin TEXT,
+    meta TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS labels (
+    name TEXT PRIMARY KEY,
+    kind TEXT NOT NULL DEFAULT 'entity',
+    position INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    label TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    external_ids TEXT NOT NULL DEFAULT '{}',
+    created_by TEXT,
+    created_at TEXT,
+    merged_into TEXT REFERENCES entities(id)
+);
+CREATE TABLE IF NOT EXISTS aliases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    text TEXT NOT NULL,
+    norm TEXT NOT NULL,
+    provenance TEXT NOT NULL,
+    created_at TEXT,
+    UNIQUE (entity_id, text)
+);
+CREATE INDEX IF NOT EXISTS aliases_norm ON aliases(norm);
+CREATE TABLE IF NOT EXISTS mentions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    label TEXT NOT NULL,
+    entity_id TEXT REFERENCES entities(id),
+    status TEXT NOT NULL DEFAULT 'accepted'
+        CHECK (status IN ('accepted', 'suggested', 'rejected')),
+    source TEXT NOT NULL DEFAULT 'manual',
+    score REAL,
+    annotator TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (start >= 0 AND "end" > start)
+);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id, start);
+CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id);
+CREATE TABLE IF NOT EXISTS event_clusters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    subtype TEXT,
+    trigger_start INTEGER,
+    trigger_end INTEGER,
+    trigger_text TEXT,
+    date TEXT,
+    date_text TEXT,
+    date_precision TEXT,
+    fatalities_low INTEGER,
+    fatalities_high INTEGER,
+    certainty TEXT NOT NULL DEFAULT 'asserted'
+        CHECK (certainty IN ('asserted', 'claimed', 'denied', 'uncertain')),
+    note TEXT NOT NULL DEFAULT '',
+    cluster_id INTEGER REFERENCES event_clusters(id),
+    annotator TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_doc ON events(doc_id);
+CREATE TABLE IF NOT EXISTS event_roles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS event_roles_event ON event_roles(event_id);
+CREATE INDEX IF NOT EXISTS event_roles_mention ON event_roles(mention_id);
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    action TEXT NOT NULL,
+    tbl TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    undoable INTEGER NOT NULL DEFAULT 1,
+    state TEXT NOT NULL DEFAULT 'done' CHECK (state IN ('done', 'undone', 'dropped'))
+);
+CREATE INDEX IF NOT EXISTS changes_group ON changes(group_id);
+CREATE INDEX IF NOT EXISTS changes_state ON changes(state, annotator, group_id);
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+def _migrate_1_base(conn: sqlite3.Connection) -> None:
+    """Version 1: documents with full-text search, KB, mentions, events, change log, labels."""
+    conn.executescript(BASE_TABLES)
+    db = sqlite_utils.Database(conn)
+    if not db["documents"].detect_fts():
+        db["documents"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+    conn.executemany(
+        "INSERT OR IGNORE INTO labels (name, kind, position) VALUES (?, 'entity', ?)",
+        [(label, position) for position, label in enumerate(ONTONOTES_LABELS)],
+    )
+
+
+def _migrate_2_alias_index(conn: sqlite3.Connection) -> None:
+    """Version 2: the persisted candidate index of the linker, built from existing aliases."""
+    conn.executescript(alias_index.TABLES)
+    alias_index.rebuild(conn)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migrate_1_base,
+    _migrate_2_alias_index,
+]
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the database (0 for a new, empty file)."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+    ).fetchone()
+    if not has_table:
+        if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise DatabaseError("not a Workbench database (it has tables but no schema_version)")
+        return 0
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None, upto: int = LATEST_VERSION) -> int:
+    """Bring the schema to `upto`, backing the file up first if it held an older version."""
+    version = current_version(conn)
+    if version > LATEST_VERSION:
+        raise DatabaseError(
+            f"{path}: database schema version {version} is newer than this Workbench "
+            f"understands ({LATEST_VERSION}); upgrade Workbench to open it"
+        )
+    if version >= upto:
+        return version
+    if version > 0 and path is not None:
+        backup_to(conn, path.with_name(f"{path.name}.v{version}-backup"))
+    for target in range(version + 1, upto + 1):
+        MIGRATIONS[target - 1](conn)
+        conn.execute(
+            "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (target, utc_now())
+        )
+    return upto
+
+
+def backup_to(conn: sqlite3.Connection, target: Path) -> None:
+    """Copy the whole database to `target` with SQLite's online backup."""
+    if target.exists():
+        target.unlink()
+    dest = sqlite3.connect(str(target))
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
