@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from workbench.linking.normalise import acronym_key, key_tokens, phonetic_key
 
+# Bump when normalisation or key construction changes: stored indexes are then rebuilt once.
+KEY_VERSION = 1
 ACRONYM_PREFIX = "#"
 PHONETIC_PREFIX = "~"
 # Deletions of tokens shorter than this match too much ("irn" -> "ir", "in", "rn").

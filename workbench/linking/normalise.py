@@ -112,18 +112,17 @@ def match_key(text: str) -> str:
     return " ".join(key_tokens(text))
 
 
+_SOUNDS = {"q": "k", "c": "k", "z": "s", "v": "f", "j": "g"}
+
+
 def phonetic_key(token: str) -> str:
-    """A consonant skeleton: first letter, then consonants with h/w/y and vowels dropped."""
+    """A consonant skeleton: first sound, then consonants with h/w/y and vowels dropped."""
     if not token:
         return ""
-    head, tail = token[0], token[1:]
-    tail = tail.replace("ph", "f").replace("kh", "k").replace("gh", "g")
-    skeleton = head + "".join(
-        {"q": "k", "c": "k", "z": "s", "v": "f", "j": "g"}.get(ch, ch)
-        for ch in tail
-        if ch not in _VOWELS and ch not in "hw"
-    )
-    return _DOUBLED.sub(r"\1", skeleton)
+    token = token.replace("ph", "f").replace("kh", "k").replace("gh", "g")
+    head = "a" if token[0] in _VOWELS else _SOUNDS.get(token[0], token[0])
+    tail = "".join(_SOUNDS.get(ch, ch) for ch in token[1:] if ch not in _VOWELS and ch not in "hw")
+    return _DOUBLED.sub(r"\1", head + tail)
 
 
 def acronym_key(text: str) -> str | None:

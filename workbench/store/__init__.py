@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import DatabaseError
-from workbench.store import changelog, schema
+from workbench.store import alias_index, changelog, schema
 from workbench.store.connection import connect
 from workbench.store.documents import SNIPPET_MARKERS, DocumentsMixin
 from workbench.store.kb import KnowledgeBaseMixin, slugify
@@ -35,6 +35,7 @@ class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin):
         conn = connect(path)
         try:
             schema.migrate(conn, path)
+            alias_index.ensure_current(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise DatabaseError(f"{path}: {exc}") from exc

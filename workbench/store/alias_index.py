@@ -13,7 +13,8 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from workbench.linking.keys import alias_tokens, vocabulary_keys
+from workbench.linking.keys import KEY_VERSION, alias_tokens, vocabulary_keys
+from workbench.linking.normalise import match_key
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS alias_postings (
@@ -72,6 +73,33 @@ def remove_alias(conn: sqlite3.Connection, alias_id: int, text: str) -> None:
                 "DELETE FROM index_keys WHERE key = ? AND token = ?",
                 [(key, token) for key in vocabulary_keys(token)],
             )
+
+
+def ensure_current(conn: sqlite3.Connection) -> bool:
+    """Rebuild the index once if it was built by other key rules; True if it rebuilt."""
+    row = conn.execute("SELECT value FROM settings WHERE key = 'alias_index_version'").fetchone()
+    if row and row[0] == str(KEY_VERSION):
+        return False
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.executemany(
+            "UPDATE aliases SET norm = ? WHERE id = ?",
+            [
+                (match_key(text), alias_id)
+                for alias_id, text in conn.execute("SELECT id, text FROM aliases")
+            ],
+        )
+        rebuild(conn)
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES ('alias_index_version', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (str(KEY_VERSION),),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return True
 
 
 def rebuild(conn: sqlite3.Connection) -> None:

@@ -146,9 +146,8 @@ def _migrate_1_base(conn: sqlite3.Connection) -> None:
 
 
 def _migrate_2_alias_index(conn: sqlite3.Connection) -> None:
-    """Version 2: the persisted candidate index of the linker, built from existing aliases."""
+    """Version 2: the persisted candidate index of the linker (filled by ensure_current)."""
     conn.executescript(alias_index.TABLES)
-    alias_index.rebuild(conn)
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [

@@ -1,0 +1,185 @@
+"""The linker on the seed knowledge base, through the store's persisted index."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from conftest import ROOT
+
+from workbench.errors import WorkbenchError
+from workbench.linking import Linker
+from workbench.store import Store
+
+
+def linker(store: Store) -> Linker:
+    return Linker(store.candidate_index())
+
+
+def linked(store: Store, text: str, label: str | None = None, **kw) -> str | None:
+    result = linker(store).link(text, label, **kw)
+    return result.link.entity_id if result.link else None
+
+
+def test_variants_and_acronyms_reach_one_entity(seeded: Store) -> None:
+    for text in (
+        "Baluch Liberation Army",
+        "Balochistan Liberation Army",
+        "BLA",
+        "B.L.A.",
+        "Baloch Liberation Army",
+        "Liberation Army of Balochistan",
+    ):
+        assert linked(seeded, text) == "bla", text
+    assert linked(seeded, "IRGC") == "irgc"
+    assert linked(seeded, "Iranian Revolutionary Guard Corps", "ORG") == "irgc"
+    assert linked(seeded, "WEF") == "world-economic-forum"
+
+
+def test_near_namesakes_stay_apart(seeded: Store) -> None:
+    assert linked(seeded, "Balochistan") == "balochistan"
+    assert linked(seeded, "Baluchistan province") == "balochistan"
+    assert linked(seeded, "Sistan-Baluchestan") == "sistan-baluchestan"
+    assert linked(seeded, "Balochistan Liberation Front") == "blf"
+    assert linked(seeded, "Baloch") == "baloch"
+    assert linked(seeded, "Mahrang Baloch", "PERSON") is None
+    assert linked(seeded, "Baloch Republican Army", "ORG") is None
+    assert linked(seeded, "Iraq") is None
+    result = linker(seeded).link("Balochistan")
+    scores = {c.entity_id: c.score for c in result.candidates}
+    assert scores["balochistan"] - scores.get("sistan-baluchestan", 0) >= 20
+
+
+def test_label_compatibility(seeded: Store) -> None:
+    assert linked(seeded, "Pakistan", "GPE") == "pakistan"
+    assert linked(seeded, "Pakistan", "LOC") == "pakistan"  # GPE and LOC may name one place
+    assert linked(seeded, "Pakistan", "PERSON") is None
+    assert all(c.label == "PERSON" for c in linker(seeded).link("Baloch", "PERSON").candidates)
+    assert linked(seeded, "Pakistani", "NORP") is None
+
+
+def test_surname_alone_links_a_person(seeded: Store) -> None:
+    assert linked(seeded, "Jilani", "PERSON") == "jalil-abbas-jilani"
+    assert linked(seeded, "Shahbakhsh", "PERSON") == "ismail-shahbakhsh"
+    assert linked(seeded, "Esmail Shahbakhsh") == "ismail-shahbakhsh"
+
+
+def test_too_close_to_call_is_nil_and_context_decides(seeded: Store) -> None:
+    seeded.add_entity("Ali Rigi", "PERSON", description="a different Rigi")
+    result = linker(seeded).link("Rigi", "PERSON")
+    assert result.link is None and "too close" in result.reason
+    assert {c.entity_id for c in result.candidates[:2]} == {"abdolmalek-rigi", "ali-rigi"}
+    # document 1 already links Abdolmalek Rigi: that lifts him above the namesake
+    assert "abdolmalek-rigi" in seeded.linked_entities(1)
+    assert linked(seeded, "Rigi", "PERSON", context=seeded.linked_entities(1)) == "abdolmalek-rigi"
+
+
+def test_scores_are_0_to_100_and_exact_is_100(seeded: Store) -> None:
+    result = linker(seeded).link("Jaish al-Adl")
+    assert result.link.entity_id == "jaish-al-adl" and result.link.score == 100.0
+    for c in linker(seeded).link("Baluch Liberation").candidates:
+        assert 0 <= c.score <= 100
+
+
+def test_learning_a_new_name(seeded: Store) -> None:
+    other_name = "People's Resistance Movement of Iran"  # Jundallah's other name
+    assert linked(seeded, other_name) is None
+    seeded.add_alias("jundallah", other_name, provenance="user")
+    result = linker(seeded).link(other_name)
+    assert result.link.entity_id == "jundallah" and result.link.score == 100.0
+    provenance = {a.text: a.provenance for a in seeded.aliases("jundallah")}
+    assert provenance[other_name] == "user"
+
+
+def test_linking_a_mention_teaches_its_surface_form(seeded: Store) -> None:
+    doc = seeded.search("Saravan")[0]
+    text = seeded.document_text(doc.doc_id)
+    start = text.index("Saravan")
+    seeded.add_entity("Sarawan District", "GPE", entity_id="sarawan-district")
+    mention = seeded.add_mention(doc.doc_id, start, start + 7, "GPE", entity_id="sarawan-district")
+    assert mention.entity_id == "sarawan-district"
+    aliases = {a.text: a.provenance for a in seeded.aliases("sarawan-district")}
+    assert aliases["Saravan"] == "annotation"
+
+
+def test_incremental_alias_add_updates_index_without_rebuild(seeded: Store) -> None:
+    count = lambda table: seeded.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: E731
+    before = count("alias_postings")
+    seeded.add_entity("Zehri Tribal Levies", "ORG", entity_id="ztl")
+    assert count("alias_postings") == before + 4  # three tokens and the acronym "#ztl"
+    assert linked(seeded, "ZTL") == "ztl"
+    assert linked(seeded, "Zehri Tribal Levy") == "ztl"
+    seeded.undo()  # removing the entity removes its postings too
+    assert count("alias_postings") == before
+    assert linked(seeded, "Zehri Tribal Levies") is None
+
+
+def test_merge_moves_aliases_and_mentions(seeded: Store) -> None:
+    seeded.add_entity("Army of the Just", "ORG", entity_id="army-just")
+    text = seeded.document_text(2)
+    start = text.index("Army of Justice")
+    mention = seeded.add_mention(2, start, start + 15, "ORG", entity_id="army-just")
+    seeded.merge_entities("jaish-al-adl", "army-just")
+    assert seeded.mention(mention.id).entity_id == "jaish-al-adl"
+    assert seeded.entity("army-just").id == "jaish-al-adl"  # the old id redirects
+    assert linked(seeded, "Army of the Just") == "jaish-al-adl"
+    assert "army-just" not in {e.id for e in seeded.entities()}
+    seeded.undo()
+    assert seeded.mention(mention.id).entity_id == "army-just"
+    assert linked(seeded, "Army of the Just") == "army-just"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "\x1b[31m\x07", "...", "'s"])
+def test_empty_or_symbol_queries_give_no_candidates(seeded: Store, text: str) -> None:
+    result = linker(seeded).link(text)
+    assert result.link is None and result.candidates == []
+
+
+def test_control_characters_are_ignored(seeded: Store) -> None:
+    assert linked(seeded, "Jaish\x00 al-\x1b[0mAdl") == "jaish-al-adl"
+
+
+def test_ten_thousand_character_query_is_a_clear_error(seeded: Store) -> None:
+    with pytest.raises(WorkbenchError, match="at most"):
+        linker(seeded).link("Baloch " * 1500)
+    assert linker(seeded).link("Baloch " * 100).candidates is not None
+
+
+def test_reopening_keeps_the_index(seeded_path) -> None:
+    with Store.open(seeded_path) as store:
+        postings = store.conn.execute("SELECT count(*) FROM alias_postings").fetchone()[0]
+        changes = store.conn.execute("SELECT count(*) FROM schema_version").fetchone()[0]
+    start = time.perf_counter()
+    with Store.open(seeded_path) as store:
+        assert store.conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == changes
+        assert store.conn.execute("SELECT count(*) FROM alias_postings").fetchone()[0] == postings
+        assert linked(store, "BLA") == "bla"
+    assert time.perf_counter() - start < 2
+
+
+def test_index_built_by_older_key_rules_is_rebuilt_once(seeded_path) -> None:
+    from workbench.linking.keys import KEY_VERSION
+    from workbench.store import alias_index
+
+    with Store.open(seeded_path) as store:
+        store.conn.execute("DELETE FROM index_keys")  # stale keys, as older rules would leave
+        store.set_setting("alias_index_version", "0")
+        assert linked(store, "Baluch Liberaton Army") is None
+    with Store.open(seeded_path) as store:
+        assert store.get_setting("alias_index_version") == str(KEY_VERSION)
+        assert linked(store, "Baluch Liberaton Army") == "bla"
+        assert alias_index.ensure_current(store.conn) is False
+
+
+def test_evaluation_set_meets_thresholds(seeded: Store) -> None:
+    """The hand-written evaluation set (tests/data/linking_eval.jsonl) against the seed KB."""
+    cases = [json.loads(line) for line in (ROOT / "tests/data/linking_eval.jsonl").open()]
+    assert len(cases) >= 60
+    from workbench.linking.evaluation import evaluate
+
+    figures = evaluate(linker(seeded), cases)
+    assert figures["accuracy_at_1"] >= 0.9, figures
+    assert figures["accuracy_at_10"] >= 0.95, figures
+    assert figures["nil_precision"] >= 0.85, figures
+    assert figures["nil_recall"] >= 0.85, figures
