@@ -107,7 +107,8 @@ def test_incremental_alias_add_updates_index_without_rebuild(seeded: Store) -> N
     count = lambda table: seeded.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: E731
     before = count("alias_postings")
     seeded.add_entity("Zehri Tribal Levies", "ORG", entity_id="ztl")
-    assert count("alias_postings") == before + 4  # three tokens and the acronym "#ztl"
+    # three tokens, the acronym "#ztl" and the three pairs of tokens
+    assert count("alias_postings") == before + 7
     assert linked(seeded, "ZTL") == "ztl"
     assert linked(seeded, "Zehri Tribal Levy") == "ztl"
     seeded.undo()  # removing the entity removes its postings too

@@ -2,6 +2,9 @@
 
 - tokens: the transliteration keys of an alias's content tokens, plus "#<initials>"
   for its acronym, so "BLA" finds "Baluch Liberation Army";
+- pairs: "&a|b" for every two tokens of an alias (in sorted order, so word order does not
+  matter): a query with two recognisable words lands on the few aliases holding both,
+  instead of reading the long postings of a common word such as "ansar" or "muhammad";
 - vocabulary keys: each distinct token is reachable by its single-character deletions
   (symmetric delete, as SymSpell does) and by "~<phonetic skeleton>", so a query token
   one or two edits away, or spelled by ear, finds it without a scan.
@@ -12,8 +15,11 @@ from __future__ import annotations
 from workbench.linking.normalise import acronym_key, key_tokens, phonetic_key
 
 # Bump when normalisation or key construction changes: stored indexes are then rebuilt once.
-KEY_VERSION = 1
+KEY_VERSION = 2
 ACRONYM_PREFIX = "#"
+PAIR_PREFIX = "&"
+# Pairs are formed among the first tokens only: long names would square the index.
+MAX_PAIR_TOKENS = 5
 PHONETIC_PREFIX = "~"
 # Deletions of tokens shorter than this match too much ("irn" -> "ir", "in", "rn").
 MIN_DELETE_LENGTH = 4
@@ -27,6 +33,19 @@ def alias_tokens(text: str) -> tuple[list[str], int]:
     if acronym:
         indexed.append(ACRONYM_PREFIX + acronym)
     return indexed, len(tokens)
+
+
+def pair_key(a: str, b: str) -> str:
+    """The order-free key of two tokens."""
+    return PAIR_PREFIX + (f"{a}|{b}" if a <= b else f"{b}|{a}")
+
+
+def alias_pairs(tokens: list[str]) -> list[str]:
+    """Pair keys of an alias's distinct content tokens."""
+    head = list(dict.fromkeys(t for t in tokens if not t.startswith(ACRONYM_PREFIX)))[
+        :MAX_PAIR_TOKENS
+    ]
+    return [pair_key(a, b) for i, a in enumerate(head) for b in head[i + 1 :]]
 
 
 def deletes(token: str) -> set[str]:

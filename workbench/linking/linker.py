@@ -14,12 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from workbench.errors import WorkbenchError
-from workbench.linking.keys import ACRONYM_PREFIX, PHONETIC_PREFIX, query_keys
-from workbench.linking.normalise import acronym_key, as_acronym, key_tokens
-from workbench.linking.scoring import alias_score, labels_compatible
+from workbench.linking.keys import ACRONYM_PREFIX, PHONETIC_PREFIX, pair_key, query_keys
+from workbench.linking.normalise import acronym_key, as_acronym, clean_text, key_tokens
+from workbench.linking.scoring import AliasScorer, labels_compatible
 
 MAX_QUERY_LENGTH = 1000
 # Below this no link is proposed: a wrong silent merge costs more than a missing link.
@@ -27,9 +27,12 @@ LINK_THRESHOLD = 75.0
 # Two entities closer than this are "too close to call": NIL, the analyst decides.
 MARGIN = 6.0
 CONTEXT_BONUS = 8.0
-# Postings rows read in full per query; frequent tokens beyond it only filter.
-FETCH_BUDGET = 20_000
+# Postings rows read per query; tokens beyond it count only through pairs.
+FETCH_BUDGET = 2_500
 EXPANSION_MIN_SIMILARITY = 70.0
+# Vocabulary spellings per query token combined into pair keys, and what a pair adds.
+PAIR_EXPANSIONS = 10
+PAIR_BONUS = 1.0
 
 
 class CandidateIndex(Protocol):
@@ -92,7 +95,16 @@ class _Group:
     """One query token (or its acronym, or a split half) and the vocabulary it reaches."""
 
     tokens: dict[str, int]  # vocabulary token -> df
-    total_df: int = 0
+    similarity: dict[str, float] = field(default_factory=dict)  # to the query token
+    from_query_token: bool = False
+
+    @property
+    def total_df(self) -> int:
+        return sum(self.tokens.values())
+
+    def closest(self, n: int) -> list[str]:
+        """The n vocabulary tokens most like the query token (commoner first among equals)."""
+        return sorted(self.tokens, key=lambda t: (-self.similarity.get(t, 0.0), -self.tokens[t]))[:n]
 
 
 def _idf(df: int) -> float:
@@ -108,12 +120,14 @@ class Linker:
         *,
         threshold: float = LINK_THRESHOLD,
         margin: float = MARGIN,
-        pool: int = 200,
+        pool: int = 120,
+        shortlist: int = 40,
     ) -> None:
         self.index = index
         self.threshold = threshold
         self.margin = margin
         self.pool = pool
+        self.shortlist = shortlist
 
     def link(
         self,
@@ -150,26 +164,46 @@ class Linker:
         acronym = as_acronym(text) if len(query) == 1 else None
         acronym_token = ACRONYM_PREFIX + acronym if acronym else None
         groups = self._groups(query, text, acronym_token)
-        alias_ids = self._pool(groups, len(query))
+        alias_ids = self._pool(groups)
         alias_ids.extend(self.index.aliases_by_key(query_key))
-        best: dict[str, Candidate] = {}
+        alias_ids = list(dict.fromkeys(alias_ids))
         acronym_aliases = set(self._acronym_aliases(acronym_token, alias_ids))
-        for alias_id, entity_id, alias_text, alias_key, entity_label, name in self.index.alias_rows(
-            list(dict.fromkeys(alias_ids))
-        ):
+        rows = self._shortlist(self.index.alias_rows(alias_ids), query_key, text, acronym_aliases)
+        scorer = AliasScorer(query_key, query)
+        cleaned = clean_text(text)
+        best: dict[str, tuple[float, float, int, Candidate]] = {}
+        for alias_id, entity_id, alias_text, alias_key, entity_label, name in rows:
             if not labels_compatible(label, entity_label):
                 continue
-            score = alias_score(
-                query_key, query, alias_key, entity_label, alias_id in acronym_aliases
-            )
+            score = scorer.score(alias_key, entity_label, alias_id in acronym_aliases)
             if score >= 50.0 and entity_id in context:
                 score = min(score + CONTEXT_BONUS, 99.5)
             if alias_text.casefold() == text.strip().casefold():
                 score = max(score, 100.0)
+            # Ties (namesakes, shared acronyms) go to the closer raw spelling, then the older alias.
+            closeness = fuzz.WRatio(cleaned, clean_text(alias_text))
+            rank = (score, closeness, -alias_id)
             current = best.get(entity_id)
-            if current is None or score > current.score:
-                best[entity_id] = Candidate(entity_id, name, entity_label, score, alias_text)
-        return sorted(best.values(), key=lambda c: (-c.score, c.name, c.entity_id))
+            if current is None or rank > current[:3]:
+                best[entity_id] = (
+                    *rank,
+                    Candidate(entity_id, name, entity_label, score, alias_text),
+                )
+        ordered = sorted(best.values(), key=lambda r: (-r[0], -r[1], -r[2]))
+        return [r[3] for r in ordered]
+
+    def _shortlist(self, rows: list, query_key: str, text: str, acronym_aliases: set[int]) -> list:
+        """The rows worth full scoring: a vectorised WRatio pass keeps the `shortlist` best."""
+        if len(rows) <= self.shortlist:
+            return rows
+        coarse = process.cdist([query_key], [r[3] for r in rows], scorer=fuzz.WRatio, workers=1)[0]
+        order = sorted(range(len(rows)), key=lambda i: -coarse[i])[: self.shortlist]
+        keep = set(order)
+        folded = text.strip().casefold()
+        for i, row in enumerate(rows):
+            if row[0] in acronym_aliases or row[3] == query_key or row[2].casefold() == folded:
+                keep.add(i)
+        return [rows[i] for i in sorted(keep)]
 
     def _acronym_aliases(self, token: str | None, alias_ids: list[int]) -> list[int]:
         if not token or not alias_ids:
@@ -186,77 +220,94 @@ class Linker:
             reached[key][token] = df
         groups = []
         for t in unique:
-            tokens: dict[str, int] = {}
+            group = _Group({}, from_query_token=True)
             for key in keys_of[t]:
                 for vocab, df in reached.get(key, {}).items():
-                    if self._plausible(t, vocab, key):
-                        tokens[vocab] = df
-            groups.append(_Group(tokens))
+                    similarity = fuzz.ratio(t, vocab)
+                    floor = 60.0 if key.startswith(PHONETIC_PREFIX) else EXPANSION_MIN_SIMILARITY
+                    if similarity >= floor:
+                        group.tokens[vocab] = df
+                        group.similarity[vocab] = similarity
+            groups.append(group)
+        groups.extend(self._split_and_joined_groups(query, unique))
         extra = []
         if acronym_token:
             extra.append(acronym_token)
         initials = acronym_key(text)
         if initials and len(query) >= 2:
             extra.append(initials)  # an alias written as the acronym of the query
-        extra.extend(self._split_halves(unique))
-        extra.extend(a + b for a, b in zip(query, query[1:], strict=False))  # joined parts
         if extra:
             found = self.index.document_frequency(extra)
-            groups.extend(_Group({token: df}) for token, df in found.items())
-        for group in groups:
-            group.total_df = sum(group.tokens.values())
+            groups.extend(_Group({token: df}, {token: 100.0}) for token, df in found.items())
         return [g for g in groups if g.tokens]
 
-    @staticmethod
-    def _plausible(query_token: str, vocab_token: str, key: str) -> bool:
-        if key.startswith(PHONETIC_PREFIX):
-            return fuzz.ratio(query_token, vocab_token) >= 60.0
-        return fuzz.ratio(query_token, vocab_token) >= EXPANSION_MIN_SIMILARITY
+    def _split_and_joined_groups(self, query: list[str], unique: list[str]) -> list[_Group]:
+        """Name parts written together or apart: "Nassershah" / "Nasser Shah", "Shah Bakhsh"."""
+        splits = {token: self._split_halves(token) for token in unique}
+        joined = [a + b for a, b in zip(query, query[1:], strict=False)]
+        wanted = [half for pairs in splits.values() for pair in pairs for half in pair if half]
+        found = self.index.document_frequency(list(dict.fromkeys(wanted + joined)))
+        parts: dict[str, int] = {}
+        for pairs in splits.values():
+            for left, right in pairs:
+                if left in found and (not right or right in found):
+                    parts[left] = found[left]
+                    if right:
+                        parts[right] = found[right]
+        parts.update({token: found[token] for token in joined if token in found})
+        return [_Group({t: df}, {t: 100.0}, from_query_token=True) for t, df in parts.items()]
 
     @staticmethod
-    def _split_halves(tokens: list[str]) -> list[str]:
-        """Both halves of each way a long token splits: "shahbakhsh" -> "shah", "bakhsh"."""
-        halves = []
-        for token in tokens:
-            if len(token) >= 6:
-                for i in range(3, len(token) - 2):
-                    halves.extend((token[:i], token[i:]))
+    def _split_halves(token: str) -> list[tuple[str, str]]:
+        """Each way a long token splits in two ("shahbakhsh" -> ("shah", "bakhsh")), and the
+        token without a fused particle ("jaishal" -> ("jaish", ""))."""
+        if len(token) < 6:
+            return []
+        halves = [(token[:i], token[i:]) for i in range(3, len(token) - 2)]
+        halves += [(token[: -len(p)], "") for p in ("al", "ul", "el") if token.endswith(p)]
         return halves
 
-    def _pool(self, groups: list[_Group], query_length: int) -> list[int]:
+    def _pool(self, groups: list[_Group]) -> list[int]:
         """At most `pool` alias ids, those covering the most (and rarest) query tokens."""
         if not groups:
             return []
-        groups = sorted(groups, key=lambda g: g.total_df)
         coverage: dict[int, float] = defaultdict(float)
-        lengths: dict[int, int] = {}
+        token_groups = [g for g in groups if g.from_query_token]
+        if len(token_groups) >= 2:
+            # Two recognisable words: the few aliases holding both, whatever their frequency.
+            closest = [g.closest(PAIR_EXPANSIONS) for g in token_groups]
+            keys = {
+                pair_key(a, b)
+                for i, first in enumerate(closest)
+                for second in closest[i + 1 :]
+                for a in first
+                for b in second
+                if a != b
+            }
+            for alias_id, _, _ in self.index.postings(sorted(keys), FETCH_BUDGET):
+                coverage[alias_id] += PAIR_BONUS
+        # Single tokens, rarest first, within a budget of postings rows. A frequent token
+        # is skipped: the pairs above already found the aliases holding it with another.
         fetched = 0
-        pending = []
-        for i, group in enumerate(groups):
-            if i == 0 or fetched + group.total_df <= FETCH_BUDGET:
+        for group in sorted(groups, key=lambda g: g.total_df):
+            if group.total_df + fetched <= FETCH_BUDGET or not coverage:
                 rows = self.index.postings(list(group.tokens), FETCH_BUDGET)
                 fetched += len(rows)
-                seen_here: set[int] = set()
-                for alias_id, token, ntok in rows:
-                    if alias_id in seen_here:
-                        continue
-                    seen_here.add(alias_id)
-                    coverage[alias_id] += _idf(group.tokens[token])
-                    lengths[alias_id] = ntok
-            else:
-                pending.append(group)
-        if pending and coverage:
-            leaders = sorted(coverage, key=coverage.__getitem__, reverse=True)[: self.pool * 10]
-            for group in pending:
-                seen_here = set()
-                for alias_id, token in self.index.postings_among(list(group.tokens), leaders):
-                    if alias_id not in seen_here:
-                        seen_here.add(alias_id)
-                        coverage[alias_id] += _idf(group.tokens[token])
+                self._cover(coverage, group, ((a, t) for a, t, _ in rows))
+        return sorted(coverage, key=coverage.__getitem__, reverse=True)[: self.pool]
 
-        def rank(alias_id: int) -> float:
-            return coverage[alias_id] - 0.01 * abs(
-                lengths.get(alias_id, query_length) - query_length
-            )
-
-        return sorted(coverage, key=rank, reverse=True)[: self.pool]
+    @staticmethod
+    def _cover(coverage: dict[int, float], group: _Group, rows: Iterable[tuple[int, str]]) -> None:
+        """Credit each alias once per group, by how rare the matched token is."""
+        # Rarity of the group's best match, scaled by how close each spelling is: an exact
+        # token outranks a rarer near-miss of it.
+        best = max(group.tokens, key=lambda t: (group.similarity.get(t, 100.0), -group.tokens[t]))
+        rarity = _idf(group.tokens[best])
+        weight = {t: rarity * (group.similarity.get(t, 100.0) / 100.0) ** 4 for t in group.tokens}
+        credited: dict[int, float] = {}
+        for alias_id, token in rows:
+            credit = weight[token]
+            if credit > credited.get(alias_id, 0.0):
+                credited[alias_id] = credit
+        for alias_id, credit in credited.items():
+            coverage[alias_id] += credit

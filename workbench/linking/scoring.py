@@ -32,52 +32,58 @@ def labels_compatible(query_label: str | None, entity_label: str) -> bool:
     return entity_label in _COMPATIBLE.get(query_label, {query_label})
 
 
-def _token_similarity(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
-    sim = fuzz.ratio(a, b) / 100.0
-    return sim if sim >= TOKEN_MATCH else 0.0
+class AliasScorer:
+    """Scores aliases against one query, remembering token similarities between aliases."""
 
+    def __init__(self, query_key: str, query: list[str]) -> None:
+        self.query_key = query_key
+        self.query = query
+        self.compact = "".join(query)
+        self._similar: dict[tuple[str, str], float] = {}
 
-def _best(token: str, others: list[str]) -> float:
-    return max((_token_similarity(token, other) for other in others), default=0.0)
+    def _similarity(self, a: str, b: str) -> float:
+        if a == b:
+            return 1.0
+        key = (a, b)
+        sim = self._similar.get(key)
+        if sim is None:
+            sim = fuzz.ratio(a, b) / 100.0
+            sim = self._similar[key] = sim if sim >= TOKEN_MATCH else 0.0
+        return sim
 
+    def alignment(self, alias: list[str]) -> float:
+        """F-measure of query tokens found in the alias and alias tokens found in the query."""
+        query = self.query
+        if not query or not alias:
+            return 0.0
+        precision = sum(max(self._similarity(q, a) for a in alias) for q in query) / len(query)
+        recall = sum(max(self._similarity(q, a) for q in query) for a in alias) / len(alias)
+        if precision + recall == 0:
+            return 0.0
+        return 100.0 * 2 * precision * recall / (precision + recall)
 
-def alignment_score(query: list[str], alias: list[str]) -> float:
-    """F-measure of query tokens found in the alias and alias tokens found in the query."""
-    if not query or not alias:
+    def surname(self, alias: list[str]) -> float:
+        """Partial credit when the query is the last name part(s) of a longer person name."""
+        query = self.query
+        if len(query) >= len(alias):
+            return 0.0
+        tail = alias[-len(query) :]
+        if all(fuzz.ratio(q, a) / 100.0 >= SURNAME_MATCH for q, a in zip(query, tail, strict=True)):
+            return 70.0 + 20.0 * len(query) / len(alias)
         return 0.0
-    precision = sum(_best(t, alias) for t in query) / len(query)
-    recall = sum(_best(t, query) for t in alias) / len(alias)
-    if precision + recall == 0:
-        return 0.0
-    return 100.0 * 2 * precision * recall / (precision + recall)
 
-
-def surname_score(query: list[str], alias: list[str]) -> float:
-    """Partial credit when the query is the last name part(s) of a longer person name."""
-    if not query or len(query) >= len(alias):
-        return 0.0
-    tail = alias[-len(query) :]
-    if all(fuzz.ratio(q, a) / 100.0 >= SURNAME_MATCH for q, a in zip(query, tail, strict=True)):
-        return 70.0 + 20.0 * len(query) / len(alias)
-    return 0.0
-
-
-def alias_score(
-    query_key: str, query: list[str], alias_key: str, entity_label: str, acronym_hit: bool
-) -> float:
-    """Score one alias (by match key) against a query (by key tokens)."""
-    if query_key == alias_key:
-        return EXACT_SCORE
-    alias = alias_key.split()
-    score = alignment_score(query, alias)
-    # Joined or split name parts: "Shahbakhsh" / "Shah Bakhsh", "Amirabdollahian".
-    compact = fuzz.ratio("".join(query), "".join(alias))
-    if compact >= 90:
-        score = max(score, compact - 2.0)
-    if entity_label == "PERSON":
-        score = max(score, surname_score(query, alias))
-    if acronym_hit:
-        score = max(score, ACRONYM_SCORE)
-    return min(score, 99.0)  # 100 is kept for an exact key match
+    def score(self, alias_key: str, entity_label: str, acronym_hit: bool) -> float:
+        """Score one alias (by match key), 0-100."""
+        if alias_key == self.query_key:
+            return EXACT_SCORE
+        alias = alias_key.split()
+        score = self.alignment(alias)
+        # Joined or split name parts: "Shahbakhsh" / "Shah Bakhsh", "Amirabdollahian".
+        compact = fuzz.ratio(self.compact, "".join(alias), score_cutoff=90)
+        if compact:
+            score = max(score, compact - 2.0)
+        if entity_label == "PERSON":
+            score = max(score, self.surname(alias))
+        if acronym_hit:
+            score = max(score, ACRONYM_SCORE)
+        return min(score, 99.0)  # 100 is kept for an exact key match

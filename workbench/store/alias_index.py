@@ -1,7 +1,7 @@
 """The linker's candidate index, persisted beside the aliases and kept in step with them.
 
 Tables (all WITHOUT ROWID, clustered by the looked-up column):
-- alias_postings(token, alias_id, ntok): which aliases hold a token;
+- alias_postings(token, alias_id, ntok): which aliases hold a token or a pair of tokens;
 - index_vocab(token, df): each distinct token and how many aliases hold it;
 - index_keys(key, token): deletion and phonetic keys leading to vocabulary tokens.
 Adding an alias touches only its own tokens: no rebuild, whatever the size of the KB.
@@ -13,7 +13,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from workbench.linking.keys import KEY_VERSION, alias_tokens, vocabulary_keys
+from workbench.linking.keys import KEY_VERSION, alias_pairs, alias_tokens, vocabulary_keys
 from workbench.linking.normalise import match_key
 
 TABLES = """
@@ -43,7 +43,7 @@ def add_alias(conn: sqlite3.Connection, alias_id: int, text: str) -> None:
     tokens, ntok = alias_tokens(text)
     conn.executemany(
         "INSERT OR IGNORE INTO alias_postings (token, alias_id, ntok) VALUES (?, ?, ?)",
-        [(token, alias_id, ntok) for token in tokens],
+        [(token, alias_id, ntok) for token in (*tokens, *alias_pairs(tokens))],
     )
     for token in tokens:
         updated = conn.execute(
@@ -60,6 +60,10 @@ def add_alias(conn: sqlite3.Connection, alias_id: int, text: str) -> None:
 def remove_alias(conn: sqlite3.Connection, alias_id: int, text: str) -> None:
     """Drop one alias from the index (call inside the transaction that deletes it)."""
     tokens, _ = alias_tokens(text)
+    conn.executemany(
+        "DELETE FROM alias_postings WHERE token = ? AND alias_id = ?",
+        [(pair, alias_id) for pair in alias_pairs(tokens)],
+    )
     for token in tokens:
         removed = conn.execute(
             "DELETE FROM alias_postings WHERE token = ? AND alias_id = ?", (token, alias_id)
@@ -118,7 +122,8 @@ def add_many(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> None:
     for alias_id, text in rows:
         tokens, ntok = alias_tokens(text)
         document_frequency.update(tokens)
-        postings.extend((token, alias_id, ntok) for token in tokens)
+        postings.extend((token, alias_id, ntok) for token in (*tokens, *alias_pairs(tokens)))
+    postings.sort()  # B-tree inserts in key order are several times faster
     conn.executemany(
         "INSERT OR IGNORE INTO alias_postings (token, alias_id, ntok) VALUES (?, ?, ?)", postings
     )

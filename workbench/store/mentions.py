@@ -139,6 +139,18 @@ class MentionsMixin:
         """Reject a suggestion; it is remembered and not proposed again for that span."""
         return self.update_mention(mention_id, status=REJECTED)
 
+    def set_status_many(self, mention_ids: Sequence[int], status: str) -> int:
+        """Accept or reject many suggestions in one change (one undo step)."""
+        if status not in MENTION_STATUSES:
+            raise WorkbenchError(f"unknown mention status {status!r}")
+        mentions = [self.mention(mention_id) for mention_id in mention_ids]
+        with Transaction(self.conn, self.annotator, f"mark {len(mentions)} {status}") as tx:
+            for m in mentions:
+                tx.update("mentions", m.id, status=status, updated_at=tx.at)
+                if status == ACCEPTED and m.entity_id:
+                    self._insert_alias(tx, m.entity_id, m.text, "annotation")
+        return len(mentions)
+
     def delete_mention(self, mention_id: int) -> Mention:
         """Delete a mention (and, through the schema, the event roles pointing at it)."""
         mention = self.mention(mention_id)

@@ -1,39 +1,82 @@
-"""The Workbench application: two article panes side by side."""
+"""The Workbench application: owns the store and the linker, composes the screens."""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Static
+
+from workbench.errors import WorkbenchError
+from workbench.linking import Linker
+from workbench.tui.commands import ActionCommands, DocumentCommands, EntityCommands
+from workbench.tui.keymap import load_keymap
+from workbench.tui.messages import OpenAt
+from workbench.tui.screens.main import MainScreen
+from workbench.tui.screens.search import HelpScreen
+from workbench.tui.widgets.article_view import ArticleView
 
 
 class WorkbenchApp(App):
-    """Read two documents side by side."""
+    """Read two documents side by side; annotate and link by keyboard."""
 
     TITLE = "Workbench"
-    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ActionCommands, DocumentCommands, EntityCommands}
+    BINDINGS = [
+        Binding("q", "quit", "quit", id="app.quit"),
+        Binding("question_mark", "help", "help", id="app.help"),
+    ]
 
-    def __init__(self, store, doc_a: int | None = None, doc_b: int | None = None) -> None:
+    def __init__(
+        self,
+        store,
+        doc_a: int | None = None,
+        doc_b: int | None = None,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
-        ids = [d.id for d in store.documents()]
-        self.doc_ids = [
-            d
-            for d in (
-                doc_a or (ids[0] if ids else None),
-                doc_b or (ids[1] if len(ids) > 1 else None),
-            )
-            if d
-        ]
+        self.initial_documents = [doc_a, doc_b]
+        self._keymap_override = keymap
+        self._linker: Linker | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal():
-            for doc_id in self.doc_ids:
-                doc = self.store.document(doc_id)
-                with VerticalScroll():
-                    yield Static(Text(doc.title, style="bold"))
-                    yield Static(Text(doc.text))
-        yield Footer()
+    def on_mount(self) -> None:
+        keymap, error = (
+            (self._keymap_override, None) if self._keymap_override is not None else load_keymap()
+        )
+        self.user_keymap = keymap
+        if keymap:
+            self.set_keymap(keymap)
+        if error:
+            self.notify(error, severity="error", timeout=10)
+        self.push_screen(MainScreen())
+
+    def linker(self) -> Linker:
+        """The linker over the store's persisted index (created on first use)."""
+        if self._linker is None:
+            self._linker = Linker(self.store.candidate_index())
+        return self._linker
+
+    def describe_entity(self, entity_id: str) -> str:
+        try:
+            return self.store.entity(entity_id).description
+        except WorkbenchError:
+            return ""
+
+    def open_document(self, doc_id: int) -> None:
+        self.screen.open_target(OpenAt(doc_id))
+
+    def show_entity(self, entity_id: str) -> None:
+        self.screen.show_entity_mentions(entity_id)
+
+    def action_help(self) -> None:
+        keymap = getattr(self, "user_keymap", {}) or {}
+
+        def rows(bindings) -> list[tuple[str, str, str]]:
+            return [(keymap.get(b.id, b.key), b.description, b.id or "") for b in bindings]
+
+        sections = [
+            ("Moving and selecting (in a document)", rows(ArticleView.BINDINGS)),
+            ("Annotating, searching, panes", rows(MainScreen.BINDINGS)),
+            ("Application", rows(self.BINDINGS) + [("ctrl+p", "command palette", "")]),
+        ]
+        self.push_screen(HelpScreen(sections))

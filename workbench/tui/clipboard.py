@@ -1,0 +1,17 @@
+"""Copying to the clipboard: pyperclip where it has a backend, else OSC 52 via Textual."""
+
+from __future__ import annotations
+
+import pyperclip
+from textual.app import App
+
+
+def copy_text(app: App, text: str) -> str:
+    """Copy `text`; returns how it was copied, for the notification."""
+    try:
+        pyperclip.copy(text)
+        return "copied to the clipboard"
+    except pyperclip.PyperclipException:
+        # Headless Linux or SSH: no clipboard program. OSC 52 asks the terminal to do it.
+        app.copy_to_clipboard(text)
+        return "no clipboard program found: copied through the terminal (OSC 52)"

@@ -1,0 +1,139 @@
+"""Pure text geometry for the article view: display characters, wrapping, cursor moves.
+
+Everything works in character offsets into the document text (the coordinates
+annotations use); nothing here knows about Textual.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+# Control characters shown as visible symbols, one for one, so offsets stay aligned:
+# C0 controls as Unicode "control pictures" (ESC -> ␛), DEL, C1 controls and the
+# bidirectional overrides that could reorder what the analyst reads.
+_INVISIBLE_TO_VISIBLE = {code: 0x2400 + code for code in range(0x20) if code != 0x0A}
+_INVISIBLE_TO_VISIBLE[0x09] = ord("→")
+_INVISIBLE_TO_VISIBLE[0x7F] = 0x2421
+_INVISIBLE_TO_VISIBLE.update({code: 0xFFFD for code in range(0x80, 0xA0)})
+_INVISIBLE_TO_VISIBLE.update(
+    {code: 0xFFFD for code in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+)
+
+
+def display_text(text: str) -> str:
+    """The text with every control character replaced by a visible one (same length)."""
+    return text.translate(_INVISIBLE_TO_VISIBLE)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Visual lines of a text wrapped at a width: line i shows text[starts[i]:ends[i]]."""
+
+    starts: list[int]
+    ends: list[int]
+    width: int
+
+    @property
+    def height(self) -> int:
+        return len(self.starts)
+
+    def line_of(self, offset: int) -> int:
+        """The visual line showing `offset` (the end of text belongs to the last line)."""
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+    def column_of(self, offset: int) -> int:
+        return offset - self.starts[self.line_of(offset)]
+
+    def offset_at(self, line: int, column: int) -> int:
+        """The offset at a line and column, clamped to that line."""
+        line = max(0, min(self.height - 1, line))
+        return min(self.starts[line] + max(0, column), self.ends[line])
+
+
+def wrap(text: str, width: int) -> Layout:
+    """Greedy word wrap, paragraph by paragraph; long words are cut."""
+    width = max(8, width)
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for paragraph in text.split("\n"):
+        start, stop = position, position + len(paragraph)
+        if start == stop:
+            starts.append(start)
+            ends.append(stop)
+        while start < stop:
+            end = min(start + width, stop)
+            if end < stop:
+                space = text.rfind(" ", start, end + 1)
+                if space > start:
+                    end = space + 1  # the space stays on this line
+            starts.append(start)
+            ends.append(end)
+            start = end
+        position = stop + 1
+    return Layout(starts, ends, width)
+
+
+def word_at(text: str, offset: int) -> tuple[int, int] | None:
+    """The word under (or just before) the offset, as (start, end)."""
+    for match in _WORD.finditer(text, max(0, offset - 200), min(len(text), offset + 200)):
+        if match.start() <= offset < match.end() or match.end() == offset:
+            return match.start(), match.end()
+    return None
+
+
+def next_word(text: str, offset: int) -> int:
+    """Start of the next word after the one at offset (or the end of text)."""
+    position = offset
+    while position < len(text) and (text[position].isalnum() or text[position] == "_"):
+        position += 1  # skip the rest of the current word
+    match = _WORD.search(text, position)
+    return match.start() if match else len(text)
+
+
+def previous_word(text: str, offset: int) -> int:
+    """Start of the word before offset (or 0)."""
+    start = max(0, offset - 200)
+    while True:
+        found = [m.start() for m in _WORD.finditer(text, start, offset) if m.start() < offset]
+        if found:
+            return found[-1]
+        if start == 0:
+            return 0
+        start = max(0, start - 2000)
+
+
+def word_end_after(text: str, offset: int) -> int:
+    """End of the next word ending after offset (for growing a span by a word)."""
+    match = _WORD.search(text, offset)
+    return match.end() if match else len(text)
+
+
+def next_sentence(text: str, offset: int) -> int:
+    match = _SENTENCE_END.search(text, offset)
+    return match.end() if match else len(text)
+
+
+def previous_sentence(text: str, offset: int) -> int:
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text, max(0, offset - 5000), offset)]
+    before = [s for s in starts if s < offset]
+    return before[-1] if before else 0
+
+
+def next_paragraph(text: str, offset: int) -> int:
+    match = _PARAGRAPH_BREAK.search(text, offset)
+    return match.end() if match else len(text)
+
+
+def previous_paragraph(text: str, offset: int) -> int:
+    starts = [0] + [
+        m.end() for m in _PARAGRAPH_BREAK.finditer(text, max(0, offset - 20000), offset)
+    ]
+    before = [s for s in starts if s < offset]
+    return before[-1] if before else 0

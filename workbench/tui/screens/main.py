@@ -1,0 +1,352 @@
+"""The workspace: two document panes, the side panel, find bar, status line, footer.
+
+Navigation and display live here; what the annotation keys do lives in
+`annotation_actions.py`. Every read and write goes through the app's `Store`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from datetime import datetime
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from workbench.errors import WorkbenchError
+from workbench.model import Mention
+from workbench.store import SNIPPET_MARKERS
+from workbench.tui.clipboard import copy_text
+from workbench.tui.messages import OpenAt
+from workbench.tui.screens.annotation_actions import AnnotationActions
+from workbench.tui.screens.pickers import DocumentPicker
+from workbench.tui.screens.search import FindBar, MentionListScreen, SearchScreen
+from workbench.tui.widgets.article_view import ArticleView
+from workbench.tui.widgets.pane import DocumentPane
+from workbench.tui.widgets.panels import EntityCard, PanelState, SidePanel
+
+PANES_SETTING = "tui.panes"
+
+
+class MainScreen(AnnotationActions, Screen):
+    """Read side by side, annotate, search."""
+
+    BINDINGS = [
+        Binding("tab", "focus_other_pane", "other pane", id="pane.switch"),
+        Binding("o", "open_document", "open", id="pane.open"),
+        Binding("s", "swap_panes", "swap", show=False, id="pane.swap"),
+        Binding("i", "toggle_side_panel", "panel", show=False, id="panel.toggle"),
+        Binding("slash", "find", "find", id="find.open"),
+        Binding("n", "find_step(1)", "next match", show=False, id="find.next"),
+        Binding("N", "find_step(-1)", "previous match", show=False, id="find.previous"),
+        Binding("ctrl+f", "search_corpus", "search", id="search.corpus"),
+        Binding("j", "jump_entity", "next mention of entity", show=False, id="entity.next_mention"),
+        Binding("m", "entity_mentions", "all mentions of entity", show=False, id="entity.mentions"),
+        Binding("c", "copy_selection", "copy", show=False, id="copy.selection"),
+        Binding("C", "copy_entity", "copy entity card", show=False, id="copy.entity"),
+        *AnnotationActions.ANNOTATION_BINDINGS,
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="workspace"):
+            yield DocumentPane(0)
+            yield DocumentPane(1)
+            yield SidePanel(id="side")
+        yield FindBar(id="find")
+        yield Static(id="status")
+        yield Footer()
+
+    @property
+    def store(self):
+        return self.app.store
+
+    # -- panes ---------------------------------------------------------------------------
+
+    @property
+    def panes(self) -> list[DocumentPane]:
+        return list(self.query(DocumentPane))
+
+    def focused_pane(self) -> DocumentPane:
+        for pane in self.panes:
+            if pane.view.has_focus:
+                return pane
+        return self.panes[getattr(self, "_last_pane", 0)]
+
+    def other_pane(self) -> DocumentPane:
+        return self.panes[1 - self.focused_pane().index]
+
+    def on_mount(self) -> None:
+        saved = self._saved_panes()
+        ids = [d.id for d in self.store.documents()]
+        requested = [d for d in self.app.initial_documents if d is not None]
+        for pane, default in zip(self.panes, (ids[:1], ids[1:2]), strict=True):
+            choice = requested[pane.index] if pane.index < len(requested) else None
+            doc_id, cursor = (
+                (choice, 0)
+                if choice
+                else saved.get(pane.index, (default[0] if default else None, 0))
+            )
+            if doc_id is not None and doc_id in ids:
+                self.open_in(pane, doc_id, cursor)
+            else:
+                pane.update_title()
+        self.panes[0].view.focus()
+        self.set_status("ready")
+        self.set_interval(5, self.save_panes)
+
+    def _saved_panes(self) -> dict[int, tuple[int, int]]:
+        try:
+            data = json.loads(self.store.get_setting(PANES_SETTING, "[]") or "[]")
+            return {i: (int(d), int(c)) for i, (d, c) in enumerate(data) if d is not None}
+        except (ValueError, TypeError):
+            return {}
+
+    def save_panes(self) -> None:
+        """Remember open documents and cursors (also after a restart)."""
+        state = [[p.document.id if p.document else None, p.view.cursor] for p in self.panes]
+        if state != getattr(self, "_saved_state", None):
+            self.store.set_setting(PANES_SETTING, json.dumps(state))
+            self._saved_state = state
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(WorkbenchError):
+            self.save_panes()
+
+    def open_in(self, pane: DocumentPane, doc_id: int, cursor: int = 0, select: int = 0) -> None:
+        """Show a document in a pane, cursor at an offset (optionally selecting `select` chars)."""
+        try:
+            document = self.store.document(doc_id)
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        pane.show(document, self.store.mentions(doc_id), cursor)
+        if select:
+            pane.view.select_span(cursor, cursor + select)
+        self.refresh_side_panel()
+
+    def reload(self) -> None:
+        """Re-read the annotations of every open document (after any change)."""
+        for pane in self.panes:
+            if pane.document:
+                pane.set_mentions(self.store.mentions(pane.document.id))
+        self.refresh_side_panel()
+
+    def set_status(self, message: str) -> None:
+        status = Text(no_wrap=True, overflow="ellipsis")
+        status.append(f" {self.store.path} ", style="bold")
+        status.append(f" annotator: {self.store.annotator} ", style="dim")
+        status.append(f" {datetime.now():%H:%M:%S} {message}")
+        self.query_one("#status", Static).update(status)
+
+    def action_focus_pane(self) -> None:
+        self.focused_pane().view.focus()
+
+    def action_focus_other_pane(self) -> None:
+        self.other_pane().view.focus()
+
+    def action_open_document(self) -> None:
+        pane = self.focused_pane()
+
+        def opened(doc_id: int | None) -> None:
+            if doc_id is not None:
+                self.open_in(pane, doc_id)
+                pane.view.focus()
+
+        self.app.push_screen(DocumentPicker(self.store.documents()), opened)
+
+    def action_swap_panes(self) -> None:
+        left, right = self.panes
+        states = [(p.document, p.view.cursor) for p in (left, right)]
+        for pane, (document, cursor) in zip((right, left), states, strict=True):
+            if document:
+                self.open_in(pane, document.id, cursor)
+
+    def action_toggle_side_panel(self) -> None:
+        self.query_one(SidePanel).toggle_class("-hidden")
+
+    # -- cursor, highlight, side panel ---------------------------------------------------------
+
+    @on(ArticleView.CursorMoved)
+    def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
+        if not event.view.has_focus:
+            return
+        self._last_pane = event.view.pane
+        entity_id = event.mention.entity_id if event.mention else None
+        for pane in self.panes:
+            pane.view.set_highlight(entity_id)
+            pane.update_title()
+        self.refresh_side_panel(event.mention)
+
+    def refresh_side_panel(self, mention: Mention | None = None) -> None:
+        pane = self.focused_pane()
+        mention = mention if mention is not None else pane.view.mention_at_cursor()
+        card = None
+        if mention and mention.entity_id:
+            try:
+                entity = self.store.entity(mention.entity_id)
+                titles = {d.id: d.title for d in self.store.documents()}
+                counts = self.store.entity_mention_counts(entity.id)
+                card = EntityCard(
+                    entity,
+                    [a.text for a in self.store.aliases(entity.id)],
+                    [(doc_id, titles.get(doc_id, "?"), n) for doc_id, n in counts.items()],
+                )
+            except WorkbenchError:
+                card = None
+        document_entities = []
+        if pane.document:
+            counts: dict[str, int] = {}
+            for m in pane.view.mentions:
+                if m.entity_id and m.status == "accepted":
+                    counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
+            entities = {e.id: e for e in self.store.entities() if e.id in counts}
+            document_entities = sorted(
+                ((entities[i], n) for i, n in counts.items() if i in entities),
+                key=lambda x: (-x[1], x[0].name),
+            )
+        shared = []
+        documents = [p.document for p in self.panes if p.document]
+        if len(documents) == 2 and documents[0].id != documents[1].id:
+            both = self.store.linked_entities(documents[0].id) & self.store.linked_entities(
+                documents[1].id
+            )
+            shared = sorted(
+                (e for e in self.store.entities() if e.id in both), key=lambda e: e.name
+            )
+        self.query_one(SidePanel).show(
+            PanelState(card, mention.text if mention else None, document_entities, shared)
+        )
+
+    # -- find in document ----------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        self._find_pane = self.focused_pane()
+        self.query_one(FindBar).open()
+
+    @on(Input.Changed, "#find-input")
+    def _find_changed(self, event: Input.Changed) -> None:
+        pane = getattr(self, "_find_pane", None) or self.focused_pane()
+        view = pane.view
+        needle = event.value
+        if not needle:
+            view.find_matches = []
+            view.refresh()
+            return
+        pattern = re.compile(re.escape(needle), re.IGNORECASE)
+        view.find_matches = [(m.start(), m.end()) for m in pattern.finditer(view.text)]
+        after = [a for a, _ in view.find_matches if a >= view.cursor] or [
+            a for a, _ in view.find_matches
+        ]
+        if after:
+            view.move_to(after[0])
+        view.refresh()
+        self.set_status(f"{len(view.find_matches)} matches for {needle!r}")
+
+    def action_find_step(self, direction: int) -> None:
+        view = self.focused_pane().view
+        starts = [a for a, _ in view.find_matches]
+        if not starts:
+            self.notify("no find matches: press / to find", severity="warning")
+            return
+        if direction > 0:
+            following = [a for a in starts if a > view.cursor]
+            target = following[0] if following else starts[0]
+        else:
+            preceding = [a for a in starts if a < view.cursor]
+            target = preceding[-1] if preceding else starts[-1]
+        view.move_to(target)
+
+    # -- corpus search, entities -----------------------------------------------------------------
+
+    def action_search_corpus(self) -> None:
+        def opened(target: OpenAt | None) -> None:
+            if target:
+                pane = self.focused_pane()
+                self.open_in(pane, target.doc_id, target.offset, target.length)
+                pane.view.focus()
+
+        self.app.push_screen(SearchScreen(self.store.search, SNIPPET_MARKERS), opened)
+
+    def open_target(self, target: OpenAt | None) -> None:
+        """Open a document at an offset in the focused pane (palette and lists use this)."""
+        if target:
+            pane = self.focused_pane()
+            self.open_in(pane, target.doc_id, target.offset, target.length)
+            pane.view.focus()
+
+    def show_entity_mentions(self, entity_id: str) -> None:
+        """List every mention of an entity across the corpus."""
+        try:
+            entity = self.store.entity(entity_id)
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        titles = {d.id: d.title for d in self.store.documents()}
+        rows = []
+        for doc_id in self.store.entity_mention_counts(entity.id):
+            text = self.store.document_text(doc_id)
+            for m in self.store.mentions(doc_id, ("accepted",)):
+                if m.entity_id != entity.id:
+                    continue
+                context = " ".join(text[max(0, m.start - 40) : m.end + 40].split())
+                line = Text(f"[{doc_id}] ", style="bold")
+                line.append(titles.get(doc_id, "")[:40], style="dim")
+                line.append(f"  …{context}…")
+                rows.append((OpenAt(doc_id, m.start, m.end - m.start), line))
+        self.app.push_screen(
+            MentionListScreen(f"Mentions of {entity.name}", rows), self.open_target
+        )
+
+    def action_entity_mentions(self) -> None:
+        mention = self.focused_pane().view.mention_at_cursor()
+        if not mention or not mention.entity_id:
+            self.notify("the cursor is not on a linked mention", severity="warning")
+            return
+        self.show_entity_mentions(mention.entity_id)
+
+    def action_jump_entity(self) -> None:
+        view = self.focused_pane().view
+        mention = view.mention_at_cursor()
+        if not mention or not mention.entity_id:
+            self.notify("the cursor is not on a linked mention", severity="warning")
+            return
+        same = [m.start for m in view.mentions if m.entity_id == mention.entity_id]
+        following = [s for s in same if s > view.cursor]
+        view.move_to(following[0] if following else same[0])
+
+    # -- copy ----------------------------------------------------------------------------------
+
+    def action_copy_selection(self) -> None:
+        view = self.focused_pane().view
+        span = view.target_span()
+        if not span or not view.document:
+            self.notify("nothing to copy", severity="warning")
+            return
+        start, end = span
+        document = view.document
+        citation = f"— {document.title}"
+        if document.source:
+            citation += f", {document.source}"
+        if document.published:
+            citation += f", {document.published}"
+        citation += f" [doc {document.id}, chars {start}-{end}]"
+        self.notify(copy_text(self.app, f"“{view.text[start:end]}”\n{citation}"))
+
+    def action_copy_entity(self) -> None:
+        mention = self.focused_pane().view.mention_at_cursor()
+        if not mention or not mention.entity_id:
+            self.notify("the cursor is not on a linked mention", severity="warning")
+            return
+        entity = self.store.entity(mention.entity_id)
+        aliases = ", ".join(a.text for a in self.store.aliases(entity.id))
+        counts = ", ".join(
+            f"doc {d}: {n}" for d, n in self.store.entity_mention_counts(entity.id).items()
+        )
+        card = f"{entity.name} ({entity.label}, {entity.id})\n{entity.description}\naliases: {aliases}\nmentions: {counts}"
+        self.notify(copy_text(self.app, card))

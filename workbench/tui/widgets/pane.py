@@ -1,0 +1,45 @@
+"""A document pane: its title bar over its article view."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+
+from workbench.model import SUGGESTED, Document, Mention
+from workbench.tui.widgets.article_view import ArticleView
+from workbench.tui.widgets.panels import PaneTitle
+
+
+class DocumentPane(Vertical):
+    """One side of the reading view."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(id=f"pane-{index}", classes="pane")
+        self.index = index
+
+    def compose(self) -> ComposeResult:
+        yield PaneTitle(id=f"title-{self.index}", classes="pane-title")
+        yield ArticleView(self.index, id=f"view-{self.index}")
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def document(self) -> Document | None:
+        return self.view.document
+
+    def show(self, document: Document, mentions: list[Mention], cursor: int = 0) -> None:
+        self.view.show_document(document, mentions, cursor)
+        self.update_title()
+
+    def set_mentions(self, mentions: list[Mention]) -> None:
+        self.view.set_mentions(mentions)
+        self.update_title()
+
+    def update_title(self) -> None:
+        mentions = self.view.mentions
+        suggested = sum(m.status == SUGGESTED for m in mentions)
+        self.query_one(PaneTitle).show(
+            self.document, len(mentions) - suggested, suggested, self.view.has_focus
+        )

@@ -1,0 +1,97 @@
+"""The pane title bar, the status line and the side panel: they show state, nothing more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from workbench.model import Document, Entity
+from workbench.tui.styles import label_colour
+
+
+class PaneTitle(Static):
+    """Title, source, date and counts of the document in a pane."""
+
+    def show(
+        self, document: Document | None, mentions: int, suggestions: int, focused: bool
+    ) -> None:
+        if document is None:
+            self.update(Text("no document — press o to open one", style="dim"))
+            return
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"[{document.id}] ", style="bold" if focused else "dim")
+        text.append(document.title, style="bold")
+        details = " · ".join(x for x in (document.source, document.published) if x)
+        if details:
+            text.append(f"  {details}", style="dim")
+        text.append(f"  {mentions} mentions", style="green")
+        if suggestions:
+            text.append(f", {suggestions} suggested", style="yellow")
+        self.update(text)
+
+
+@dataclass(frozen=True)
+class EntityCard:
+    """What the side panel shows about the entity under the cursor."""
+
+    entity: Entity
+    aliases: list[str]
+    mentions_per_document: list[tuple[int, str, int]]  # (doc id, title, count)
+
+
+@dataclass(frozen=True)
+class PanelState:
+    """Everything the side panel draws."""
+
+    card: EntityCard | None
+    mention_text: str | None
+    document_entities: list[tuple[Entity, int]]
+    shared: list[Entity]
+
+
+def _heading(text: Text, title: str) -> None:
+    text.append(f"\n{title}\n", style="bold underline")
+
+
+class SidePanel(VerticalScroll):
+    """Entity card, the focused document's entities, and the entities both panes share."""
+
+    can_focus = False
+
+    def compose(self):
+        yield Static(id="side-content")
+
+    def show(self, state: PanelState) -> None:
+        text = Text()
+        _heading(text, "Entity")
+        if state.card:
+            card = state.card
+            text.append(card.entity.name, style=f"bold {label_colour(card.entity.label)}")
+            text.append(f"  {card.entity.label}  ({card.entity.id})\n", style="dim")
+            if card.entity.description:
+                text.append(card.entity.description + "\n", style="italic")
+            text.append("aliases: ", style="dim")
+            text.append(", ".join(card.aliases) + "\n")
+            for doc_id, title, count in card.mentions_per_document:
+                text.append(f"  [{doc_id}] {count}× ", style="bold")
+                text.append(title[:60] + "\n", style="dim")
+            text.append("j: next mention of it\n", style="dim")
+        elif state.mention_text is not None:
+            text.append(f"{state.mention_text!s}  (not linked)\n", style="italic")
+        else:
+            text.append("cursor is not on a mention\n", style="dim")
+        _heading(text, "In this document")
+        for entity, count in state.document_entities[:40]:
+            text.append(f"{count:>3} ", style="dim")
+            text.append(entity.name, style=label_colour(entity.label))
+            text.append(f" {entity.label}\n", style="dim")
+        _heading(text, "Shared by both panes")
+        if not state.shared:
+            text.append("none\n", style="dim")
+        for entity in state.shared[:40]:
+            text.append("• ")
+            text.append(entity.name + "\n", style=label_colour(entity.label))
+        self.query_one("#side-content", Static).update(text)
