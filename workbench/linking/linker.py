@@ -104,7 +104,9 @@ class _Group:
 
     def closest(self, n: int) -> list[str]:
         """The n vocabulary tokens most like the query token (commoner first among equals)."""
-        return sorted(self.tokens, key=lambda t: (-self.similarity.get(t, 0.0), -self.tokens[t]))[:n]
+        return sorted(self.tokens, key=lambda t: (-self.similarity.get(t, 0.0), -self.tokens[t]))[
+            :n
+        ]
 
 
 def _idf(df: int) -> float:
