@@ -28,11 +28,13 @@ LINK_THRESHOLD = 75.0
 MARGIN = 6.0
 CONTEXT_BONUS = 8.0
 # Postings rows read per query; tokens beyond it count only through pairs.
-FETCH_BUDGET = 2_500
+FETCH_BUDGET = 1_500
 EXPANSION_MIN_SIMILARITY = 70.0
 # Vocabulary spellings per query token combined into pair keys, and what a pair adds.
 PAIR_EXPANSIONS = 10
 PAIR_BONUS = 1.0
+# Aliases read per pair key: "asim|hak" must not crowd out "khzairi|vasim".
+PAIR_CAP = 40
 
 
 class CandidateIndex(Protocol):
@@ -41,6 +43,9 @@ class CandidateIndex(Protocol):
     def expand(self, keys: Sequence[str]) -> list[tuple[str, str, int]]: ...
     def document_frequency(self, tokens: Sequence[str]) -> dict[str, int]: ...
     def postings(self, tokens: Sequence[str], limit: int) -> list[tuple[int, str, int]]: ...
+    def postings_capped(
+        self, tokens: Sequence[str], per_token: int
+    ) -> list[tuple[int, str, int]]: ...
     def postings_among(
         self, tokens: Sequence[str], alias_ids: Sequence[int]
     ) -> list[tuple[int, str]]: ...
@@ -195,10 +200,14 @@ class Linker:
         return [r[3] for r in ordered]
 
     def _shortlist(self, rows: list, query_key: str, text: str, acronym_aliases: set[int]) -> list:
-        """The rows worth full scoring: a vectorised WRatio pass keeps the `shortlist` best."""
+        """The rows worth full scoring, by a vectorised rapidfuzz pass: the best of a plain
+        ratio and a token-set ratio (WRatio's partial matching would favour tiny aliases)."""
         if len(rows) <= self.shortlist:
             return rows
-        coarse = process.cdist([query_key], [r[3] for r in rows], scorer=fuzz.WRatio, workers=1)[0]
+        keys = [r[3] for r in rows]
+        plain = process.cdist([query_key], keys, scorer=fuzz.ratio, workers=1)[0]
+        subset = process.cdist([query_key], keys, scorer=fuzz.token_set_ratio, workers=1)[0]
+        coarse = [max(a, b) for a, b in zip(plain, subset, strict=True)]
         order = sorted(range(len(rows)), key=lambda i: -coarse[i])[: self.shortlist]
         keep = set(order)
         folded = text.strip().casefold()
@@ -263,9 +272,11 @@ class Linker:
     def _split_halves(token: str) -> list[tuple[str, str]]:
         """Each way a long token splits in two ("shahbakhsh" -> ("shah", "bakhsh")), and the
         token without a fused particle ("jaishal" -> ("jaish", ""))."""
-        if len(token) < 6:
+        if len(token) < 5:
             return []
-        halves = [(token[:i], token[i:]) for i in range(3, len(token) - 2)]
+        halves = [(token[:i], token[i:]) for i in range(2, len(token) - 1)]
+        # a letter doubled across the join was collapsed: "Amir"+"Randogori" -> "amirandugori"
+        halves += [(token[:i], token[i - 1] + token[i:]) for i in range(2, len(token) - 1)]
         halves += [(token[: -len(p)], "") for p in ("al", "ul", "el") if token.endswith(p)]
         return halves
 
@@ -286,7 +297,7 @@ class Linker:
                 for b in second
                 if a != b
             }
-            for alias_id, _, _ in self.index.postings(sorted(keys), FETCH_BUDGET):
+            for alias_id, _, _ in self.index.postings_capped(sorted(keys), PAIR_CAP):
                 coverage[alias_id] += PAIR_BONUS
         # Single tokens, rarest first, within a budget of postings rows. A frequent token
         # is skipped: the pairs above already found the aliases holding it with another.

@@ -83,6 +83,13 @@ class DocumentsMixin:
         ).fetchall()
         return [DocumentSummary(*row) for row in rows]
 
+    def document_titles(self, doc_ids: Sequence[int]) -> dict[int, str]:
+        """Titles of the given documents (without reading their text)."""
+        ids = list(doc_ids)[:900]
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(f"SELECT id, title FROM documents WHERE id IN ({marks})", ids)
+        return dict(rows.fetchall())
+
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         """Ranked full-text search; a query that is not valid FTS5 is retried as a phrase."""
         query = query.strip()

@@ -230,6 +230,30 @@ class KnowledgeBaseMixin:
         )
         return dict(rows.fetchall())
 
+    def entities_by_ids(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+        """Entities by id (missing ids are left out)."""
+        ids = list(dict.fromkeys(entity_ids))
+        found: dict[str, Entity] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE id IN ({marks})", chunk
+            ):
+                found[row[0]] = _entity(row)
+        return found
+
+    def document_entity_counts(self, doc_id: int) -> list[tuple[Entity, int]]:
+        """Entities linked by a document's accepted mentions, most mentioned first."""
+        counts = self.conn.execute(
+            "SELECT entity_id, count(*) FROM mentions WHERE doc_id = ? AND status = 'accepted' "
+            "AND entity_id IS NOT NULL GROUP BY entity_id",
+            (doc_id,),
+        ).fetchall()
+        entities = self.entities_by_ids(eid for eid, _ in counts)
+        rows = [(entities[eid], n) for eid, n in counts if eid in entities]
+        return sorted(rows, key=lambda row: (-row[1], row[0].name.casefold()))
+
     def candidate_index(self) -> SqliteCandidateIndex:
         """The linker's view of the alias index."""
         return SqliteCandidateIndex(self.conn)

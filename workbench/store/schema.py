@@ -6,8 +6,6 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-import sqlite_utils
-
 from workbench.errors import DatabaseError
 from workbench.model import ONTONOTES_LABELS
 from workbench.store import alias_index
@@ -135,6 +133,10 @@ CREATE TABLE IF NOT EXISTS settings (
 
 def _migrate_1_base(conn: sqlite3.Connection) -> None:
     """Version 1: documents with full-text search, KB, mentions, events, change log, labels."""
+    # sqlite-utils (and the numpy it loads) is imported only here: opening an existing
+    # database must not pay for it before the first frame.
+    import sqlite_utils
+
     conn.executescript(BASE_TABLES)
     db = sqlite_utils.Database(conn)
     if not db["documents"].detect_fts():

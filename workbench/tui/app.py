@@ -6,7 +6,6 @@ from textual.app import App
 from textual.binding import Binding
 
 from workbench.errors import WorkbenchError
-from workbench.linking import Linker
 from workbench.tui.commands import ActionCommands, DocumentCommands, EntityCommands
 from workbench.tui.keymap import load_keymap
 from workbench.tui.messages import OpenAt
@@ -32,12 +31,18 @@ class WorkbenchApp(App):
         doc_a: int | None = None,
         doc_b: int | None = None,
         keymap: dict[str, str] | None = None,
+        *,
+        steady: bool = False,
     ) -> None:
+        """`steady`: no clock in the status line, no blinking, no animation (for tests)."""
         super().__init__()
         self.store = store
+        self.steady = steady
+        if steady:
+            self.animation_level = "none"
         self.initial_documents = [doc_a, doc_b]
         self._keymap_override = keymap
-        self._linker: Linker | None = None
+        self._linker = None
 
     def on_mount(self) -> None:
         keymap, error = (
@@ -50,9 +55,11 @@ class WorkbenchApp(App):
             self.notify(error, severity="error", timeout=10)
         self.push_screen(MainScreen())
 
-    def linker(self) -> Linker:
-        """The linker over the store's persisted index (created on first use)."""
+    def linker(self):
+        """The linker over the store's persisted index (created, and imported, on first use)."""
         if self._linker is None:
+            from workbench.linking import Linker
+
             self._linker = Linker(self.store.candidate_index())
         return self._linker
 

@@ -11,7 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+|\n\s*")  # a line break ends one too
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 # Control characters shown as visible symbols, one for one, so offsets stay aligned:

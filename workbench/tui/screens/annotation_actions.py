@@ -51,14 +51,21 @@ class AnnotationActions:
         Binding("ctrl+r", "redo", "redo", show=False, id="history.redo"),
     ]
 
-    def _do(self, description: str, change: Callable[[], object]) -> object | None:
-        """Run one store change; report it, or report why it could not be made."""
+    def _do(
+        self, description: str, change: Callable[[], object], mention_id: int | None = None
+    ) -> object | None:
+        """Run one store change; redraw what it touched, or report why it could not be made."""
         try:
             result = change()
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             return None
-        self.reload()
+        if mention_id is None and isinstance(result, Mention):
+            mention_id = result.id
+        if mention_id is None:
+            self.reload()
+        else:
+            self.mention_changed(mention_id)
         self.set_status(f"saved: {description}")
         return result
 

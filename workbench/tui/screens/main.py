@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from workbench.errors import WorkbenchError
+from workbench.errors import MentionNotFound, WorkbenchError
 from workbench.model import Mention
 from workbench.store import SNIPPET_MARKERS
 from workbench.tui.clipboard import copy_text
@@ -82,6 +82,7 @@ class MainScreen(AnnotationActions, Screen):
         return self.panes[1 - self.focused_pane().index]
 
     def on_mount(self) -> None:
+        self._positions: dict[int, tuple[int, int]] = {}
         saved = self._saved_panes()
         ids = [d.id for d in self.store.documents()]
         requested = [d for d in self.app.initial_documents if d is not None]
@@ -109,12 +110,13 @@ class MainScreen(AnnotationActions, Screen):
 
     def save_panes(self) -> None:
         """Remember open documents and cursors (also after a restart)."""
-        state = [[p.document.id if p.document else None, p.view.cursor] for p in self.panes]
+        state = [list(self._positions.get(i, (None, 0))) for i in (0, 1)]
         if state != getattr(self, "_saved_state", None):
             self.store.set_setting(PANES_SETTING, json.dumps(state))
             self._saved_state = state
 
     def on_unmount(self) -> None:
+        # the panes are gone by now: what they showed was tracked in _positions
         with contextlib.suppress(WorkbenchError):
             self.save_panes()
 
@@ -131,17 +133,34 @@ class MainScreen(AnnotationActions, Screen):
         self.refresh_side_panel()
 
     def reload(self) -> None:
-        """Re-read the annotations of every open document (after any change)."""
+        """Re-read the annotations of every open document (after undo, redo, bulk changes)."""
         for pane in self.panes:
             if pane.document:
                 pane.set_mentions(self.store.mentions(pane.document.id))
+        self._lists_key = self._card_key = None
+        self.refresh_side_panel()
+
+    def mention_changed(self, mention_id: int) -> None:
+        """Redraw one created, edited or deleted mention without re-reading the document."""
+        try:
+            mention = self.store.mention(mention_id)
+        except MentionNotFound:
+            mention = None
+        for pane in self.panes:
+            if mention is None:
+                pane.view.remove_mention(mention_id)
+            elif pane.document and pane.document.id == mention.doc_id:
+                pane.view.upsert_mention(mention)
+            pane.update_title()
+        self._lists_key = self._card_key = None
         self.refresh_side_panel()
 
     def set_status(self, message: str) -> None:
         status = Text(no_wrap=True, overflow="ellipsis")
-        status.append(f" {self.store.path} ", style="bold")
+        status.append(f" {self.store.path.name} ", style="bold")
         status.append(f" annotator: {self.store.annotator} ", style="dim")
-        status.append(f" {datetime.now():%H:%M:%S} {message}")
+        clock = "" if self.app.steady else f"{datetime.now():%H:%M:%S} "
+        status.append(f" {clock}{message}")
         self.query_one("#status", Static).update(status)
 
     def action_focus_pane(self) -> None:
@@ -174,6 +193,8 @@ class MainScreen(AnnotationActions, Screen):
 
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
+        if event.view.document:
+            self._positions[event.view.pane] = (event.view.document.id, event.offset)
         if not event.view.has_focus:
             return
         self._last_pane = event.view.pane
@@ -184,43 +205,46 @@ class MainScreen(AnnotationActions, Screen):
         self.refresh_side_panel(event.mention)
 
     def refresh_side_panel(self, mention: Mention | None = None) -> None:
+        """Entity card of the mention under the cursor; the document and shared lists are
+        re-read only when the open documents or their annotations change."""
         pane = self.focused_pane()
         mention = mention if mention is not None else pane.view.mention_at_cursor()
-        card = None
-        if mention and mention.entity_id:
-            try:
-                entity = self.store.entity(mention.entity_id)
-                titles = {d.id: d.title for d in self.store.documents()}
-                counts = self.store.entity_mention_counts(entity.id)
-                card = EntityCard(
-                    entity,
-                    [a.text for a in self.store.aliases(entity.id)],
-                    [(doc_id, titles.get(doc_id, "?"), n) for doc_id, n in counts.items()],
+        documents = [p.document.id if p.document else None for p in self.panes]
+        key = (pane.index, *documents)
+        if key != getattr(self, "_lists_key", None):
+            self._lists_key = key
+            focused = pane.document.id if pane.document else None
+            self._document_entities = self.store.document_entity_counts(focused) if focused else []
+            self._shared = []
+            if None not in documents and documents[0] != documents[1]:
+                both = self.store.linked_entities(documents[0]) & self.store.linked_entities(
+                    documents[1]
                 )
-            except WorkbenchError:
-                card = None
-        document_entities = []
-        if pane.document:
-            counts: dict[str, int] = {}
-            for m in pane.view.mentions:
-                if m.entity_id and m.status == "accepted":
-                    counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
-            entities = {e.id: e for e in self.store.entities() if e.id in counts}
-            document_entities = sorted(
-                ((entities[i], n) for i, n in counts.items() if i in entities),
-                key=lambda x: (-x[1], x[0].name),
-            )
-        shared = []
-        documents = [p.document for p in self.panes if p.document]
-        if len(documents) == 2 and documents[0].id != documents[1].id:
-            both = self.store.linked_entities(documents[0].id) & self.store.linked_entities(
-                documents[1].id
-            )
-            shared = sorted(
-                (e for e in self.store.entities() if e.id in both), key=lambda e: e.name
-            )
+                self._shared = sorted(
+                    self.store.entities_by_ids(both).values(), key=lambda e: e.name.casefold()
+                )
+        entity_id = mention.entity_id if mention else None
+        if (entity_id, key) != getattr(self, "_card_key", None):  # same entity: same card
+            self._card_key = (entity_id, key)
+            self._card_cache = self._card(entity_id) if entity_id else None
+        card = self._card_cache
         self.query_one(SidePanel).show(
-            PanelState(card, mention.text if mention else None, document_entities, shared)
+            PanelState(
+                card, mention.text if mention else None, self._document_entities, self._shared
+            )
+        )
+
+    def _card(self, entity_id: str) -> EntityCard | None:
+        try:
+            entity = self.store.entity(entity_id)
+        except WorkbenchError:
+            return None
+        counts = self.store.entity_mention_counts(entity.id)
+        titles = self.store.document_titles(list(counts))
+        return EntityCard(
+            entity,
+            [a.text for a in self.store.aliases(entity.id)],
+            [(doc_id, titles.get(doc_id, "?"), n) for doc_id, n in counts.items()],
         )
 
     # -- find in document ----------------------------------------------------------------------

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,10 +14,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from workbench.linking import Candidate
 from workbench.model import DocumentSummary
 from workbench.tui.messages import LinkChoice
 from workbench.tui.styles import label_colour
+
+if TYPE_CHECKING:
+    from workbench.linking import Candidate
 
 
 class FilterList(ModalScreen):
@@ -43,13 +45,24 @@ class FilterList(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.title_text), classes="picker-title")
-            yield Input(placeholder="type to filter", id="filter")
+            field = Input(placeholder="type to filter", id="filter")
+            field.cursor_blink = not self.app.steady
+            yield field
             yield OptionList(id="options")
             yield Static(Text(self.help_text), classes="picker-help")
 
     def on_mount(self) -> None:
-        self.refill("")
-        self.query_one("#filter", Input).focus()
+        # Textual calls on_mount of every class in the MRO: subclasses use the hooks below.
+        field = self.query_one("#filter", Input)
+        field.value = self.initial_query()
+        self.refill(field.value)
+        self.focus_target().focus()
+
+    def initial_query(self) -> str:
+        return ""
+
+    def focus_target(self):
+        return self.query_one("#filter", Input)
 
     def refill(self, query: str) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -169,9 +182,8 @@ class LinkPicker(FilterList):
         self.set_options(options)
         self.query_one(".picker-help", Static).update(Text(f"{reason} — {self.help_text}"))
 
-    def on_mount(self) -> None:
-        self.refill("")
-        self.query_one("#options", OptionList).focus()
+    def focus_target(self):
+        return self.query_one("#options", OptionList)
 
     def choose(self, option_id: str | None) -> None:
         if option_id:
@@ -204,6 +216,8 @@ class DocumentPicker(FilterList):
     def refill(self, query: str) -> None:
         docs = self.documents
         if query.strip():
+            from rapidfuzz import fuzz, process  # on first use, not at start-up
+
             titles = {d.id: f"{d.id} {d.title} {d.source or ''}" for d in docs}
             ranked = process.extract(query, titles, scorer=fuzz.WRatio, limit=50)
             by_id = {d.id: d for d in docs}

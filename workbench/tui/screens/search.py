@@ -47,11 +47,8 @@ class SearchScreen(FilterList):
         self.initial = query
         self.hits: dict[str, SearchHit] = {}
 
-    def on_mount(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.value = self.initial
-        field.focus()
-        self.refill(self.initial)
+    def initial_query(self) -> str:
+        return self.initial
 
     def refill(self, query: str) -> None:
         hits = self.search(query) if query.strip() else []
@@ -140,10 +137,12 @@ class FindBar(Vertical):
     """
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        field = Input(
             placeholder="find in document (enter: keep matches, n/N next/previous, esc: close)",
             id="find-input",
         )
+        field.cursor_blink = not self.app.steady
+        yield field
 
     def open(self) -> None:
         self.add_class("-visible")
@@ -155,8 +154,8 @@ class FindBar(Vertical):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.close()
-        self.app.action_focus_pane()
+        self.screen.action_focus_pane()
 
     def key_escape(self) -> None:
         self.close()
-        self.app.action_focus_pane()
+        self.screen.action_focus_pane()

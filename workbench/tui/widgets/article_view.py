@@ -23,6 +23,11 @@ from workbench.model import SUGGESTED, Document, Mention
 from workbench.tui import layout, styles
 
 
+def _order(mention: Mention) -> tuple[int, int, int]:
+    """How mentions are kept sorted: by start, longer first, then by id."""
+    return (mention.start, -mention.end, mention.id)
+
+
 @dataclass
 class Selection:
     start: int
@@ -165,10 +170,33 @@ class ArticleView(ScrollView, can_focus=True):
 
     def set_mentions(self, mentions: list[Mention]) -> None:
         """Replace the annotations drawn (after any change through the store)."""
-        self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end, m.id))
+        self.mentions = sorted(mentions, key=_order)
         self._starts = [m.start for m in self.mentions]
         self._longest = max((m.end - m.start for m in self.mentions), default=0)
         self.refresh()
+
+    def upsert_mention(self, mention: Mention) -> None:
+        """Add or replace one mention (no re-sort of the whole list: a bisect insert)."""
+        self.remove_mention(mention.id, refresh=False)
+        if mention.status != "rejected":
+            key = (mention.start, -mention.end, mention.id)
+            i = bisect_left(self._starts, mention.start)
+            while i < len(self.mentions) and _order(self.mentions[i]) < key:
+                i += 1
+            self.mentions.insert(i, mention)
+            self._starts.insert(i, mention.start)
+            self._longest = max(self._longest, mention.end - mention.start)
+        self.refresh()
+
+    def remove_mention(self, mention_id: int, *, refresh: bool = True) -> None:
+        """Drop one mention from the drawing."""
+        for i, m in enumerate(self.mentions):
+            if m.id == mention_id:
+                del self.mentions[i]
+                del self._starts[i]
+                break
+        if refresh:
+            self.refresh()
 
     def set_highlight(self, entity_id: str | None, mention_ids: set[int] | None = None) -> None:
         """Emphasise every mention of an entity (and any extra mentions, e.g. event roles)."""
@@ -367,9 +395,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     def select_span(self, start: int, end: int) -> None:
-        """Select [start, end) with the cursor at its end."""
-        self.anchor = start
-        self.cursor = end
+        """Select [start, end) with the cursor at its start (on the mention, if one is there)."""
+        self.anchor = end
+        self.cursor = start
         self._scroll_to_cursor()
         self.refresh()
         self._announce()

@@ -22,14 +22,16 @@ class PaneTitle(Static):
             self.update(Text("no document — press o to open one", style="dim"))
             return
         text = Text(no_wrap=True, overflow="ellipsis")
+        # counts first: a long title is cut at the right edge, the counts never are
         text.append(f"[{document.id}] ", style="bold" if focused else "dim")
+        text.append(f"{mentions} mentions", style="green")
+        if suggestions:
+            text.append(f", {suggestions} suggested", style="yellow")
+        text.append(" · ")
         text.append(document.title, style="bold")
         details = " · ".join(x for x in (document.source, document.published) if x)
         if details:
-            text.append(f"  {details}", style="dim")
-        text.append(f"  {mentions} mentions", style="green")
-        if suggestions:
-            text.append(f", {suggestions} suggested", style="yellow")
+            text.append(f" · {details}", style="dim")
         self.update(text)
 
 

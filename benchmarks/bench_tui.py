@@ -1,0 +1,288 @@
+"""TUI speed, each figure next to a baseline measured in the same run.
+
+- time to first frame: `workbench tui` on a seeded database vs a bare Textual app
+  (one Static), both started as real processes on a pseudo-terminal, timed from spawn
+  until their first screen text arrives (median of alternating runs);
+- keystroke-to-refresh p95 in a generated 1 MB document with 10 000 annotations: from
+  sending a key (through Textual's Pilot) to the first frame the app hands its driver
+  (rendered to terminal bytes), for cursor movement and for the keystroke that creates
+  an annotation (store commit + redraw), next to the same for a bare Textual app.
+
+    python benchmarks/bench_tui.py [--runs 7] [--keys 300] [--annotations 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import hashlib
+import os
+import pty
+import random
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import emit, summary  # noqa: E402
+
+from workbench.importers import import_paths  # noqa: E402
+from workbench.model import NewDocument, NewMention  # noqa: E402
+from workbench.store import Store  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("bare app ready")
+Bare().run()
+"""
+WORDS = [
+    "Iran",
+    "Pakistan",
+    "strike",
+    "drone",
+    "Baluch",
+    "militants",
+    "border",
+    "Saravan",
+    "Panjgur",
+    "killed",
+    "said",
+    "province",
+    "officials",
+    "reported",
+    "the",
+    "on",
+    "in",
+    "of",
+    "and",
+    "a",
+    "village",
+    "attack",
+    "forces",
+    "ministry",
+]
+LABELS = ("GPE", "ORG", "PERSON", "NORP", "DATE")
+
+
+def time_to_text(command: list[str], marker: bytes, env: dict[str, str]) -> float:
+    """Seconds from spawn until `marker` appears on the process's terminal."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 150, 0, 0))
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        while marker not in seen:
+            ready, _, _ = select.select([master], [], [], 30)
+            if not ready:
+                raise TimeoutError(f"no {marker!r} from {command}")
+            seen = seen[-4096:] + os.read(master, 65536)
+        return time.perf_counter() - start
+    finally:
+        process.kill()
+        process.wait()
+        os.close(master)
+
+
+def first_frame(db: Path, runs: int) -> dict:
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "150", "LINES": "40"}
+    ours, bare = [], []
+    for _ in range(runs):  # alternate, so drift on a noisy machine hits both
+        bare.append(time_to_text([sys.executable, "-c", BARE_APP], b"bare app ready", env))
+        ours.append(
+            time_to_text(
+                [sys.executable, "-m", "workbench", "--db", str(db), "tui"], b"mentions", env
+            )
+        )
+    return {
+        "workbench_median_s": round(statistics.median(ours), 3),
+        "bare_textual_median_s": round(statistics.median(bare), 3),
+        "ratio": round(statistics.median(ours) / statistics.median(bare), 2),
+        "runs": runs,
+        "goal": "<= 1.3x a bare Textual app",
+    }
+
+
+def big_document(db: Path, size: int, annotations: int) -> int:
+    rng = random.Random(7)
+    words = []
+    length = 0
+    while length < size:
+        sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20))).capitalize() + "."
+        if rng.random() < 0.15:
+            sentence += "\n\n"
+        words.append(sentence)
+        length += len(sentence) + 1
+    text = " ".join(words)[:size]
+    with Store.open(db, annotator="bench") as store:
+        [doc_id], _ = store.import_documents(
+            [
+                NewDocument(
+                    "Generated 1 MB report",
+                    text,
+                    hashlib.sha256(text.encode()).hexdigest(),
+                    "bench",
+                )
+            ]
+        )
+        starts = sorted(rng.sample(range(0, size - 20), annotations * 3))
+        mentions, last_end = [], -1
+        for start in starts:
+            while start < size and not text[start].isalpha():
+                start += 1
+            end = start
+            while end < size and text[end].isalpha():
+                end += 1
+            if start > last_end and end > start and len(mentions) < annotations:
+                mentions.append(NewMention(start, end, text[start:end], rng.choice(LABELS)))
+                last_end = end
+        store.import_mentions(doc_id, mentions, source="bench")
+    return doc_id
+
+
+def watch_frames(app) -> list[float]:
+    """Record when the app hands a frame to its driver, rendering it to terminal bytes as a
+    real terminal session would (headless apps skip that step)."""
+    frames: list[float] = []
+    display = app._display  # the one place every frame goes through
+
+    def timed(screen, renderable) -> None:
+        display(screen, renderable)
+        if renderable is not None and hasattr(renderable, "render_segments"):
+            renderable.render_segments(app.console)
+            frames.append(time.perf_counter())
+
+    app._display = timed
+    return frames
+
+
+async def key_to_frame(pilot, frames: list[float], key: str) -> float | None:
+    """Milliseconds from sending a key to the first frame drawn after it."""
+    start = time.perf_counter()
+    await pilot.press(key)
+    await pilot.pause()
+    after = [t for t in frames if t > start]
+    return (after[0] - start) * 1000 if after else None
+
+
+async def press_timings(app, keys: list[str]) -> list[float]:
+    out = []
+    frames = watch_frames(app)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await pilot.pause()
+        for key in keys:
+            latency = await key_to_frame(pilot, frames, key)
+            if latency is not None:
+                out.append(latency)
+    return out
+
+
+async def bare_timings(n: int) -> list[float]:
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Counter(Static, can_focus=True):
+        count = 0
+
+        def key_right(self) -> None:
+            self.count += 1
+            self.update(f"pressed {self.count}")
+
+    class Bare(App):
+        def compose(self):
+            yield Counter("pressed 0")
+
+        def on_mount(self) -> None:
+            self.query_one(Counter).focus()
+
+    return await press_timings(Bare(), ["right"] * n)
+
+
+async def keystrokes(db: Path, doc_id: int, n_keys: int, n_annotations: int) -> dict:
+    from workbench.tui.app import WorkbenchApp
+
+    rng = random.Random(3)
+    movement = [
+        rng.choice(["right", "left", "down", "up", "w", "b", "pagedown", "right_square_bracket"])
+        for _ in range(n_keys)
+    ]
+    with Store.open(db, annotator="bench") as store:
+        moves = await press_timings(
+            WorkbenchApp(store, doc_id, doc_id, keymap={}, steady=True), movement
+        )
+
+        create: list[float] = []
+        app = WorkbenchApp(store, doc_id, doc_id, keymap={}, steady=True)
+        frames = watch_frames(app)
+        async with app.run_test(size=(150, 40)) as pilot:
+            await pilot.pause()
+            view = app.screen.panes[0].view
+            for _ in range(n_annotations):
+                # go to an unannotated word, open the pickers, then time the creating keystroke
+                for _ in range(50):
+                    await pilot.press("w")
+                    if not view.mentions_at(view.cursor):
+                        break
+                await pilot.press("a", "1")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                latency = await key_to_frame(pilot, frames, "0")  # NIL: commit and redraw
+                if latency is not None:
+                    create.append(latency)
+            created = sum(m.source == "manual" for m in view.mentions)
+    bare = await bare_timings(n_keys)
+    return {
+        "cursor_movement": summary(moves),
+        "create_annotation_keystroke": summary(create),
+        "annotations_created": created,
+        "bare_textual_keystroke": summary(bare),
+        "movement_p95_vs_bare": round(summary(moves)["p95_ms"] / summary(bare)["p95_ms"], 2),
+        "goal": "p95 < 16 ms",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--keys", type=int, default=300)
+    parser.add_argument("--annotations", type=int, default=40)
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--mentions", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        seeded = Path(tmp) / "seeded.db"
+        with Store.open(seeded, annotator="bench") as store:
+            import_paths(store, [ROOT / "seeds"])
+        frame = first_frame(seeded, args.runs)
+        big = Path(tmp) / "big.db"
+        doc_id = big_document(big, args.size, args.mentions)
+        with Store.open(big) as store:
+            document = store.document(doc_id)
+            stored = len(store.mentions(doc_id))
+        keys = asyncio.run(keystrokes(big, doc_id, args.keys, args.annotations))
+    emit(
+        {
+            "benchmark": "tui",
+            "time_to_first_frame": frame,
+            "document": {"characters": len(document.text), "annotations": stored},
+            "keystroke_to_refresh": keys,
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

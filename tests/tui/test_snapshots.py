@@ -1,0 +1,52 @@
+"""Snapshot tests of the main screens; baselines live in the top-level snapshots/ folder.
+
+Fixed terminal size, steady app (no clock, no blinking cursor, no animation). After an
+intended UI change: `python3 -m pytest tests/tui --snapshot-update` and review the SVGs.
+"""
+
+from __future__ import annotations
+
+SIZE = (150, 40)
+
+
+async def _find(pilot, text: str) -> None:
+    await pilot.press("slash", *list(text), "enter")
+    await pilot.pause()
+
+
+def test_main_screen_with_both_seed_articles(make_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await _find(pilot, "Baluch Liberation Army")  # cursor on a mention shared by both panes
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_label_picker(make_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await _find(pilot, "state media")
+        await pilot.press(*["shift+right"] * len("state media"), "a")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_link_picker(make_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await _find(pilot, "Baluch Liberation Front")
+        await pilot.press("l")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_search_screen(make_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.press("ctrl+f", *list("Saravan"))
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_help_screen(make_app, snap_compare) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, press=["question_mark"])
