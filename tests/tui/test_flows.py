@@ -229,7 +229,7 @@ async def test_cross_pane_highlight(make_app) -> None:
             seg.style and seg.style.bgcolor and seg.style.bgcolor.name == "#ffd75f" for seg in strip
         )
         assert line >= 0
-        side = screen.query_one("#side-content").render()
+        side = screen.query_one("#side").render()
         assert "Jaish al-Adl" in str(side) and "Shared by both panes" in str(side)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import App
 from textual.binding import Binding
 
@@ -18,7 +20,7 @@ class WorkbenchApp(App):
     """Read two documents side by side; annotate and link by keyboard."""
 
     TITLE = "Workbench"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {ActionCommands, DocumentCommands, EntityCommands}
     BINDINGS = [
         Binding("q", "quit", "quit", id="app.quit"),
@@ -53,7 +55,10 @@ class WorkbenchApp(App):
             self.set_keymap(keymap)
         if error:
             self.notify(error, severity="error", timeout=10)
-        self.push_screen(MainScreen())
+
+    def get_default_screen(self) -> MainScreen:
+        # the workspace is the first screen drawn: no blank frame before it
+        return MainScreen()
 
     def linker(self):
         """The linker over the store's persisted index (created, and imported, on first use)."""

@@ -7,6 +7,7 @@ Navigation and display live here; what the annotation keys do lives in
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import re
 from datetime import datetime
@@ -17,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 
 from workbench.errors import MentionNotFound, WorkbenchError
 from workbench.model import Mention
@@ -29,7 +30,7 @@ from workbench.tui.screens.pickers import DocumentPicker
 from workbench.tui.screens.search import FindBar, MentionListScreen, SearchScreen
 from workbench.tui.widgets.article_view import ArticleView
 from workbench.tui.widgets.pane import DocumentPane
-from workbench.tui.widgets.panels import EntityCard, PanelState, SidePanel
+from workbench.tui.widgets.panels import EntityCard, PanelState, SidePanel, TextView
 
 PANES_SETTING = "tui.panes"
 
@@ -58,8 +59,7 @@ class MainScreen(AnnotationActions, Screen):
             yield DocumentPane(0)
             yield DocumentPane(1)
             yield SidePanel(id="side")
-        yield FindBar(id="find")
-        yield Static(id="status")
+        yield TextView(id="status")
         yield Footer()
 
     @property
@@ -128,6 +128,9 @@ class MainScreen(AnnotationActions, Screen):
             self.notify(str(exc), severity="error")
             return
         pane.show(document, self.store.mentions(doc_id), cursor)
+        # a large document brings tens of thousands of long-lived objects: keep them out of
+        # the garbage collector's full passes, which would otherwise stall keystrokes
+        gc.freeze()
         if select:
             pane.view.select_span(cursor, cursor + select)
         self.refresh_side_panel()
@@ -152,7 +155,16 @@ class MainScreen(AnnotationActions, Screen):
             elif pane.document and pane.document.id == mention.doc_id:
                 pane.view.upsert_mention(mention)
             pane.update_title()
-        self._lists_key = self._card_key = None
+        self._card_key = None
+        self.refresh_side_panel()
+        # the document's entity lists are re-read a moment later, off the keystroke
+        if getattr(self, "_lists_timer", None) is not None:
+            self._lists_timer.stop()
+        self._lists_timer = self.set_timer(0.3, self._refresh_lists)
+
+    def _refresh_lists(self) -> None:
+        self._lists_timer = None
+        self._lists_key = None
         self.refresh_side_panel()
 
     def set_status(self, message: str) -> None:
@@ -161,7 +173,7 @@ class MainScreen(AnnotationActions, Screen):
         status.append(f" annotator: {self.store.annotator} ", style="dim")
         clock = "" if self.app.steady else f"{datetime.now():%H:%M:%S} "
         status.append(f" {clock}{message}")
-        self.query_one("#status", Static).update(status)
+        self.query_one("#status", TextView).update(status)
 
     def action_focus_pane(self) -> None:
         self.focused_pane().view.focus()
@@ -197,12 +209,16 @@ class MainScreen(AnnotationActions, Screen):
             self._positions[event.view.pane] = (event.view.document.id, event.offset)
         if not event.view.has_focus:
             return
-        self._last_pane = event.view.pane
+        if getattr(self, "_last_pane", None) != event.view.pane:
+            self._last_pane = event.view.pane
+            for pane in self.panes:
+                pane.update_title()  # the focused pane's id is drawn bold
         entity_id = event.mention.entity_id if event.mention else None
         for pane in self.panes:
             pane.view.set_highlight(entity_id)
-            pane.update_title()
-        self.refresh_side_panel(event.mention)
+        shown = (event.mention.id if event.mention else None, self._lists_key)
+        if shown != getattr(self, "_panel_shown", None):  # same mention: the panel is unchanged
+            self.refresh_side_panel(event.mention)
 
     def refresh_side_panel(self, mention: Mention | None = None) -> None:
         """Entity card of the mention under the cursor; the document and shared lists are
@@ -228,6 +244,7 @@ class MainScreen(AnnotationActions, Screen):
             self._card_key = (entity_id, key)
             self._card_cache = self._card(entity_id) if entity_id else None
         card = self._card_cache
+        self._panel_shown = (mention.id if mention else None, self._lists_key)
         self.query_one(SidePanel).show(
             PanelState(
                 card, mention.text if mention else None, self._document_entities, self._shared
@@ -251,7 +268,13 @@ class MainScreen(AnnotationActions, Screen):
 
     def action_find(self) -> None:
         self._find_pane = self.focused_pane()
-        self.query_one(FindBar).open()
+        bars = self.query(FindBar)
+        if bars:
+            bars.first().open()
+        else:  # created on first use: one widget less to build before the first frame
+            bar = FindBar(id="find")
+            self.mount(bar, before=self.query_one("#status"))
+            self.call_after_refresh(bar.open)
 
     @on(Input.Changed, "#find-input")
     def _find_changed(self, event: Input.Changed) -> None:
@@ -260,7 +283,7 @@ class MainScreen(AnnotationActions, Screen):
         needle = event.value
         if not needle:
             view.find_matches = []
-            view.refresh()
+            view.redraw()
             return
         pattern = re.compile(re.escape(needle), re.IGNORECASE)
         view.find_matches = [(m.start(), m.end()) for m in pattern.finditer(view.text)]
@@ -269,7 +292,7 @@ class MainScreen(AnnotationActions, Screen):
         ]
         if after:
             view.move_to(after[0])
-        view.refresh()
+        view.redraw()
         self.set_status(f"{len(view.find_matches)} matches for {needle!r}")
 
     def action_find_step(self, direction: int) -> None:

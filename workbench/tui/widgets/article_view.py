@@ -151,6 +151,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.highlight_entity: str | None = None
         self.highlight_mentions: set[int] = set()
         self.find_matches: list[tuple[int, int]] = []
+        self._strips: dict[tuple[int, int, int], Strip] = {}  # drawn lines, until state changes
 
     # -- content -------------------------------------------------------------------------
 
@@ -169,40 +170,63 @@ class ArticleView(ScrollView, can_focus=True):
         self._announce()
 
     def set_mentions(self, mentions: list[Mention]) -> None:
-        """Replace the annotations drawn (after any change through the store)."""
+        """Replace the annotations drawn (after undo, redo or a bulk change)."""
         self.mentions = sorted(mentions, key=_order)
         self._starts = [m.start for m in self.mentions]
+        self._by_id = {m.id: m for m in self.mentions}
         self._longest = max((m.end - m.start for m in self.mentions), default=0)
-        self.refresh()
+        self.suggestion_count = sum(m.status == SUGGESTED for m in self.mentions)
+        self.redraw()
+
+    _by_id: dict[int, Mention] = {}
+    suggestion_count = 0
 
     def upsert_mention(self, mention: Mention) -> None:
-        """Add or replace one mention (no re-sort of the whole list: a bisect insert)."""
+        """Add or replace one mention: bisect insert, no re-sort, only its lines redrawn."""
+        old = self._by_id.get(mention.id)
         self.remove_mention(mention.id, refresh=False)
         if mention.status != "rejected":
-            key = (mention.start, -mention.end, mention.id)
+            key = _order(mention)
             i = bisect_left(self._starts, mention.start)
             while i < len(self.mentions) and _order(self.mentions[i]) < key:
                 i += 1
             self.mentions.insert(i, mention)
             self._starts.insert(i, mention.start)
+            self._by_id[mention.id] = mention
             self._longest = max(self._longest, mention.end - mention.start)
-        self.refresh()
+            self.suggestion_count += mention.status == SUGGESTED
+        self._refresh_spans(mention, old)
 
     def remove_mention(self, mention_id: int, *, refresh: bool = True) -> None:
         """Drop one mention from the drawing."""
-        for i, m in enumerate(self.mentions):
-            if m.id == mention_id:
+        old = self._by_id.pop(mention_id, None)
+        if old is not None:
+            i = bisect_left(self._starts, old.start)
+            while i < len(self.mentions) and self.mentions[i].id != mention_id:
+                i += 1
+            if i < len(self.mentions):
                 del self.mentions[i]
                 del self._starts[i]
-                break
-        if refresh:
-            self.refresh()
+            self.suggestion_count -= old.status == SUGGESTED
+            if refresh:
+                self._refresh_spans(old)
+
+    def _refresh_spans(self, *mentions: Mention | None) -> None:
+        """Redraw the lines these mentions cover."""
+        lines: set[int] = set()
+        for m in mentions:
+            if m is not None:
+                lines.update(range(self._layout.line_of(m.start), self._layout.line_of(m.end) + 1))
+        self._refresh_document_lines(*lines)
 
     def set_highlight(self, entity_id: str | None, mention_ids: set[int] | None = None) -> None:
         """Emphasise every mention of an entity (and any extra mentions, e.g. event roles)."""
+        mention_ids = mention_ids or set()
+        if entity_id == self.highlight_entity and mention_ids == self.highlight_mentions:
+            return  # moving within the same entity's mentions redraws nothing extra
         self.highlight_entity = entity_id
-        self.highlight_mentions = mention_ids or set()
-        self.refresh()
+        self.highlight_mentions = mention_ids
+        self.redraw()
 
     # -- geometry ------------------------------------------------------------------------
 
@@ -222,7 +246,7 @@ class ArticleView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._rewrap()
         self._scroll_to_cursor()
-        self.refresh()
+        self.redraw()
 
     def _scroll_to_cursor(self) -> None:
         line = self._layout.line_of(self.cursor)
@@ -274,53 +298,82 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- drawing -------------------------------------------------------------------------
 
+    def redraw(self) -> None:
+        """Some state that every line may show changed: drop the cached lines, repaint.
+        (Scrolling repaints through the cache: a line's look does not depend on it.)"""
+        self._strips.clear()
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
+        key = (index, scroll_x, width)
+        cached = self._strips.get(key)
+        if cached is not None:
+            return cached
+        if len(self._strips) > 4000:
+            self._strips.clear()
+        strip = self._render_document_line(index, scroll_x, width)
+        self._strips[key] = strip
+        return strip
+
+    def _render_document_line(self, index: int, scroll_x: int, width: int) -> Strip:
         if index >= self._layout.height or self.document is None:
             return Strip.blank(width, self.rich_style)
         start, end = self._layout.starts[index], self._layout.ends[index]
-        base = self.rich_style
-        char_styles: list[Style] = [base] * (end - start + 1)  # +1: the cursor may sit at end
-
-        def paint(a: int, b: int, style: Style) -> None:
-            for i in range(max(a, start), min(b, end + 1)):
-                char_styles[i - start] = char_styles[i - start] + style
-
+        stop = end + 1  # one cell past the text: the cursor may sit at the end of a line
+        layers: list[tuple[int, int, Style]] = []  # painted in order, later ones on top
         focused = self.mention_at_cursor()
         # longest first, so nested mentions are drawn over the ones containing them
-        for m in sorted(self._mentions_between(start, end + 1), key=lambda m: m.start - m.end):
-            style = (
-                styles.suggestion_style(m.label)
-                if m.status == SUGGESTED
-                else styles.accepted_style(m.label)
+        for m in sorted(self._mentions_between(start, stop), key=lambda m: m.start - m.end):
+            layers.append(
+                (
+                    m.start,
+                    m.end,
+                    styles.suggestion_style(m.label)
+                    if m.status == SUGGESTED
+                    else styles.accepted_style(m.label),
+                )
             )
-            paint(m.start, m.end, style)
             if (
                 self.highlight_entity and m.entity_id == self.highlight_entity
             ) or m.id in self.highlight_mentions:
-                paint(m.start, m.end, styles.SAME_ENTITY)
+                layers.append((m.start, m.end, styles.SAME_ENTITY))
             if focused is not None and m.id == focused.id:
-                paint(m.start, m.end, styles.FOCUSED_MENTION)
-        for a, b in self.find_matches:
-            if a < end + 1 and b > start:
-                paint(a, b, styles.FIND_MATCH)
-        if self.selection:
-            paint(self.selection.start, self.selection.end, styles.SELECTION)
+                layers.append((m.start, m.end, styles.FOCUSED_MENTION))
+        layers.extend((a, b, styles.FIND_MATCH) for a, b in self.find_matches_between(start, stop))
+        selection = self.selection
+        if selection:
+            layers.append((selection.start, selection.end, styles.SELECTION))
         if self.has_focus and start <= self.cursor <= end:
-            paint(self.cursor, self.cursor + 1, styles.CURSOR)
-        chars = self._display[start:end]
-        # a cursor at the end of a line (or of the text) is drawn on a blank cell
-        chars += " "
+            layers.append((self.cursor, self.cursor + 1, styles.CURSOR))
+        chars = self._display[start:end] + " "
+        # style runs between the boundaries of the layers: a few per line, not one per char
+        cuts = sorted(
+            {start, stop, *(max(start, min(stop, p)) for a, b, _ in layers for p in (a, b))}
+        )
         segments = []
-        run_start = 0
-        for i in range(1, len(chars) + 1):
-            if i == len(chars) or char_styles[i] != char_styles[run_start]:
-                segments.append(Segment(chars[run_start:i], char_styles[run_start]))
-                run_start = i
+        base = self.rich_style
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            style = base
+            for la, lb, layer in layers:
+                if la <= a and b <= lb:
+                    style = style + layer
+            segments.append(Segment(chars[a - start : b - start], style))
         strip = Strip(segments)
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, base)
+
+    def find_matches_between(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Find matches overlapping [start, end) (they are sorted by start)."""
+        matches = self.find_matches
+        i = bisect_left(matches, (start - 1000, 0))
+        out = []
+        while i < len(matches) and matches[i][0] < end:
+            if matches[i][1] > start:
+                out.append(matches[i])
+            i += 1
+        return out
 
     # -- actions -------------------------------------------------------------------------
 
@@ -367,6 +420,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     def move_to(self, offset: int, *, extend: bool = False) -> None:
         """Put the cursor at an offset, extending the selection if asked or in select mode."""
+        before_line = self._layout.line_of(self.cursor)
+        had_selection = self.selection is not None
+        focused_before = self.mention_at_cursor()
         if extend or self.selection_mode:
             if self.anchor is None:
                 self.anchor = self.cursor
@@ -374,8 +430,30 @@ class ArticleView(ScrollView, can_focus=True):
             self.anchor = None
         self.cursor = max(0, min(len(self.text), offset))
         self._scroll_to_cursor()
-        self.refresh()
+        focused_after = self.mention_at_cursor()
+        if had_selection or self.selection:
+            self.redraw()  # a selection may span many lines
+        else:
+            lines = {before_line, self._layout.line_of(self.cursor)}
+            for mention in (focused_before, focused_after):
+                if mention is not None and focused_before != focused_after:
+                    lines.update(
+                        range(
+                            self._layout.line_of(mention.start),
+                            self._layout.line_of(mention.end) + 1,
+                        )
+                    )
+            self._refresh_document_lines(*lines)
         self._announce()
+
+    def _refresh_document_lines(self, *lines: int) -> None:
+        """Redraw only these visual lines (a plain cursor move touches two)."""
+        top = self.scroll_offset.y
+        for line in set(lines):
+            for key in [k for k in self._strips if k[0] == line]:
+                del self._strips[key]
+            if 0 <= line - top < self.size.height:
+                self.refresh_line(line)  # takes the document line; subtracts the scroll itself
 
     def action_move(self, unit: str, direction: int) -> None:
         self.move_to(self._target(unit, direction))
@@ -386,28 +464,28 @@ class ArticleView(ScrollView, can_focus=True):
     def action_toggle_selection_mode(self) -> None:
         self.selection_mode = not self.selection_mode
         self.anchor = self.cursor if self.selection_mode else None
-        self.refresh()
+        self.redraw()
 
     def action_clear_selection(self) -> None:
         self.selection_mode = False
         self.anchor = None
         self.find_matches = []
-        self.refresh()
+        self.redraw()
 
     def select_span(self, start: int, end: int) -> None:
         """Select [start, end) with the cursor at its start (on the mention, if one is there)."""
         self.anchor = end
         self.cursor = start
         self._scroll_to_cursor()
-        self.refresh()
+        self.redraw()
         self._announce()
 
     def _announce(self) -> None:
         self.post_message(self.CursorMoved(self, self.cursor, self.mention_at_cursor()))
 
     def on_focus(self) -> None:
-        self.refresh()
+        self.redraw()
         self._announce()
 
     def on_blur(self) -> None:
-        self.refresh()
+        self.redraw()

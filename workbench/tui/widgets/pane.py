@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from workbench.model import SUGGESTED, Document, Mention
+from workbench.model import Document, Mention
 from workbench.tui.widgets.article_view import ArticleView
 from workbench.tui.widgets.panels import PaneTitle
 
@@ -38,8 +38,8 @@ class DocumentPane(Vertical):
         self.update_title()
 
     def update_title(self) -> None:
-        mentions = self.view.mentions
-        suggested = sum(m.status == SUGGESTED for m in mentions)
+        view = self.view
+        suggested = view.suggestion_count
         self.query_one(PaneTitle).show(
-            self.document, len(mentions) - suggested, suggested, self.view.has_focus
+            self.document, len(view.mentions) - suggested, suggested, view.has_focus
         )

@@ -5,14 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widget import Widget
 
 from workbench.model import Document, Entity
 from workbench.tui.styles import label_colour
 
 
-class PaneTitle(Static):
+class TextView(Widget):
+    """Shows one Text. Its size comes from CSS, so new text repaints it without a layout
+    pass over the whole screen (which Static.update would ask for on every keystroke)."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._text = Text()
+
+    def update(self, text: Text) -> None:
+        """Replace the text (untrusted parts must already be plain Text, never markup)."""
+        if text != self._text:
+            self._text = text
+            self.refresh()
+
+    def render(self) -> Text:
+        return self._text
+
+
+class PaneTitle(TextView):
     """Title, source, date and counts of the document in a pane."""
 
     def show(
@@ -58,13 +75,8 @@ def _heading(text: Text, title: str) -> None:
     text.append(f"\n{title}\n", style="bold underline")
 
 
-class SidePanel(VerticalScroll):
+class SidePanel(TextView):
     """Entity card, the focused document's entities, and the entities both panes share."""
-
-    can_focus = False
-
-    def compose(self):
-        yield Static(id="side-content")
 
     def show(self, state: PanelState) -> None:
         text = Text()
@@ -96,4 +108,4 @@ class SidePanel(VerticalScroll):
         for entity in state.shared[:40]:
             text.append("• ")
             text.append(entity.name + "\n", style=label_colour(entity.label))
-        self.query_one("#side-content", Static).update(text)
+        self.update(text)
