@@ -8,6 +8,34 @@ import sys
 import time
 from collections.abc import Callable
 
+# Words of generated news-like text (benchmarks only; the content does not matter).
+WORDS = [
+    "Iran",
+    "Pakistan",
+    "strike",
+    "drone",
+    "Baluch",
+    "militants",
+    "border",
+    "Saravan",
+    "Panjgur",
+    "killed",
+    "said",
+    "province",
+    "officials",
+    "reported",
+    "the",
+    "on",
+    "in",
+    "of",
+    "and",
+    "a",
+    "village",
+    "attack",
+    "forces",
+    "ministry",
+]
+
 
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0-100) of the values, by nearest rank."""

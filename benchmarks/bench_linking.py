@@ -84,7 +84,7 @@ def brute_force_top10(queries: list[str], choices: list[str], owners: list[str])
     return out
 
 
-def run_size(size: int, n_queries: int, n_brute: int, tmp: Path) -> dict:
+def run_size(size: int, n_queries: int, n_brute: int, tmp: Path, drop_cache: bool = True) -> dict:
     rng = random.Random(size)
     entities = generate(size, seed=size)
     db = tmp / f"kb_{size}.db"
@@ -148,7 +148,7 @@ def run_size(size: int, n_queries: int, n_brute: int, tmp: Path) -> dict:
         if i not in set(found_by_both)
     ][:10]
 
-    dropped = drop_page_cache()
+    dropped = drop_page_cache() if drop_cache else False
     cold = subprocess.run(
         [sys.executable, "-c", COLD_SCRIPT, str(db), queries[0][0]],
         capture_output=True,
@@ -208,12 +208,19 @@ def main() -> None:
         default=[300, 100],
         help="brute-force sample per size (the last value repeats)",
     )
+    parser.add_argument(
+        "--keep-page-cache",
+        action="store_true",
+        help="do not drop the OS page cache before the cold-open measurement",
+    )
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for i, size in enumerate(args.sizes):
             n_brute = min(args.queries, args.brute[min(i, len(args.brute) - 1)])
-            results[str(size)] = run_size(size, args.queries, n_brute, Path(tmp))
+            results[str(size)] = run_size(
+                size, args.queries, n_brute, Path(tmp), not args.keep_page_cache
+            )
     emit(
         {
             "benchmark": "linking",

@@ -20,25 +20,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emit, summary, timings_ms  # noqa: E402
+from _common import WORDS, emit, summary, timings_ms  # noqa: E402
 
 from workbench.model import NewDocument  # noqa: E402
 from workbench.store import Store  # noqa: E402
-
-WORDS = [
-    "Iran",
-    "Pakistan",
-    "strike",
-    "drone",
-    "Baluch",
-    "militants",
-    "border",
-    "Saravan",
-    "Panjgur",
-    "killed",
-    "said",
-    "province",
-]
 
 
 def generated_text(rng: random.Random, words: int) -> str:

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emit, summary  # noqa: E402
+from _common import WORDS, emit, summary  # noqa: E402
 
 from workbench.importers import import_paths  # noqa: E402
 from workbench.model import NewDocument, NewMention  # noqa: E402
@@ -46,32 +46,6 @@ class Bare(App):
         yield Static("bare app ready")
 Bare().run()
 """
-WORDS = [
-    "Iran",
-    "Pakistan",
-    "strike",
-    "drone",
-    "Baluch",
-    "militants",
-    "border",
-    "Saravan",
-    "Panjgur",
-    "killed",
-    "said",
-    "province",
-    "officials",
-    "reported",
-    "the",
-    "on",
-    "in",
-    "of",
-    "and",
-    "a",
-    "village",
-    "attack",
-    "forces",
-    "ministry",
-]
 LABELS = ("GPE", "ORG", "PERSON", "NORP", "DATE")
 
 

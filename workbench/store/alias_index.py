@@ -38,6 +38,16 @@ CREATE TABLE IF NOT EXISTS index_keys (
 _CHUNK = 900
 
 
+def rows_in(conn: sqlite3.Connection, sql: str, values: Sequence, before: Sequence = ()) -> list:
+    """Run `sql` (with an `IN ({marks})` placeholder) over `values` in chunks; all rows."""
+    out: list = []
+    step = max(1, _CHUNK - len(before))
+    for i in range(0, len(values), step):
+        chunk = list(values[i : i + step])
+        out.extend(conn.execute(sql.format(marks=",".join("?" * len(chunk))), [*before, *chunk]))
+    return out
+
+
 def add_alias(conn: sqlite3.Connection, alias_id: int, text: str) -> None:
     """Index one alias (call inside the transaction that inserts it)."""
     tokens, ntok = alias_tokens(text)
@@ -144,17 +154,10 @@ def add_many(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> None:
 
 
 def _existing_tokens(conn: sqlite3.Connection, tokens: Sequence[str]) -> list[str]:
-    found: list[str] = []
-    for i in range(0, len(tokens), _CHUNK):
-        chunk = tokens[i : i + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        found.extend(
-            row[0]
-            for row in conn.execute(
-                f"SELECT token FROM index_vocab WHERE token IN ({marks})", chunk
-            )
-        )
-    return found
+    return [
+        r[0]
+        for r in rows_in(conn, "SELECT token FROM index_vocab WHERE token IN ({marks})", tokens)
+    ]
 
 
 class SqliteCandidateIndex:
@@ -165,31 +168,20 @@ class SqliteCandidateIndex:
 
     def expand(self, keys: Sequence[str]) -> list[tuple[str, str, int]]:
         """(key, vocabulary token, df) for every token reachable from the given keys."""
-        out: list[tuple[str, str, int]] = []
-        for i in range(0, len(keys), _CHUNK):
-            chunk = list(keys[i : i + _CHUNK])
-            marks = ",".join("?" * len(chunk))
-            out.extend(
-                self._conn.execute(
-                    f"SELECT k.key, k.token, v.df FROM index_keys k "
-                    f"JOIN index_vocab v ON v.token = k.token WHERE k.key IN ({marks})",
-                    chunk,
-                )
-            )
-        return out
+        return rows_in(
+            self._conn,
+            "SELECT k.key, k.token, v.df FROM index_keys k "
+            "JOIN index_vocab v ON v.token = k.token WHERE k.key IN ({marks})",
+            keys,
+        )
 
     def document_frequency(self, tokens: Sequence[str]) -> dict[str, int]:
         """df of each token that is in the vocabulary."""
-        out: dict[str, int] = {}
-        for i in range(0, len(tokens), _CHUNK):
-            chunk = list(tokens[i : i + _CHUNK])
-            marks = ",".join("?" * len(chunk))
-            out.update(
-                self._conn.execute(
-                    f"SELECT token, df FROM index_vocab WHERE token IN ({marks})", chunk
-                )
+        return dict(
+            rows_in(
+                self._conn, "SELECT token, df FROM index_vocab WHERE token IN ({marks})", tokens
             )
-        return out
+        )
 
     def postings(self, tokens: Sequence[str], limit: int) -> list[tuple[int, str, int]]:
         """(alias_id, token, ntok) of aliases holding any of the tokens, at most `limit` rows."""
@@ -222,20 +214,14 @@ class SqliteCandidateIndex:
         """(alias_id, token) for the given aliases that hold any of the tokens."""
         if not tokens or not alias_ids:
             return []
-        out: list[tuple[int, str]] = []
         token_marks = ",".join("?" * len(tokens))
-        step = _CHUNK - len(tokens)
-        for i in range(0, len(alias_ids), step):
-            chunk = list(alias_ids[i : i + step])
-            marks = ",".join("?" * len(chunk))
-            out.extend(
-                self._conn.execute(
-                    f"SELECT alias_id, token FROM alias_postings WHERE token IN ({token_marks}) "
-                    f"AND alias_id IN ({marks})",
-                    [*tokens, *chunk],
-                )
-            )
-        return out
+        return rows_in(
+            self._conn,
+            f"SELECT alias_id, token FROM alias_postings WHERE token IN ({token_marks}) "
+            "AND alias_id IN ({marks})",
+            alias_ids,
+            before=tokens,
+        )
 
     def aliases_by_key(self, key: str) -> list[int]:
         """Ids of aliases whose match key equals `key` exactly."""
@@ -245,16 +231,10 @@ class SqliteCandidateIndex:
 
     def alias_rows(self, alias_ids: Sequence[int]) -> list[tuple[int, str, str, str, str, str]]:
         """(alias_id, entity_id, alias text, match key, entity label, entity name)."""
-        out: list[tuple[int, str, str, str, str, str]] = []
-        for i in range(0, len(alias_ids), _CHUNK):
-            chunk = list(alias_ids[i : i + _CHUNK])
-            marks = ",".join("?" * len(chunk))
-            out.extend(
-                self._conn.execute(
-                    f"SELECT a.id, a.entity_id, a.text, a.norm, e.label, e.name FROM aliases a "
-                    f"JOIN entities e ON e.id = a.entity_id "
-                    f"WHERE a.id IN ({marks}) AND e.merged_into IS NULL",
-                    chunk,
-                )
-            )
-        return out
+        return rows_in(
+            self._conn,
+            "SELECT a.id, a.entity_id, a.text, a.norm, e.label, e.name FROM aliases a "
+            "JOIN entities e ON e.id = a.entity_id "
+            "WHERE a.id IN ({marks}) AND e.merged_into IS NULL",
+            alias_ids,
+        )

@@ -350,18 +350,23 @@ class MainScreen(AnnotationActions, Screen):
             MentionListScreen(f"Mentions of {entity.name}", rows), self.open_target
         )
 
-    def action_entity_mentions(self) -> None:
+    def _linked_mention_here(self) -> Mention | None:
+        """The linked mention under the cursor, or a warning that there is none."""
         mention = self.focused_pane().view.mention_at_cursor()
         if not mention or not mention.entity_id:
             self.notify("the cursor is not on a linked mention", severity="warning")
-            return
-        self.show_entity_mentions(mention.entity_id)
+            return None
+        return mention
+
+    def action_entity_mentions(self) -> None:
+        mention = self._linked_mention_here()
+        if mention:
+            self.show_entity_mentions(mention.entity_id)
 
     def action_jump_entity(self) -> None:
         view = self.focused_pane().view
-        mention = view.mention_at_cursor()
-        if not mention or not mention.entity_id:
-            self.notify("the cursor is not on a linked mention", severity="warning")
+        mention = self._linked_mention_here()
+        if not mention:
             return
         same = [m.start for m in view.mentions if m.entity_id == mention.entity_id]
         following = [s for s in same if s > view.cursor]
@@ -386,9 +391,8 @@ class MainScreen(AnnotationActions, Screen):
         self.notify(copy_text(self.app, f"“{view.text[start:end]}”\n{citation}"))
 
     def action_copy_entity(self) -> None:
-        mention = self.focused_pane().view.mention_at_cursor()
-        if not mention or not mention.entity_id:
-            self.notify("the cursor is not on a linked mention", severity="warning")
+        mention = self._linked_mention_here()
+        if not mention:
             return
         entity = self.store.entity(mention.entity_id)
         aliases = ", ".join(a.text for a in self.store.aliases(entity.id))

@@ -1,0 +1,71 @@
+"""The benchmarks keep working: each runs on tiny sizes and prints the JSON it promises."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+BENCHMARKS = ROOT / "benchmarks"
+
+
+def run(script: str, *args: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_bench_store() -> None:
+    figures = run("bench_store.py", "--commits", "50", "--documents", "200")
+    assert figures["annotation_commit"]["p95_ms"] > 0
+    assert figures["raw_sqlite_single_row_commit"]["p95_ms"] > 0
+    assert figures["import"]["documents"] == 200
+
+
+def test_linking_quality() -> None:
+    figures = run("linking_quality.py")
+    assert figures["cases"] >= 60 and 0 <= figures["accuracy_at_1"] <= 1
+
+
+def test_bench_linking() -> None:
+    figures = run(
+        "bench_linking.py",
+        "--sizes",
+        "3000",
+        "--queries",
+        "40",
+        "--brute",
+        "20",
+        "--keep-page-cache",
+    )
+    size = figures["sizes"]["3000"]
+    assert size["aliases"] == 3000
+    assert 0 <= size["recall_at_10_relative_to_brute_force"] <= 1
+    assert size["linker_latency"]["p95_ms"] > 0
+
+
+def test_bench_tui() -> None:
+    figures = run(
+        "bench_tui.py",
+        "--runs",
+        "1",
+        "--keys",
+        "10",
+        "--annotations",
+        "2",
+        "--size",
+        "20000",
+        "--mentions",
+        "200",
+    )
+    assert figures["time_to_first_frame"]["ratio"] > 0
+    assert figures["document"] == {"characters": 20000, "annotations": 200}
+    assert figures["keystroke_to_refresh"]["annotations_created"] == 2
