@@ -135,3 +135,33 @@ def test_help_lists_the_commands() -> None:
     out = run("--help").stdout
     for command in ("import", "docs", "kb", "link", "search", "stats", "undo", "redo", "tui"):
         assert command in out
+
+
+def test_link_json_contract(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    run("--db", db, "import", str(SEEDS))
+    out = json.loads(
+        run("--db", db, "link", "Baloch Liberation Army", "--label", "ORG", "--json").stdout
+    )
+    assert set(out) >= {"query", "label", "link", "candidates"}
+    assert out["query"] == "Baloch Liberation Army" and out["label"] == "ORG"
+    assert set(out["link"]) == {"entity_id", "name", "label", "score", "alias"}
+    assert out["link"]["entity_id"] == "bla" and 0 <= out["link"]["score"] <= 100
+    assert all(
+        set(c) == {"entity_id", "name", "label", "score", "alias"} for c in out["candidates"]
+    )
+    nil = json.loads(
+        run("--db", db, "link", "Mahrang Baloch", "--label", "PERSON", "--json").stdout
+    )
+    assert nil["link"] is None
+    limited = json.loads(run("--db", db, "link", "Baloch", "--limit", "2", "--json").stdout)
+    assert len(limited["candidates"]) <= 2
+    context = json.loads(
+        run("--db", db, "link", "Rigi", "--label", "PERSON", "--doc", "1", "--json").stdout
+    )
+    assert context["link"]["entity_id"] == "abdolmalek-rigi"
+    kb = json.loads(run("--db", db, "search", "Army of Justice", "--kb", "--json").stdout)
+    assert kb[0]["entity_id"] == "jaish-al-adl"
+    assert run("--db", db, "link", "   ", "--json").returncode == 0
+    too_long = run("--db", db, "link", "x" * 10_000, check=False)
+    assert too_long.returncode == 1 and too_long.stderr.startswith("error: mention text is 10000")

@@ -96,7 +96,10 @@ def main_options(
         typer.Option(help="Who is annotating. Default: $WORKBENCH_ANNOTATOR or the OS user."),
     ] = None,
     plugins_dir: Annotated[
-        Path | None, typer.Option(help="Extra folder of .py plugins. Also $WORKBENCH_PLUGINS_DIR.")
+        Path | None,
+        typer.Option(
+            help="Extra folder of .py plugins (accepted; plugin loading is not built yet)."
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
