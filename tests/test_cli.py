@@ -89,8 +89,11 @@ def test_search_undo_redo_merge(tmp_path: Path) -> None:
         "--id",
         "bla2",
     )
-    run("--db", db, "--annotator", "ana", "kb", "merge", "bla", "bla2")
-    assert "merged bla2 into bla" in run("--db", db, "kb", "list").stdout or True
+    merged = run("--db", db, "--annotator", "ana", "kb", "merge", "bla", "bla2")
+    assert merged.stdout.strip() == "merged bla2 into bla"
+    listed = json.loads(run("--db", db, "kb", "list", "--json").stdout)
+    assert "BLA splinter" in next(e for e in listed if e["id"] == "bla")["aliases"]
+    assert "bla2" not in {e["id"] for e in listed}
     assert "undone: merge entities" in run("--db", db, "--annotator", "ana", "undo").stdout
     assert "redone: merge entities" in run("--db", db, "--annotator", "ana", "redo").stdout
 
