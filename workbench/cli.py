@@ -158,7 +158,7 @@ def import_cmd(
         typer.echo(
             f"{summary.documents_added} documents added, {summary.documents_unchanged} unchanged, "
             f"{summary.entities_added} entities, {summary.aliases_added} aliases, "
-            f"{summary.mentions_added} mentions"
+            f"{summary.mentions_added} mentions, {summary.events_added} events"
         )
     for line in summary.errors:
         err(f"error: {line}")
@@ -329,6 +329,66 @@ def search(
     for h in hits:
         snippet = " ".join(h.snippet.replace(opening, "«").replace(closing, "»").split())
         typer.echo(f"{h.doc_id:>5}  {h.title}\n       {snippet}")
+
+
+@app.command()
+def events(
+    ctx: typer.Context,
+    doc: Annotated[int | None, typer.Option(help="Only the events of this document.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List events with their roles (resolved to entities) and clusters."""
+    store = session(ctx).store()
+    if doc is not None:
+        store.document(doc)  # a clear error for a wrong id
+    rows = store.events(doc)
+    if json_out:
+        emit_json(
+            [
+                {
+                    "id": e.id,
+                    "doc_id": e.doc_id,
+                    "type": e.type,
+                    "subtype": e.subtype,
+                    "trigger": {
+                        "start": e.trigger_start,
+                        "end": e.trigger_end,
+                        "text": e.trigger_text,
+                    },
+                    "date": e.date,
+                    "date_text": e.date_text,
+                    "date_precision": e.date_precision,
+                    "fatalities": None
+                    if e.fatalities_low is None
+                    else (
+                        e.fatalities_low
+                        if e.fatalities_low == e.fatalities_high
+                        else [e.fatalities_low, e.fatalities_high]
+                    ),
+                    "certainty": e.certainty,
+                    "note": e.note,
+                    "cluster_id": e.cluster_id,
+                    "roles": [
+                        {
+                            "role": r.role,
+                            "mention_id": r.mention_id,
+                            "text": r.mention_text,
+                            "entity_id": r.entity_id,
+                            "entity": r.entity_name,
+                        }
+                        for r in e.roles
+                    ],
+                }
+                for e in rows
+            ]
+        )
+        return
+    for e in rows:
+        roles = "; ".join(f"{r.role}: {r.entity_name or r.mention_text}" for r in e.roles)
+        cluster = f" cluster {e.cluster_id}" if e.cluster_id else ""
+        typer.echo(
+            f"{e.id:>4} [{e.doc_id}] {e.date or '?':10} {e.type} / {e.subtype or '-'}{cluster}  {roles}"
+        )
 
 
 @app.command()

@@ -41,6 +41,13 @@ class MentionNotFound(WorkbenchError):
         super().__init__(f"no mention with id {mention_id}")
 
 
+class EventNotFound(WorkbenchError):
+    """No event has the requested id."""
+
+    def __init__(self, event_id: object) -> None:
+        super().__init__(f"no event with id {event_id}")
+
+
 class InvalidSpan(WorkbenchError):
     """A span's offsets do not fit the document text."""
 

@@ -179,3 +179,39 @@ class ImportReport:
     entities_added: int = 0
     aliases_added: int = 0
     mentions_added: int = 0
+
+
+@dataclass(frozen=True)
+class Role:
+    """An event role filled by a mention of the event's document."""
+
+    id: int
+    event_id: int
+    role: str
+    mention_id: int
+    mention_text: str
+    entity_id: str | None
+    entity_name: str | None
+
+
+@dataclass(frozen=True)
+class Event:
+    """Who did what to whom, where, when, how many — as one document reports it."""
+
+    id: int
+    doc_id: int
+    type: str
+    subtype: str | None
+    trigger_start: int | None
+    trigger_end: int | None
+    trigger_text: str | None
+    date: str | None
+    date_text: str | None
+    date_precision: str | None
+    fatalities_low: int | None
+    fatalities_high: int | None
+    certainty: str
+    note: str
+    cluster_id: int | None
+    annotator: str | None
+    roles: tuple[Role, ...] = ()

@@ -1,4 +1,5 @@
-"""Reading files into the store: text, Markdown, JSONL, folders, and seeds-style KB/gold.
+"""Reading files into the store: text, Markdown, JSONL, folders, and seeds-style KB,
+gold mentions and gold events.
 
 Each importer module turns one format into records (no SQL); `import_paths` walks what
 the user named and stores each file in its own transaction, so a bad file is reported
@@ -13,6 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from workbench.errors import ImportFormatError, WorkbenchError
+from workbench.importers.events import import_events
 from workbench.importers.gold import check_offsets, read_gold
 from workbench.importers.jsonl import read_jsonl_documents
 from workbench.importers.kb import read_entities
@@ -22,6 +24,7 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 KB_FILE = "entities.jsonl"
 GOLD_FILE = "gold.jsonl"
+EVENTS_FILE = "events.jsonl"
 FORMATS = ("auto", "text", "jsonl")
 
 Progress = Callable[[int, int, Path], None]
@@ -37,6 +40,7 @@ class ImportSummary:
     entities_added: int = 0
     aliases_added: int = 0
     mentions_added: int = 0
+    events_added: int = 0
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
@@ -46,11 +50,12 @@ class ImportSummary:
 
 def _files(
     paths: Iterable[Path], fmt: str
-) -> tuple[list[tuple[Path, str]], list[Path], list[Path], list[str]]:
-    """Split what the user named into (document file, format), KB files, gold files, errors."""
+) -> tuple[list[tuple[Path, str]], list[Path], list[Path], list[Path], list[str]]:
+    """Split what the user named into (document, format), KB, gold, events files, errors."""
     documents: list[tuple[Path, str]] = []
     kb: list[Path] = []
     gold: list[Path] = []
+    events: list[Path] = []
     errors: list[str] = []
     for path in paths:
         if not path.exists():
@@ -63,17 +68,21 @@ def _files(
                     kb.append(child)
                 elif child.name == GOLD_FILE:
                     gold.append(child)
+                elif child.name == EVENTS_FILE:
+                    events.append(child)
                 elif kind := _format_of(child, fmt):
                     documents.append((child, kind))
         elif path.name == KB_FILE and fmt == "auto":
             kb.append(path)
         elif path.name == GOLD_FILE and fmt == "auto":
             gold.append(path)
+        elif path.name == EVENTS_FILE and fmt == "auto":
+            events.append(path)
         elif kind := _format_of(path, fmt):
             documents.append((path, kind))
         else:
             errors.append(f"{path}: unsupported file type (use .txt, .md or .jsonl, or --format)")
-    return documents, kb, gold, errors
+    return documents, kb, gold, events, errors
 
 
 def _format_of(path: Path, fmt: str) -> str | None:
@@ -97,12 +106,12 @@ def import_paths(
     """Import files and folders: documents first, then knowledge bases, then gold files."""
     if fmt not in FORMATS:
         raise WorkbenchError(f"unknown import format {fmt!r} (choose from {', '.join(FORMATS)})")
-    documents, kb, gold, errors = _files([Path(p) for p in paths], fmt)
+    documents, kb, gold, events, errors = _files([Path(p) for p in paths], fmt)
     summary = ImportSummary(errors=errors)
-    total = len(documents) + len(kb) + len(gold)
+    total = len(documents) + len(kb) + len(gold) + len(events)
     steps = [(p, partial(_import_documents, kind=kind)) for p, kind in documents]
     steps += [(p, partial(_import_kb, provenance=alias_provenance)) for p in kb]
-    steps += [(p, _import_gold) for p in gold]
+    steps += [(p, _import_gold) for p in gold] + [(p, _import_events) for p in events]
     for done, (path, step) in enumerate(steps, start=1):
         try:
             step(store, path, summary)
@@ -150,6 +159,10 @@ def _import_gold(store, path: Path, summary: ImportSummary) -> None:
             summary.mentions_added += store.import_mentions(doc_id, gold.mentions, source="gold")
         except WorkbenchError as exc:
             raise ImportFormatError(path, str(exc), gold.line) from exc
+
+
+def _import_events(store, path: Path, summary: ImportSummary) -> None:
+    summary.events_added += import_events(store, path)
 
 
 def import_kb_file(store, path: str | Path) -> ImportSummary:

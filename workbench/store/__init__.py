@@ -14,13 +14,14 @@ from workbench.errors import DatabaseError
 from workbench.store import alias_index, changelog, schema
 from workbench.store.connection import connect
 from workbench.store.documents import SNIPPET_MARKERS, DocumentsMixin
+from workbench.store.events import EventsMixin
 from workbench.store.kb import KnowledgeBaseMixin, slugify
 from workbench.store.mentions import MentionsMixin
 
 __all__ = ["SNIPPET_MARKERS", "Store", "slugify"]
 
 
-class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin):
+class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin):
     """A Workbench database: documents, knowledge base, annotations and their history."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, annotator: str) -> None:

@@ -87,6 +87,15 @@ class MentionsMixin:
             raise MentionNotFound(mention_id)
         return Mention(*row)
 
+    def mention_id_at(self, doc_id: int, start: int, end: int) -> int | None:
+        """Id of an accepted or suggested mention with exactly this span, if any."""
+        row = self.conn.execute(
+            'SELECT id FROM mentions WHERE doc_id = ? AND start = ? AND "end" = ? '
+            "AND status != 'rejected' ORDER BY status = 'accepted' DESC, id LIMIT 1",
+            (doc_id, start, end),
+        ).fetchone()
+        return row[0] if row else None
+
     def mentions(
         self, doc_id: int, statuses: Sequence[str] = (ACCEPTED, SUGGESTED)
     ) -> list[Mention]:

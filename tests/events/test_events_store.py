@@ -1,0 +1,128 @@
+"""Events in the store: fields, roles, clusters, undo, and the seed gold events."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import SEEDS
+
+from workbench.errors import EventNotFound, InvalidSpan, WorkbenchError
+from workbench.store import Store
+
+
+def span(store: Store, doc_id: int, text: str, context: str) -> tuple[int, int]:
+    body = store.document_text(doc_id)
+    start = body.index(text, body.index(context))
+    return start, start + len(text)
+
+
+def test_event_fields_ranges_and_certainty(seeded: Store) -> None:
+    trigger = span(seeded, 2, "struck", "armed forces struck")
+    event = seeded.add_event(
+        2,
+        "explosions/remote violence",
+        "air/drone strike",
+        trigger=trigger,
+        date="2024-01-18",
+        date_text="January 18",
+        date_precision="day",
+        fatalities=(9, 11),
+        certainty="claimed",
+        note="reports disagree",
+    )
+    assert (event.type, event.subtype) == ("Explosions/Remote violence", "Air/drone strike")
+    assert (event.trigger_text, event.fatalities_low, event.fatalities_high) == ("struck", 9, 11)
+    assert event.certainty == "claimed" and event.annotator == "tester"
+    assert seeded.update_event(event.id, fatalities=9).fatalities_high == 9
+    for bad in (
+        {"certainty": "rumoured"},
+        {"fatalities": (5, 2)},
+        {"fatalities": -1},
+        {"type": "Picnic"},
+    ):
+        with pytest.raises(WorkbenchError):
+            seeded.update_event(event.id, **bad)
+    with pytest.raises(WorkbenchError, match="unknown sub-type"):
+        seeded.add_event(2, "Battles", "Air/drone strike")
+
+
+def test_trigger_may_overlap_an_entity_mention(seeded: Store) -> None:
+    # "Marg Bar Sarmachar" is an EVENT mention; the operation's trigger is that same span
+    trigger = span(seeded, 1, "Marg Bar Sarmachar", "called the operation")
+    assert seeded.mention_id_at(1, *trigger) is not None
+    event = seeded.add_event(1, "Explosions/Remote violence", "Air/drone strike", trigger=trigger)
+    assert event.trigger_text == "Marg Bar Sarmachar"
+
+
+def test_roles_clusters_and_undo(seeded: Store) -> None:
+    left = seeded.add_event(
+        1, "Battles", "Armed clash", trigger=span(seeded, 1, "killed", "forces killed")
+    )
+    right = seeded.add_event(
+        2, "Battles", "Armed clash", trigger=span(seeded, 2, "killed", "had killed")
+    )
+    victim = seeded.mention_id_at(
+        1, *span(seeded, 1, "Ismail Shahbakhsh", "killed Ismail Shahbakhsh,")
+    )
+    event = seeded.add_role(left.id, "Victim", victim)
+    assert [(r.role, r.entity_id) for r in event.roles] == [("Victim", "ismail-shahbakhsh")]
+    other_doc = seeded.mention_id_at(2, *span(seeded, 2, "Ismail Shah Bakhsh", "killing of"))
+    with pytest.raises(InvalidSpan, match="document"):
+        seeded.add_role(left.id, "Victim", other_doc)
+    cluster = seeded.cluster_events([left.id, right.id], name="killing")
+    assert seeded.event(left.id).cluster_id == seeded.event(right.id).cluster_id == cluster
+    seeded.undo()  # the cluster
+    assert seeded.event(left.id).cluster_id is None
+    seeded.delete_event(left.id)
+    with pytest.raises(EventNotFound):
+        seeded.event(left.id)
+    seeded.undo()  # the event comes back with its role
+    assert [r.role for r in seeded.event(left.id).roles] == ["Victim"]
+
+
+def test_deleting_a_role_mention_removes_the_role_and_undo_restores_both(seeded: Store) -> None:
+    event = seeded.add_event(1, "Battles", "Armed clash")
+    victim = seeded.mention_id_at(
+        1, *span(seeded, 1, "Ismail Shahbakhsh", "killed Ismail Shahbakhsh,")
+    )
+    seeded.add_role(event.id, "Victim", victim)
+    seeded.delete_mention(victim)
+    assert seeded.event(event.id).roles == ()
+    seeded.undo()
+    assert seeded.mention(victim).text == "Ismail Shahbakhsh"
+    assert [r.mention_id for r in seeded.event(event.id).roles] == [victim]
+
+
+def test_seed_gold_events_list_roles_and_a_cluster_over_both_articles(tmp_path) -> None:
+    db = str(tmp_path / "x.db")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "workbench", "--db", db, *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    assert run("import", str(SEEDS)).returncode == 0
+    again = run("import", str(SEEDS))
+    assert "0 events" in again.stdout  # idempotent
+    events = json.loads(run("events", "--json").stdout)
+    assert len(events) == len((SEEDS / "events.jsonl").read_text().splitlines())
+    strikes = [
+        e for e in events if e["date"] == "2024-01-18" and e["subtype"] == "Air/drone strike"
+    ]
+    assert {e["doc_id"] for e in strikes} == {1, 2}
+    assert len({e["cluster_id"] for e in strikes}) == 1 and strikes[0]["cluster_id"] is not None
+    attackers = {r["entity_id"] for e in strikes for r in e["roles"] if r["role"] == "Attacker"}
+    assert attackers == {"pakistan"}
+    targets = {r["entity"] for e in strikes for r in e["roles"] if r["role"] == "Target"}
+    assert targets == {"Balochistan Liberation Army", "Balochistan Liberation Front"}
+    assert all(e["fatalities"] == 9 for e in strikes)
+    one_doc = json.loads(run("events", "--doc", "2", "--json").stdout)
+    assert {e["doc_id"] for e in one_doc} == {2}
+    missing = run("events", "--doc", "99")
+    assert missing.returncode == 1 and missing.stderr.startswith("error: no document with id 99")

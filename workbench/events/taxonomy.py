@@ -1,0 +1,68 @@
+"""The default event taxonomy: ACLED event types and sub-event types, plus the statement
+and diplomatic types news analysts need (SPEC §2.5)."""
+
+from __future__ import annotations
+
+from workbench.errors import WorkbenchError
+
+DEFAULT_TAXONOMY: dict[str, tuple[str, ...]] = {
+    "Battles": (
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    ),
+    "Explosions/Remote violence": (
+        "Chemical weapon",
+        "Air/drone strike",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Grenade",
+    ),
+    "Violence against civilians": ("Sexual violence", "Attack", "Abduction/forced disappearance"),
+    "Protests": (
+        "Peaceful protest",
+        "Protest with intervention",
+        "Excessive force against protesters",
+    ),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Strategic developments": (
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+    ),
+    "Diplomatic/Statement": (
+        "Statement",
+        "Accusation/Condemnation",
+        "Claim of responsibility",
+        "Recall of ambassador",
+        "Call for restraint",
+        "Meeting/Agreement",
+    ),
+}
+CERTAINTIES = ("asserted", "claimed", "denied", "uncertain")
+DEFAULT_ROLES = ("Attacker", "Target", "Victim", "Instrument", "Place", "Time", "Agent")
+
+
+def check_event_type(event_type: str, subtype: str | None) -> tuple[str, str | None]:
+    """Return (type, sub-type) as spelled in the taxonomy, or raise a clear error."""
+    by_lower = {name.casefold(): name for name in DEFAULT_TAXONOMY}
+    name = by_lower.get(event_type.strip().casefold())
+    if name is None:
+        raise WorkbenchError(
+            f"unknown event type {event_type!r} (known: {', '.join(DEFAULT_TAXONOMY)})"
+        )
+    if subtype is None or not subtype.strip():
+        return name, None
+    subtypes = {s.casefold(): s for s in DEFAULT_TAXONOMY[name]}
+    found = subtypes.get(subtype.strip().casefold())
+    if found is None:
+        raise WorkbenchError(
+            f"unknown sub-type {subtype!r} of {name} (known: {', '.join(DEFAULT_TAXONOMY[name])})"
+        )
+    return name, found
