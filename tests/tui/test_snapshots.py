@@ -50,3 +50,19 @@ def test_search_screen(make_app, snap_compare) -> None:
 
 def test_help_screen(make_app, snap_compare) -> None:
     assert snap_compare(make_app(), terminal_size=SIZE, press=["question_mark"])
+
+
+def test_main_screen_with_events(make_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await _find(pilot, "fired missiles")  # on a gold event: its roles light up
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_event_form(make_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await _find(pilot, "fired missiles")
+        await pilot.press("F")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

@@ -26,6 +26,7 @@ from workbench.store import SNIPPET_MARKERS
 from workbench.tui.clipboard import copy_text
 from workbench.tui.messages import OpenAt
 from workbench.tui.screens.annotation_actions import AnnotationActions
+from workbench.tui.screens.event_actions import EventActions
 from workbench.tui.screens.pickers import DocumentPicker
 from workbench.tui.screens.search import FindBar, MentionListScreen, SearchScreen
 from workbench.tui.widgets.article_view import ArticleView
@@ -35,7 +36,7 @@ from workbench.tui.widgets.panels import EntityCard, PanelState, SidePanel, Text
 PANES_SETTING = "tui.panes"
 
 
-class MainScreen(AnnotationActions, Screen):
+class MainScreen(AnnotationActions, EventActions, Screen):
     """Read side by side, annotate, search."""
 
     BINDINGS = [
@@ -52,6 +53,7 @@ class MainScreen(AnnotationActions, Screen):
         Binding("c", "copy_selection", "copy", show=False, id="copy.selection"),
         Binding("C", "copy_entity", "copy entity card", show=False, id="copy.entity"),
         *AnnotationActions.ANNOTATION_BINDINGS,
+        *EventActions.EVENT_BINDINGS,
     ]
 
     def compose(self) -> ComposeResult:
@@ -128,6 +130,7 @@ class MainScreen(AnnotationActions, Screen):
             self.notify(str(exc), severity="error")
             return
         pane.show(document, self.store.mentions(doc_id), cursor)
+        pane.view.set_events(self.store.events(doc_id))
         # a large document brings tens of thousands of long-lived objects: keep them out of
         # the garbage collector's full passes, which would otherwise stall keystrokes
         gc.freeze()
@@ -140,6 +143,15 @@ class MainScreen(AnnotationActions, Screen):
         for pane in self.panes:
             if pane.document:
                 pane.set_mentions(self.store.mentions(pane.document.id))
+                pane.view.set_events(self.store.events(pane.document.id))
+        self._lists_key = self._card_key = None
+        self.refresh_side_panel()
+
+    def reload_events(self) -> None:
+        """Re-read the events of the open documents (after an event change)."""
+        for pane in self.panes:
+            if pane.document:
+                pane.view.set_events(self.store.events(pane.document.id))
         self._lists_key = self._card_key = None
         self.refresh_side_panel()
 
@@ -214,9 +226,15 @@ class MainScreen(AnnotationActions, Screen):
             for pane in self.panes:
                 pane.update_title()  # the focused pane's id is drawn bold
         entity_id = event.mention.entity_id if event.mention else None
+        trigger = event.view.event_at_cursor()
+        roles = {r.mention_id for r in trigger.roles} if trigger else set()
         for pane in self.panes:
-            pane.view.set_highlight(entity_id)
-        shown = (event.mention.id if event.mention else None, self._lists_key)
+            pane.view.set_highlight(entity_id, roles)  # an event under the cursor lights its roles
+        shown = (
+            event.mention.id if event.mention else None,
+            self._lists_key,
+            trigger.id if trigger else None,
+        )
         if shown != getattr(self, "_panel_shown", None):  # same mention: the panel is unchanged
             self.refresh_side_panel(event.mention)
 
@@ -244,10 +262,20 @@ class MainScreen(AnnotationActions, Screen):
             self._card_key = (entity_id, key)
             self._card_cache = self._card(entity_id) if entity_id else None
         card = self._card_cache
-        self._panel_shown = (mention.id if mention else None, self._lists_key)
+        trigger = pane.view.event_at_cursor()
+        self._panel_shown = (
+            mention.id if mention else None,
+            self._lists_key,
+            trigger.id if trigger else None,
+        )
         self.query_one(SidePanel).show(
             PanelState(
-                card, mention.text if mention else None, self._document_entities, self._shared
+                card,
+                mention.text if mention else None,
+                self._document_entities,
+                self._shared,
+                pane.view.events,
+                trigger.id if trigger else None,
             )
         )
 

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from workbench.model import SUGGESTED, Document, Mention
+from workbench.model import SUGGESTED, Document, Event, Mention
 from workbench.tui import layout, styles
 
 
@@ -150,6 +150,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._longest = 0
         self.highlight_entity: str | None = None
         self.highlight_mentions: set[int] = set()
+        self.events: list[Event] = []
         self.find_matches: list[tuple[int, int]] = []
         self._strips: dict[tuple[int, int, int], Strip] = {}  # drawn lines, until state changes
 
@@ -271,6 +272,18 @@ class ArticleView(ScrollView, can_focus=True):
             return self.selection.start, self.selection.end
         return layout.word_at(self.text, self.cursor)
 
+    def set_events(self, events: list[Event]) -> None:
+        """The document's events: their triggers are drawn in the text."""
+        self.events = [e for e in events if e.trigger_start is not None]
+        self.redraw()
+
+    def event_at_cursor(self) -> Event | None:
+        """The event whose trigger covers the cursor, if any."""
+        for event in self.events:
+            if event.trigger_start <= self.cursor < event.trigger_end:
+                return event
+        return None
+
     def mentions_at(self, offset: int) -> list[Mention]:
         """Mentions covering an offset, innermost first."""
         found = []
@@ -342,6 +355,9 @@ class ArticleView(ScrollView, can_focus=True):
                 layers.append((m.start, m.end, styles.SAME_ENTITY))
             if focused is not None and m.id == focused.id:
                 layers.append((m.start, m.end, styles.FOCUSED_MENTION))
+        for event in self.events:
+            if event.trigger_start < stop and event.trigger_end > start:
+                layers.append((event.trigger_start, event.trigger_end, styles.EVENT_TRIGGER))
         layers.extend((a, b, styles.FIND_MATCH) for a, b in self.find_matches_between(start, stop))
         selection = self.selection
         if selection:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.widget import Widget
 
-from workbench.model import Document, Entity
+from workbench.model import Document, Entity, Event
 from workbench.tui.styles import label_colour
 
 
@@ -69,6 +69,8 @@ class PanelState:
     mention_text: str | None
     document_entities: list[tuple[Entity, int]]
     shared: list[Entity]
+    events: list[Event] = field(default_factory=list)
+    event_here: int | None = None
 
 
 def _heading(text: Text, title: str) -> None:
@@ -97,6 +99,21 @@ class SidePanel(TextView):
             text.append(f"{state.mention_text!s}  (not linked)\n", style="italic")
         else:
             text.append("cursor is not on a mention\n", style="dim")
+        _heading(text, "Events")
+        if not state.events:
+            text.append("none (E marks one)\n", style="dim")
+        for event in state.events[:20]:
+            style = "bold reverse" if event.id == state.event_here else ""
+            text.append(f"{event.date or '?':10} ", style="dim")
+            text.append(f"{event.subtype or event.type}", style=style or "#ff5fd7")
+            if event.cluster_id:
+                text.append(f" ⇄{event.cluster_id}", style="dim")
+            text.append("\n")
+            if event.id == state.event_here:
+                for role in event.roles:
+                    text.append(
+                        f"   {role.role}: {role.entity_name or role.mention_text}\n", style="dim"
+                    )
         _heading(text, "In this document")
         for entity, count in state.document_entities[:40]:
             text.append(f"{count:>3} ", style="dim")
