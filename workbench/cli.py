@@ -335,10 +335,21 @@ def search(
 def events(
     ctx: typer.Context,
     doc: Annotated[int | None, typer.Option(help="Only the events of this document.")] = None,
+    taxonomy: Annotated[
+        Path | None,
+        typer.Option(help='Set the event taxonomy from a JSON file {"Type": ["Sub-type", ...]}.'),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List events with their roles (resolved to entities) and clusters."""
     store = session(ctx).store()
+    if taxonomy is not None:
+        try:
+            data = json.loads(taxonomy.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise WorkbenchError(f"{taxonomy}: cannot read taxonomy: {exc}") from exc
+        types = store.set_event_taxonomy(data)
+        typer.echo(f"event taxonomy set: {len(types)} types", err=True)
     if doc is not None:
         store.document(doc)  # a clear error for a wrong id
     rows = store.events(doc)

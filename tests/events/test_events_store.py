@@ -126,3 +126,36 @@ def test_seed_gold_events_list_roles_and_a_cluster_over_both_articles(tmp_path) 
     assert {e["doc_id"] for e in one_doc} == {2}
     missing = run("events", "--doc", "99")
     assert missing.returncode == 1 and missing.stderr.startswith("error: no document with id 99")
+
+
+def test_taxonomy_is_configurable(seeded: Store, tmp_path) -> None:
+    assert "Battles" in seeded.event_taxonomy()
+    seeded.set_event_taxonomy({"Cyber": ["Intrusion", "Leak"], "Court ruling": []})
+    event = seeded.add_event(1, "cyber", "leak")
+    assert (event.type, event.subtype) == ("Cyber", "Leak")
+    assert seeded.add_event(1, "Court ruling").subtype is None
+    with pytest.raises(WorkbenchError, match="unknown event type"):
+        seeded.add_event(1, "Battles", "Armed clash")
+    for bad in ({}, {"X": "not a list"}, {"": []}, ["list"]):
+        with pytest.raises(WorkbenchError):
+            seeded.set_event_taxonomy(bad)
+    broken = tmp_path / "taxonomy.json"
+    broken.write_text("{not json")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "--db",
+            str(seeded.path),
+            "events",
+            "--taxonomy",
+            str(broken),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and result.stderr.startswith(
+        f"error: {broken}: cannot read taxonomy"
+    )

@@ -49,20 +49,39 @@ CERTAINTIES = ("asserted", "claimed", "denied", "uncertain")
 DEFAULT_ROLES = ("Attacker", "Target", "Victim", "Instrument", "Place", "Time", "Agent")
 
 
-def check_event_type(event_type: str, subtype: str | None) -> tuple[str, str | None]:
+Taxonomy = dict[str, tuple[str, ...]]
+
+
+def parse_taxonomy(data: object) -> Taxonomy:
+    """A taxonomy from JSON `{"Type": ["Sub-type", ...], ...}`, or a clear error."""
+    if not isinstance(data, dict) or not data:
+        raise WorkbenchError('a taxonomy is a JSON object {"Type": ["Sub-type", ...]}')
+    taxonomy: Taxonomy = {}
+    for name, subtypes in data.items():
+        if not isinstance(name, str) or not name.strip():
+            raise WorkbenchError("event type names must be non-empty strings")
+        if not isinstance(subtypes, list) or not all(
+            isinstance(x, str) and x.strip() for x in subtypes
+        ):
+            raise WorkbenchError(f"the sub-types of {name!r} must be a list of non-empty strings")
+        taxonomy[name.strip()] = tuple(x.strip() for x in subtypes)
+    return taxonomy
+
+
+def check_event_type(
+    event_type: str, subtype: str | None, taxonomy: Taxonomy = DEFAULT_TAXONOMY
+) -> tuple[str, str | None]:
     """Return (type, sub-type) as spelled in the taxonomy, or raise a clear error."""
-    by_lower = {name.casefold(): name for name in DEFAULT_TAXONOMY}
+    by_lower = {name.casefold(): name for name in taxonomy}
     name = by_lower.get(event_type.strip().casefold())
     if name is None:
-        raise WorkbenchError(
-            f"unknown event type {event_type!r} (known: {', '.join(DEFAULT_TAXONOMY)})"
-        )
+        raise WorkbenchError(f"unknown event type {event_type!r} (known: {', '.join(taxonomy)})")
     if subtype is None or not subtype.strip():
         return name, None
-    subtypes = {s.casefold(): s for s in DEFAULT_TAXONOMY[name]}
+    subtypes = {s.casefold(): s for s in taxonomy[name]}
     found = subtypes.get(subtype.strip().casefold())
     if found is None:
         raise WorkbenchError(
-            f"unknown sub-type {subtype!r} of {name} (known: {', '.join(DEFAULT_TAXONOMY[name])})"
+            f"unknown sub-type {subtype!r} of {name} (known: {', '.join(taxonomy[name])})"
         )
     return name, found

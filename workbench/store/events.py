@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 from workbench.errors import EventNotFound, InvalidSpan, WorkbenchError
-from workbench.events.taxonomy import CERTAINTIES, check_event_type
+from workbench.events.taxonomy import (
+    CERTAINTIES,
+    DEFAULT_TAXONOMY,
+    Taxonomy,
+    check_event_type,
+    parse_taxonomy,
+)
 from workbench.model import Event, Role
 from workbench.store.changelog import Transaction
 
@@ -26,11 +33,25 @@ def _fatalities(value: int | tuple[int, int] | None) -> tuple[int | None, int | 
     return low, high
 
 
+TAXONOMY_SETTING = "event_taxonomy"
+
+
 class EventsMixin:
     """Store methods about events."""
 
     conn: sqlite3.Connection
     annotator: str
+
+    def event_taxonomy(self) -> Taxonomy:
+        """The project's event types and sub-types (the ACLED-based default unless set)."""
+        stored = self.get_setting(TAXONOMY_SETTING)
+        return parse_taxonomy(json.loads(stored)) if stored else DEFAULT_TAXONOMY
+
+    def set_event_taxonomy(self, taxonomy: object) -> Taxonomy:
+        """Replace the project's taxonomy (JSON-like `{"Type": ["Sub-type", ...]}`)."""
+        parsed = parse_taxonomy(taxonomy)
+        self.set_setting(TAXONOMY_SETTING, json.dumps({k: list(v) for k, v in parsed.items()}))
+        return parsed
 
     def add_event(
         self,
@@ -47,7 +68,7 @@ class EventsMixin:
         note: str = "",
     ) -> Event:
         """Record an event reported by a document."""
-        event_type, subtype = check_event_type(event_type, subtype)
+        event_type, subtype = check_event_type(event_type, subtype, self.event_taxonomy())
         if certainty not in CERTAINTIES:
             raise WorkbenchError(f"certainty must be one of {', '.join(CERTAINTIES)}")
         trigger_text = self._span_text(doc_id, *trigger) if trigger else None
@@ -87,7 +108,9 @@ class EventsMixin:
             )
         if "type" in changes or "subtype" in changes:
             changes["type"], changes["subtype"] = check_event_type(
-                changes.get("type", current.type), changes.get("subtype", current.subtype)
+                changes.get("type", current.type),
+                changes.get("subtype", current.subtype),
+                self.event_taxonomy(),
             )
         if changes.get("certainty", current.certainty) not in CERTAINTIES:
             raise WorkbenchError(f"certainty must be one of {', '.join(CERTAINTIES)}")

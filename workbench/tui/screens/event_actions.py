@@ -70,7 +70,9 @@ class EventActions:
                     view.move_to(start)
                     self.open_event_form(event)
 
-        self.app.push_screen(EventTypePicker(view.text[start:end]), picked)
+        self.app.push_screen(
+            EventTypePicker(view.text[start:end], self.store.event_taxonomy()), picked
+        )
 
     def open_event_form(self, event: Event) -> None:
         """The form for date, fatalities, certainty and note."""

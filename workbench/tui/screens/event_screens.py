@@ -12,11 +12,9 @@ from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
 from workbench.events.dates import resolve_date
-from workbench.events.taxonomy import CERTAINTIES, DEFAULT_ROLES, DEFAULT_TAXONOMY
+from workbench.events.taxonomy import CERTAINTIES, DEFAULT_ROLES, Taxonomy
 from workbench.model import Event
 from workbench.tui.screens.pickers import FilterList
-
-EVENT_KINDS = [(t, s) for t, subtypes in DEFAULT_TAXONOMY.items() for s in subtypes]
 
 
 class EventTypePicker(FilterList):
@@ -24,21 +22,23 @@ class EventTypePicker(FilterList):
 
     help_text = "type to filter (e.g. 'drone', 'recall') · enter pick · esc cancel"
 
-    def __init__(self, trigger_text: str) -> None:
+    def __init__(self, trigger_text: str, taxonomy: Taxonomy) -> None:
         super().__init__()
         self.title_text = f"Event type for: {trigger_text[:60]}"
+        # a type with no sub-types is offered on its own
+        self.kinds = [(t, s) for t, subtypes in taxonomy.items() for s in (subtypes or (None,))]
 
     def refill(self, query: str) -> None:
         words = query.casefold().split()
         options = []
-        for index, (event_type, subtype) in enumerate(EVENT_KINDS):
-            label = f"{event_type} / {subtype}"
+        for index, (event_type, subtype) in enumerate(self.kinds):
+            label = f"{event_type} / {subtype}" if subtype else event_type
             if all(w in label.casefold() for w in words):
                 options.append(Option(Text(label), id=str(index)))
         self.set_options(options)
 
     def choose(self, option_id: str | None) -> None:
-        self.dismiss(EVENT_KINDS[int(option_id)] if option_id else None)
+        self.dismiss(self.kinds[int(option_id)] if option_id else None)
 
 
 class RolePicker(FilterList):
