@@ -6,12 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import SEEDS
 
 from workbench.importers import import_paths
 from workbench.store import Store
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
 
 
 @pytest.fixture

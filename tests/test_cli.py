@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import SEEDS
+from helpers import SEEDS
 
 
 def run(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:

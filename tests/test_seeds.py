@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import SEEDS
+from helpers import SEEDS
 
 from workbench.importers.gold import check_offsets, read_gold
 from workbench.importers.kb import read_entities

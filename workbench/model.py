@@ -106,22 +106,6 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class Change:
-    """One row of the append-only change log."""
-
-    id: int
-    group_id: int
-    at: str
-    annotator: str
-    action: str
-    table: str
-    row_id: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    state: str
-
-
-@dataclass(frozen=True)
 class SearchHit:
     """A full-text search result in the corpus."""
 
@@ -168,17 +152,6 @@ class NewMention:
     text: str
     label: str
     entity_id: str | None = None
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What one import call did."""
-
-    added: tuple[int, ...] = ()
-    unchanged: tuple[int, ...] = ()
-    entities_added: int = 0
-    aliases_added: int = 0
-    mentions_added: int = 0
 
 
 @dataclass(frozen=True)

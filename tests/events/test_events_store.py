@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SEEDS
+from helpers import SEEDS
 
 from workbench.errors import EventNotFound, InvalidSpan, WorkbenchError
 from workbench.store import Store

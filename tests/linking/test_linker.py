@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from workbench.errors import WorkbenchError
 from workbench.linking import Linker

@@ -131,6 +131,9 @@ def _first_match_offset(snippet: str, store: DocumentsMixin, doc_id: int) -> int
     end = snippet.find(_SNIPPET_CLOSE, start + 1)
     if start < 0 or end < 0:
         return None
-    word = snippet[start + 1 : end]
-    offset = store.document_text(doc_id).lower().find(word.lower())
-    return offset if offset >= 0 else None
+    # found in SQL: the (possibly 1 MB) text is not copied into Python for each hit
+    row = store.conn.execute(
+        "SELECT instr(lower(text), lower(?)) - 1 FROM documents WHERE id = ?",
+        (snippet[start + 1 : end], doc_id),
+    ).fetchone()
+    return row[0] if row and row[0] >= 0 else None
