@@ -33,6 +33,18 @@ class Session:
     annotator: str
     plugins_dir: Path | None
     _store: Any = field(default=None, repr=False)
+    _plugins: Any = field(default=None, repr=False)
+
+    def plugins(self, report: bool = True):
+        """Load the plugins once; a broken plugin is reported on stderr and skipped."""
+        if self._plugins is None:
+            from workbench.plugins import default_plugin_dirs, load_plugins
+
+            self._plugins = load_plugins(default_plugin_dirs(self.plugins_dir))
+            if report:
+                for line in self._plugins.errors:
+                    err(f"warning: {line}")
+        return self._plugins
 
     @property
     def db_path(self) -> Path:
@@ -98,7 +110,7 @@ def main_options(
     plugins_dir: Annotated[
         Path | None,
         typer.Option(
-            help="Extra folder of .py plugins (accepted; plugin loading is not built yet)."
+            help="Extra folder of .py plugins (also $WORKBENCH_PLUGINS_DIR and the repository's plugins/)."
         ),
     ] = None,
     version: Annotated[
@@ -136,13 +148,17 @@ def import_cmd(
         list[Path],
         typer.Argument(help="Files or folders (.txt, .md, .jsonl; seeds-style folders)."),
     ],
-    format: Annotated[str, typer.Option("--format", help="auto, text or jsonl.")] = "auto",
+    format: Annotated[
+        str, typer.Option("--format", help="auto, text, jsonl, brat, or a plugin's importer.")
+    ] = "auto",
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import documents (and a folder's entities.jsonl and gold.jsonl)."""
-    from workbench.importers import import_paths
+    from workbench.importers import FORMATS, import_paths
 
-    store = session(ctx).store()
+    state = session(ctx)
+    importers = state.plugins().importers if format not in FORMATS else {}
+    store = state.store()
     with typer.progressbar(
         length=1, label="importing", file=sys.stderr, hidden=not sys.stderr.isatty()
     ) as bar:
@@ -151,7 +167,7 @@ def import_cmd(
             bar.length = total
             bar.update(1)
 
-        summary = import_paths(store, paths, format, progress)
+        summary = import_paths(store, paths, format, progress, importers=importers)
     if json_out:
         emit_json(summary.as_dict())
     else:
@@ -400,6 +416,92 @@ def events(
         typer.echo(
             f"{e.id:>4} [{e.doc_id}] {e.date or '?':10} {e.type} / {e.subtype or '-'}{cluster}  {roles}"
         )
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    format: Annotated[str, typer.Argument(help="Exporter name (see `workbench plugins`).")],
+    output: Annotated[Path, typer.Argument(help="File or folder to write (replaced atomically).")],
+    doc: Annotated[
+        list[int] | None, typer.Option("--doc", help="Only this document (repeatable).")
+    ] = None,
+    include_suggestions: Annotated[
+        bool, typer.Option("--include-suggestions", help="Also export suggestions.")
+    ] = False,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", "-o", help="Exporter option KEY=VALUE.")
+    ] = None,
+) -> None:
+    """Export annotations with a built-in or plugin exporter (jsonl, spacy, brat, conll, csv,
+    stix, graphml, ...)."""
+    from workbench.exporters import ExportView, run_export
+
+    state = session(ctx)
+    plugins = state.plugins()
+    exporter = plugins.exporter(format)
+    options = {}
+    for item in option or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise WorkbenchError(f"--option {item!r}: use KEY=VALUE")
+        options[key] = value
+    view = ExportView(state.store(), doc or None, include_suggestions)
+    with typer.progressbar(
+        length=max(len(view), 1),
+        label=f"exporting {format}",
+        file=sys.stderr,
+        hidden=not sys.stderr.isatty(),
+    ) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.update(1)
+
+        context = run_export(
+            exporter,
+            view,
+            output,
+            options,
+            progress,
+            owner=plugins.owner.get(("exporter", exporter.name)),
+        )
+    for warning in context.warnings:
+        err(f"warning: {warning}")
+    typer.echo(f"exported {len(view)} documents with {exporter.name} to {output}")
+
+
+@app.command()
+def plugins(
+    ctx: typer.Context,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List plugins, their versions and hooks, and what each registered (or why it failed)."""
+    from workbench.plugins import describe
+
+    loaded = session(ctx).plugins(report=False)
+    if json_out:
+        emit_json(
+            {
+                "plugins": [p.as_dict() for p in loaded.plugins],
+                "exporters": {
+                    name: {
+                        "description": e.description,
+                        "kind": e.kind,
+                        "extension": e.extension,
+                        "options": dict(e.options),
+                        "plugin": loaded.owner[("exporter", name)],
+                    }
+                    for name, e in sorted(loaded.exporters.items())
+                },
+                "importers": {
+                    name: {"description": i.description, "plugin": loaded.owner[("importer", name)]}
+                    for name, i in sorted(loaded.importers.items())
+                },
+            }
+        )
+        return
+    for line in describe(loaded):
+        typer.echo(line)
 
 
 @app.command()

@@ -8,16 +8,17 @@ and skipped without leaving anything half-imported.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from workbench.errors import ImportFormatError, WorkbenchError
-from workbench.importers.events import import_events
+from workbench.importers.events import import_events, store_clusters, store_event
 from workbench.importers.gold import check_offsets, read_gold
 from workbench.importers.jsonl import read_jsonl_documents
 from workbench.importers.kb import read_entities
+from workbench.importers.records import ImportedDocument, Importer
 from workbench.importers.text import read_text_document
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -102,10 +103,18 @@ def import_paths(
     fmt: str = "auto",
     progress: Progress | None = None,
     alias_provenance: str = "import",
+    importers: Mapping[str, Importer] | None = None,
 ) -> ImportSummary:
-    """Import files and folders: documents first, then knowledge bases, then gold files."""
+    """Import files and folders: documents first, then knowledge bases, then gold files.
+
+    A format that is not built in (`brat`, or a plugin's) is read by the registered
+    importer of that name and stored document by document."""
+    importers = importers or {}
+    if fmt not in FORMATS and fmt in importers:
+        return _import_with_plugin(store, [Path(p) for p in paths], importers[fmt], progress)
     if fmt not in FORMATS:
-        raise WorkbenchError(f"unknown import format {fmt!r} (choose from {', '.join(FORMATS)})")
+        known = ", ".join([*FORMATS, *sorted(importers)])
+        raise WorkbenchError(f"unknown import format {fmt!r} (choose from {known})")
     documents, kb, gold, events, errors = _files([Path(p) for p in paths], fmt)
     summary = ImportSummary(errors=errors)
     total = len(documents) + len(kb) + len(gold) + len(events)
@@ -121,6 +130,61 @@ def import_paths(
         if progress:
             progress(done, total, path)
     return summary
+
+
+def _import_with_plugin(
+    store, paths: list[Path], importer: Importer, progress: Progress | None
+) -> ImportSummary:
+    summary = ImportSummary()
+    clusters: dict[str, list[int]] = {}
+    for done, path in enumerate(paths, start=1):
+        try:
+            records = importer.read(path)
+        except WorkbenchError as exc:
+            summary.errors.append(str(exc))
+            continue
+        except Exception as exc:  # a plugin's bug is reported, not a traceback
+            summary.errors.append(
+                f"{path}: importer {importer.name!r} failed: {type(exc).__name__}: {exc}"
+            )
+            continue
+        for record in records:
+            try:
+                store_imported(store, record, summary, clusters)
+                summary.files += 1
+            except WorkbenchError as exc:
+                summary.errors.append(str(exc))
+        if progress:
+            progress(done, len(paths), path)
+    store_clusters(store, clusters)
+    return summary
+
+
+def store_imported(
+    store, record: ImportedDocument, summary: ImportSummary, clusters: dict[str, list[int]]
+) -> None:
+    """Store a document with its mentions, linked entities (created when unknown) and events;
+    events' cluster keys are collected in `clusters` (a cluster spans documents)."""
+    where = record.path or Path(record.document.origin)
+    added, unchanged = store.import_documents([record.document])
+    summary.documents_added += len(added)
+    summary.documents_unchanged += len(unchanged)
+    doc_id = (added or unchanged)[0]
+    known = store.entities_by_ids(e.id for e in record.entities if e.id)
+    new = [e for e in record.entities if e.id not in known]
+    if new:
+        entities, aliases = store.import_entities(new, provenance="import")
+        summary.entities_added += entities
+        summary.aliases_added += aliases
+    try:
+        summary.mentions_added += store.import_mentions(doc_id, record.mentions, source="import")
+    except WorkbenchError as exc:
+        raise ImportFormatError(where, str(exc)) from exc
+    for event in record.events:
+        event_id, is_new = store_event(store, doc_id, event, where, None)
+        summary.events_added += is_new
+        if event.get("cluster") is not None:
+            clusters.setdefault(str(event["cluster"]), []).append(event_id)
 
 
 def _import_documents(store, path: Path, summary: ImportSummary, kind: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.errors import ImportFormatError
+from workbench.errors import ImportFormatError, WorkbenchError
 from workbench.importers.jsonl import iter_json_lines
 
 
@@ -62,54 +62,60 @@ def import_events(store, path: Path) -> int:
     added = 0
     clusters: dict[str, list[int]] = {}
     for record in read_events(path):
-        data = record.data
         doc_id = store.document_id_by_sha256(record.sha256)
         if doc_id is None:
             raise ImportFormatError(path, "the event's document is not imported", record.line)
-        trigger = data.get("trigger")
-        span = (trigger["start"], trigger["end"]) if isinstance(trigger, dict) else None
-        if span and store.document_text(doc_id)[span[0] : span[1]] != trigger.get("text", ""):
-            raise ImportFormatError(
-                path, f"trigger offsets {span} do not select {trigger.get('text')!r}", record.line
-            )
-        try:
-            event_id = store.find_event(doc_id, data["type"], span)
-            if event_id is None:
-                fatalities = data.get("fatalities")
-                event = store.add_event(
-                    doc_id,
-                    data["type"],
-                    data.get("subtype"),
-                    trigger=span,
-                    date=data.get("date"),
-                    date_text=data.get("date_text"),
-                    date_precision=data.get("date_precision"),
-                    fatalities=tuple(fatalities) if isinstance(fatalities, list) else fatalities,
-                    certainty=data.get("certainty", "asserted"),
-                    note=data.get("note", ""),
-                )
-                event_id = event.id
-                for role in data.get("roles", []):
-                    mention_id = store.mention_id_at(doc_id, role["start"], role["end"])
-                    if mention_id is None:
-                        raise ImportFormatError(
-                            path,
-                            f"role {role['role']}: no mention at {role['start']}-{role['end']}",
-                            record.line,
-                        )
-                    store.add_role(event_id, role["role"], mention_id)
-                added += 1
-        except ImportFormatError:
-            raise
-        except Exception as exc:  # a store error (bad type, certainty...) names the line
-            from workbench.errors import WorkbenchError
+        event_id, is_new = store_event(store, doc_id, record.data, path, record.line)
+        added += is_new
+        if record.data.get("cluster"):
+            clusters.setdefault(str(record.data["cluster"]), []).append(event_id)
+    store_clusters(store, clusters)
+    return added
 
-            if isinstance(exc, WorkbenchError):
-                raise ImportFormatError(path, str(exc), record.line) from exc
+
+def store_event(store, doc_id: int, data: dict, path: Path, line: int | None) -> tuple[int, bool]:
+    """Store one gold-shaped event (see the module docstring) unless it is already there.
+
+    Returns (event id, whether it was added). Roles must be mentions of the document."""
+    trigger = data.get("trigger")
+    span = (trigger["start"], trigger["end"]) if isinstance(trigger, dict) else None
+    if span and store.document_text(doc_id)[span[0] : span[1]] != trigger.get("text", ""):
+        raise ImportFormatError(
+            path, f"trigger offsets {span} do not select {trigger.get('text')!r}", line
+        )
+    try:
+        event_id = store.find_event(doc_id, data["type"], span)
+        if event_id is not None:
+            return event_id, False
+        fatalities = data.get("fatalities")
+        event = store.add_event(
+            doc_id,
+            data["type"],
+            data.get("subtype"),
+            trigger=span,
+            date=data.get("date"),
+            date_text=data.get("date_text"),
+            date_precision=data.get("date_precision"),
+            fatalities=tuple(fatalities) if isinstance(fatalities, list) else fatalities,
+            certainty=data.get("certainty") or "asserted",
+            note=data.get("note") or "",
+        )
+        for role in data.get("roles", []):
+            mention_id = store.mention_id_at(doc_id, role["start"], role["end"])
+            if mention_id is None:
+                raise ImportFormatError(
+                    path, f"role {role['role']}: no mention at {role['start']}-{role['end']}", line
+                )
+            store.add_role(event.id, role["role"], mention_id)
+        return event.id, True
+    except WorkbenchError as exc:  # a store error (bad type, certainty...) names the line
+        if isinstance(exc, ImportFormatError):
             raise
-        if data.get("cluster"):
-            clusters.setdefault(data["cluster"], []).append(event_id)
+        raise ImportFormatError(path, str(exc), line) from exc
+
+
+def store_clusters(store, clusters: dict[str, list[int]]) -> None:
+    """Group events that share a cluster key into one cross-document incident."""
     for name, event_ids in clusters.items():
         if len(event_ids) > 1:
             store.cluster_events(event_ids, name=name)
-    return added

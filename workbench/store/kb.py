@@ -6,6 +6,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from workbench.errors import EntityNotFound, InvalidLabel, WorkbenchError
 from workbench.linking.normalise import match_key, strip_diacritics
@@ -229,6 +230,24 @@ class KnowledgeBaseMixin:
             (eid,),
         )
         return dict(rows.fetchall())
+
+    def entity_mentions_by_document(
+        self, doc_ids: Sequence[int] | None, statuses: Sequence[str] = ("accepted",)
+    ) -> list[tuple[str, int, int]]:
+        """(entity id, document id, mentions) for linked mentions of the documents (None: all)."""
+        marks = ",".join("?" * len(statuses))
+        sql = (
+            "SELECT entity_id, doc_id, count(*) FROM mentions WHERE entity_id IS NOT NULL "
+            f"AND status IN ({marks})"
+        )
+        params: list[Any] = list(statuses)
+        if doc_ids is not None:
+            sql += " AND doc_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(doc_ids)))
+        rows = self.conn.execute(
+            sql + " GROUP BY entity_id, doc_id ORDER BY entity_id, doc_id", params
+        )
+        return rows.fetchall()
 
     def entities_by_ids(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
         """Entities by id (missing ids are left out)."""

@@ -1,0 +1,292 @@
+"""Broken plugins, hostile titles and cells, interrupted exports."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+from workbench.exporters import ExportError, ExportView, run_export
+from workbench.exporters.files import neutral_cell, safe_stem
+from workbench.model import NewDocument
+from workbench.plugins import default_plugin_dirs, load_plugins
+
+GOOD = """
+from workbench.exporters import Exporter
+from workbench.hookspecs import hookimpl
+
+def write(view, target, context):
+    target.write_text("ok")
+
+@hookimpl
+def register_exporters(register):
+    register(Exporter(name="good", description="d", kind="file", extension=".txt", write=write))
+"""
+
+RAISES_IN_EXPORT = """
+from workbench.exporters import Exporter
+from workbench.hookspecs import hookimpl
+
+def write(view, target, context):
+    target.write_text("half of it")
+    raise RuntimeError("disk on fire")
+
+@hookimpl
+def register_exporters(register):
+    register(Exporter(name="fails", description="d", kind="file", write=write))
+"""
+
+DUPLICATE = """
+from workbench.exporters import Exporter
+from workbench.hookspecs import hookimpl
+
+@hookimpl
+def register_exporters(register):
+    register(Exporter(name="jsonl", description="mine", kind="file", write=lambda v, t, c: None))
+"""
+
+HOOK_RAISES = """
+from workbench.hookspecs import hookimpl
+
+@hookimpl
+def register_exporters(register):
+    raise ValueError("bad config")
+"""
+
+
+def plugin_dir(tmp_path: Path, **files: str) -> Path:
+    folder = tmp_path / "plugins"
+    folder.mkdir(exist_ok=True)
+    for name, body in files.items():
+        (folder / f"{name}.py").write_text(textwrap.dedent(body))
+    return folder
+
+
+def test_broken_plugins_are_reported_and_skipped(tmp_path: Path) -> None:
+    folder = plugin_dir(
+        tmp_path,
+        a_syntax="def broken(:\n",
+        b_good=GOOD,
+        c_duplicate=DUPLICATE,
+        d_hook_raises=HOOK_RAISES,
+        e_import_raises="raise SystemExit('no')\n",
+    )
+    plugins = load_plugins([folder], entry_points=False)
+    assert "good" in plugins.exporters and "jsonl" in plugins.exporters
+    assert plugins.owner[("exporter", "jsonl")] == "workbench.exporters.builtin"
+    errors = "\n".join(plugins.errors)
+    assert "plugin a_syntax: failed to load: SyntaxError" in errors
+    assert (
+        "plugin c_duplicate: exporter 'jsonl' is already registered by workbench.exporters.builtin"
+        in errors
+    )
+    assert "plugin d_hook_raises: register_exporters failed: ValueError: bad config" in errors
+    assert "plugin e_import_raises: failed to load" in errors
+    assert all("\n" not in e for e in plugins.errors)
+
+
+def test_an_exporter_that_raises_leaves_nothing(seeded, tmp_path: Path) -> None:
+    plugins = load_plugins([plugin_dir(tmp_path, fails=RAISES_IN_EXPORT)], entry_points=False)
+    output = tmp_path / "out.txt"
+    with pytest.raises(ExportError) as caught:
+        run_export(plugins.exporter("fails"), ExportView(seeded), output, owner="fails")
+    assert "exporter 'fails'" in str(caught.value) and "disk on fire" in str(caught.value)
+    assert not output.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+    # The other exporters still work.
+    run_export(plugins.exporter("jsonl"), ExportView(seeded), tmp_path / "ok.jsonl")
+    assert (tmp_path / "ok.jsonl").stat().st_size > 0
+
+
+def test_existing_output_survives_a_failed_export(seeded, tmp_path: Path) -> None:
+    plugins = load_plugins([plugin_dir(tmp_path, fails=RAISES_IN_EXPORT)], entry_points=False)
+    output = tmp_path / "out.txt"
+    output.write_text("previous export")
+    with pytest.raises(ExportError):
+        run_export(plugins.exporter("fails"), ExportView(seeded), output)
+    assert output.read_text() == "previous export"
+
+
+SLOW = """
+import time
+from workbench.exporters import Exporter
+from workbench.hookspecs import hookimpl
+
+def write(view, target, context):
+    (target / "first.txt").write_text("one")
+    print("writing", flush=True)
+    time.sleep(60)
+
+@hookimpl
+def register_exporters(register):
+    register(Exporter(name="slow", description="d", kind="folder", write=write))
+"""
+
+
+def test_an_export_killed_midway_leaves_no_partial_output(
+    seeded_path: Path, tmp_path: Path
+) -> None:
+    folder = plugin_dir(tmp_path, slow=SLOW)
+    output = tmp_path / "export"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "--db",
+            str(seeded_path),
+            "--plugins-dir",
+            str(folder),
+            "export",
+            "slow",
+            str(output),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout.readline().strip() == "writing"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not output.exists()
+    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".export.partial-")]
+    assert leftovers, "the killed export wrote into a temporary folder"
+    # The next export of the same path clears the dead process's leftovers.
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench", "--db", str(seeded_path), "export", "csv", str(output)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in output.iterdir()) == [
+        "entities.csv",
+        "events.csv",
+        "mentions.csv",
+    ]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export.partial-")]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "../../etc/passwd",
+        "..",
+        "a/b\\c",
+        "con\x00trol\x1b[31m",
+        "/abs/path",
+        ".hidden",
+        "   ",
+        "x" * 500,
+    ],
+)
+def test_titles_become_safe_file_names(title: str) -> None:
+    stem = safe_stem(title, 7)
+    assert stem.startswith("00007-")
+    assert "/" not in stem and "\\" not in stem and ".." not in stem
+    assert all(ord(ch) >= 32 for ch in stem) and len(stem) <= 90
+
+
+def test_brat_export_of_hostile_titles_stays_in_its_folder(store, tmp_path: Path) -> None:
+    titles = ["../../escape", "../escape", "same", "same"]
+    store.import_documents(
+        [
+            NewDocument(title=t, text=f"Text number {i}.", sha256=f"{i:064x}", origin="test")
+            for i, t in enumerate(titles)
+        ]
+    )
+    plugins = load_plugins((), entry_points=False)
+    output = tmp_path / "deep" / "brat"
+    output.parent.mkdir()
+    run_export(plugins.exporter("brat"), ExportView(store), output)
+    written = sorted(p.name for p in output.iterdir())
+    assert len(written) == 2 * len(titles) + 1
+    assert not list(tmp_path.glob("*escape*")) and not list(tmp_path.glob("deep/*escape*"))
+
+
+@pytest.mark.parametrize(
+    "cell", ["=1+2", "+1", "-1+1", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x")']
+)
+def test_formula_cells_are_neutralised(cell: str) -> None:
+    assert neutral_cell(cell) == "'" + cell
+    assert neutral_cell("Iran") == "Iran" and neutral_cell(3) == 3
+
+
+def test_csv_export_neutralises_formulas_from_the_text(store, tmp_path: Path) -> None:
+    text = "=cmd|' /C calc'!A0 and @SUM(1) said Iran."
+    (doc_id,), _ = store.import_documents(
+        [NewDocument(title="=HYPERLINK(1)", text=text, sha256="f" * 64, origin="t")]
+    )
+    store.add_mention(doc_id, 0, 18, "ORG")
+    store.add_mention(doc_id, text.index("@"), text.index("@") + 7, "ORG")
+    plugins = load_plugins((), entry_points=False)
+    run_export(plugins.exporter("csv"), ExportView(store), tmp_path / "csv")
+    import csv
+
+    with open(tmp_path / "csv" / "mentions.csv", newline="") as f:
+        cells = [row["text"] for row in csv.DictReader(f)]
+    assert cells == ["'=cmd|' /C calc'!A0", "'@SUM(1)"]
+
+
+def test_repository_plugins_folder_is_loaded_and_briefing_works(seeded, tmp_path: Path) -> None:
+    assert ROOT / "plugins" in [d.resolve() for d in default_plugin_dirs()] or (
+        (Path(__import__("workbench").__file__).parent / "_plugins").is_dir()
+    )
+    plugins = load_plugins(default_plugin_dirs(), entry_points=False)
+    assert "briefing" in plugins.exporters, plugins.errors
+    output = tmp_path / "briefing.md"
+    run_export(plugins.exporter("briefing"), ExportView(seeded), output)
+    text = output.read_text()
+    assert text.startswith("# Briefing")
+    assert "**Jaish al\\-Adl**" in text or "**Jaish al-Adl**" in text
+    assert "Air/drone strike" in text and "(chars " in text
+
+
+def test_cli_export_and_plugins(seeded_path: Path, tmp_path: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess:
+        env = {
+            **os.environ,
+            "WORKBENCH_PLUGINS_DIR": str(plugin_dir(tmp_path, a_syntax="def (:\n", good=GOOD)),
+        }
+        return subprocess.run(
+            [sys.executable, "-m", "workbench", "--db", str(seeded_path), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+
+    listed = run("plugins", "--json")
+    assert listed.returncode == 0, listed.stderr
+    data = json.loads(listed.stdout)
+    assert set(data["exporters"]) >= {
+        "jsonl",
+        "spacy",
+        "brat",
+        "conll",
+        "csv",
+        "stix",
+        "graphml",
+        "briefing",
+        "good",
+    }
+    broken = next(p for p in data["plugins"] if p["name"] == "a_syntax")
+    assert broken["errors"] and "SyntaxError" in broken["errors"][0]
+    out = tmp_path / "one.jsonl"
+    done = run("export", "jsonl", str(out), "--doc", "2")
+    assert done.returncode == 0, done.stderr
+    assert "warning: plugin a_syntax" in done.stderr
+    assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == [2]
+    unknown = run("export", "nope", str(out))
+    assert unknown.returncode == 1 and unknown.stderr.strip().splitlines()[-1].startswith(
+        "error: unknown export format 'nope'"
+    )
+    missing = run("export", "jsonl", str(out), "--doc", "99")
+    assert missing.returncode == 1 and "no document with id 99" in missing.stderr
+    nowhere = run("export", "jsonl", str(tmp_path / "no" / "such" / "x.jsonl"))
+    assert nowhere.returncode == 1 and "no such folder" in nowhere.stderr

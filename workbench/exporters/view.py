@@ -1,0 +1,73 @@
+"""The read-only view an exporter receives: the chosen documents, one at a time, with
+their mentions, events (roles, clusters) and the entities they link to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from workbench.model import ACCEPTED, SUGGESTED, Document, Entity, Event, Mention
+
+
+@dataclass(frozen=True)
+class DocumentExport:
+    """One document as exported: its text and what is annotated in it."""
+
+    document: Document
+    mentions: tuple[Mention, ...]
+    events: tuple[Event, ...]
+
+    @cached_property
+    def mentions_by_id(self) -> dict[int, Mention]:
+        """The exported mentions by id (event roles refer to mentions by id)."""
+        return {m.id: m for m in self.mentions}
+
+
+class ExportView:
+    """What to export, read through the store API (exporters never see SQL or the store)."""
+
+    def __init__(
+        self, store, doc_ids: Sequence[int] | None = None, include_suggestions: bool = False
+    ) -> None:
+        self._store = store
+        self.include_suggestions = include_suggestions
+        self.statuses = (ACCEPTED, SUGGESTED) if include_suggestions else (ACCEPTED,)
+        known = [d.id for d in store.documents()]
+        if doc_ids is None:
+            self.doc_ids = known
+        else:
+            for doc_id in doc_ids:
+                if doc_id not in known:
+                    from workbench.errors import DocumentNotFound
+
+                    raise DocumentNotFound(doc_id)
+            self.doc_ids = sorted(dict.fromkeys(doc_ids))
+        counts = store.entity_mentions_by_document(
+            None if doc_ids is None else self.doc_ids, self.statuses
+        )
+        self.entity_document_counts: dict[str, dict[int, int]] = {}
+        for entity_id, doc_id, n in counts:
+            self.entity_document_counts.setdefault(entity_id, {})[doc_id] = n
+        found = store.entities_by_ids(self.entity_document_counts)
+        self.entities: dict[str, Entity] = {eid: found[eid] for eid in sorted(found)}
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    def documents(self) -> Iterator[DocumentExport]:
+        """Each chosen document in id order, loaded only when reached."""
+        for doc_id in self.doc_ids:
+            yield DocumentExport(
+                self._store.document(doc_id),
+                tuple(self._store.mentions(doc_id, self.statuses)),
+                tuple(self._store.events(doc_id)),
+            )
+
+    def entity(self, entity_id: str | None) -> Entity | None:
+        """A linked entity, or None for an unlinked mention."""
+        return self.entities.get(entity_id) if entity_id else None
+
+    def mention_count(self, entity_id: str) -> int:
+        """Mentions of an entity over the chosen documents."""
+        return sum(self.entity_document_counts.get(entity_id, {}).values())
