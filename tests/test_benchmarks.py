@@ -69,3 +69,12 @@ def test_bench_tui() -> None:
     assert figures["time_to_first_frame"]["ratio"] > 0
     assert figures["document"] == {"characters": 20000, "annotations": 200}
     assert figures["keystroke_to_refresh"]["annotations_created"] == 2
+
+
+def test_bench_export() -> None:
+    figures = run("bench_export.py", "--documents", "20", "--mentions-per-document", "10")
+    assert figures["mentions"] == 200
+    assert figures["jsonl"]["rows_per_second"] > 0 and figures["ratio_vs_baseline"] > 0
+    assert {"jsonl", "spacy", "brat", "conll", "csv", "stix", "graphml"} <= set(
+        figures["exporters_seconds"]
+    )

@@ -128,7 +128,7 @@ def main_options(
 def _run_tui(state: Session, doc_a: int | None, doc_b: int | None) -> None:
     from workbench.tui import run
 
-    run(state.store(), doc_a, doc_b)
+    run(state.store(), doc_a, doc_b, plugins_dir=state.plugins_dir)
 
 
 @app.command()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 ACCEPTED = "accepted"
 SUGGESTED = "suggested"
@@ -86,9 +86,11 @@ class Alias:
     provenance: str
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A span of a document's text with a label, maybe linked to an entity."""
+class Mention(NamedTuple):
+    """A span of a document's text with a label, maybe linked to an entity.
+
+    A NamedTuple rather than a frozen dataclass: exports build a million of these, and a
+    frozen dataclass costs ~3 µs each to construct against ~0.3 µs here."""
 
     id: int
     doc_id: int

@@ -45,6 +45,11 @@ class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin):
             raise
         return cls(conn, path, annotator)
 
+    def reopen(self) -> Store:
+        """Another connection to the same database, for a worker thread (WAL lets it read
+        while this one writes)."""
+        return Store.open(self.path, annotator=self.annotator)
+
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()

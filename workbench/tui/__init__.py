@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-def run(store, doc_a: int | None = None, doc_b: int | None = None) -> None:
+def run(store, doc_a: int | None = None, doc_b: int | None = None, plugins_dir=None) -> None:
     """Run the Workbench app on an open store."""
     from workbench.tui.app import WorkbenchApp
 
-    WorkbenchApp(store, doc_a, doc_b).run()
+    WorkbenchApp(store, doc_a, doc_b, plugins_dir=plugins_dir).run()

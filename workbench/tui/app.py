@@ -35,6 +35,7 @@ class WorkbenchApp(App):
         keymap: dict[str, str] | None = None,
         *,
         steady: bool = False,
+        plugins_dir: Path | None = None,
     ) -> None:
         """`steady`: no clock in the status line, no blinking, no animation (for tests)."""
         super().__init__()
@@ -45,6 +46,8 @@ class WorkbenchApp(App):
         self.initial_documents = [doc_a, doc_b]
         self._keymap_override = keymap
         self._linker = None
+        self._plugins = None
+        self.plugins_dir = plugins_dir
 
     def on_mount(self) -> None:
         keymap, error = (
@@ -67,6 +70,16 @@ class WorkbenchApp(App):
 
             self._linker = Linker(self.store.candidate_index())
         return self._linker
+
+    def plugins(self):
+        """The plugins (loaded on first use); a broken one is reported and skipped."""
+        if self._plugins is None:
+            from workbench.plugins import default_plugin_dirs, load_plugins
+
+            self._plugins = load_plugins(default_plugin_dirs(self.plugins_dir))
+            for error in self._plugins.errors:
+                self.notify(error, title="plugin skipped", severity="warning", timeout=10)
+        return self._plugins
 
     def describe_entity(self, entity_id: str) -> str:
         try:

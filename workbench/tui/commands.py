@@ -24,6 +24,11 @@ ACTIONS = [
     ("List every mention of this entity", "entity_mentions", "m"),
     ("Copy the selection with its citation", "copy_selection", "c"),
     ("Copy the entity card", "copy_entity", "C"),
+    (
+        "Export annotations (jsonl, spacy, brat, conll, csv, stix, graphml, plugins)",
+        "export",
+        "ctrl+e",
+    ),
 ]
 
 

@@ -104,6 +104,7 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
     }
     objects: dict[str, dict] = {}
     sdo_of: dict[str, str] = {}
+    left_out: dict[str, list[str]] = {}
     for entity in view.entities.values():
         kind = entity_type(entity, actors)
         obj = entity_object(entity, kind) if kind else None
@@ -113,10 +114,12 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
                 if kind == "location"
                 else f"entities labelled {entity.label}"
             )
-            context.warn(f"left out of the STIX bundle: {reason} (e.g. {entity.name})")
+            left_out.setdefault(reason, []).append(entity.name)
             continue
         objects[obj["id"]] = obj
         sdo_of[entity.id] = obj["id"]
+    for reason, names in sorted(left_out.items()):
+        context.warn(f"left out of the STIX bundle: {len(names)} {reason} (e.g. {names[0]})")
     for done, item in enumerate(documents, start=1):
         doc = item.document
         when = stix_time(doc.imported_at)

@@ -52,6 +52,7 @@ class MainScreen(AnnotationActions, EventActions, Screen):
         Binding("m", "entity_mentions", "all mentions of entity", show=False, id="entity.mentions"),
         Binding("c", "copy_selection", "copy", show=False, id="copy.selection"),
         Binding("C", "copy_entity", "copy entity card", show=False, id="copy.entity"),
+        Binding("ctrl+e", "export", "export", show=False, id="export.open"),
         *AnnotationActions.ANNOTATION_BINDINGS,
         *EventActions.EVENT_BINDINGS,
     ]
@@ -401,6 +402,20 @@ class MainScreen(AnnotationActions, EventActions, Screen):
         view.move_to(following[0] if following else same[0])
 
     # -- copy ----------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        from workbench.tui.screens.export_screen import ExportScreen
+
+        open_ids = [p.document.id for p in self.panes if p.document]
+        focused = self.focused_pane().document
+        self.app.push_screen(
+            ExportScreen(
+                self.app.plugins(),
+                self.store,
+                list(dict.fromkeys(open_ids)),
+                focused.id if focused else None,
+            )
+        )
 
     def action_copy_selection(self) -> None:
         view = self.focused_pane().view
