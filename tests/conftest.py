@@ -48,3 +48,24 @@ def seeded(seeded_path: Path):
     """A store loaded from seeds/, annotator 'tester'."""
     with Store.open(seeded_path, annotator="tester") as opened:
         yield opened
+
+
+ARTICLES = sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture
+def bare_path(tmp_path: Path) -> Path:
+    """The seed articles and the seed knowledge base, but no gold mentions or events:
+    what an analyst has before pre-annotation."""
+    path = tmp_path / "bare.db"
+    with Store.open(path, annotator="tester") as store:
+        summary = import_paths(store, [*ARTICLES, SEEDS / "entities.jsonl"])
+        assert not summary.errors, summary.errors
+    return path
+
+
+@pytest.fixture
+def bare(bare_path: Path):
+    """A store on `bare_path`, annotator 'tester'."""
+    with Store.open(bare_path, annotator="tester") as store:
+        yield store

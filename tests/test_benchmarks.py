@@ -78,3 +78,16 @@ def test_bench_export() -> None:
     assert {"jsonl", "spacy", "brat", "conll", "csv", "stix", "graphml"} <= set(
         figures["exporters_seconds"]
     )
+
+
+def test_preannotate_quality() -> None:
+    figures = run("preannotate_quality.py")
+    assert len(figures["directions"]) == 2
+    assert all(0 <= d["precision"] <= 1 for d in figures["directions"])
+
+
+def test_bench_preannotate() -> None:
+    figures = run("bench_preannotate.py", "--aliases", "2000", "--words", "5000")
+    assert figures["words"] >= 5000
+    assert figures["whole_preannotation"]["words_per_second"] > 0
+    assert figures["baseline_raw_phrase_matcher"]["words_per_second"] > 0

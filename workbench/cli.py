@@ -419,6 +419,53 @@ def events(
 
 
 @app.command()
+def preannotate(
+    ctx: typer.Context,
+    doc: Annotated[
+        list[int] | None, typer.Option("--doc", help="Pre-annotate this document (repeatable).")
+    ] = None,
+    all_documents: Annotated[
+        bool, typer.Option("--all", help="Pre-annotate every document.")
+    ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="An installed spaCy pipeline (e.g. en_core_web_sm) or a saved pipeline's "
+            "folder whose NER adds suggestions. Default: $WORKBENCH_MODEL, else none."
+        ),
+    ] = None,
+    redo: Annotated[
+        bool, typer.Option("--redo", help="Also documents already pre-annotated.")
+    ] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Suggest mentions (knowledge base, date/number rules, optional model) and event
+    triggers; resumes where an interrupted run stopped."""
+    from workbench.nlp.batch import preannotate as run_preannotate
+
+    if bool(doc) == all_documents:
+        raise WorkbenchError("choose the documents: --doc ID (repeatable) or --all")
+    model = model or config.default_model()
+    store = session(ctx).store()
+    with typer.progressbar(
+        length=1, label="pre-annotating", file=sys.stderr, hidden=not sys.stderr.isatty()
+    ) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        summary = run_preannotate(store, None if all_documents else doc, model, progress, redo=redo)
+    if json_out:
+        emit_json(summary.as_dict())
+        return
+    typer.echo(
+        f"{summary.documents} documents pre-annotated ({summary.skipped} already done): "
+        f"{summary.suggestions} suggestions, {summary.triggers} event triggers"
+    )
+
+
+@app.command()
 def export(
     ctx: typer.Context,
     format: Annotated[str, typer.Argument(help="Exporter name (see `workbench plugins`).")],

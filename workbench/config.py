@@ -12,6 +12,7 @@ APP_NAME = "workbench"
 DB_ENV = "WORKBENCH_DB"
 ANNOTATOR_ENV = "WORKBENCH_ANNOTATOR"
 PLUGINS_DIR_ENV = "WORKBENCH_PLUGINS_DIR"
+MODEL_ENV = "WORKBENCH_MODEL"
 
 
 def data_dir() -> Path:
@@ -52,3 +53,23 @@ def annotator_name(explicit: str | None = None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in some containers
         return "unknown"
+
+
+def default_model() -> str | None:
+    """The spaCy pipeline pre-annotation adds: WORKBENCH_MODEL, else `model = "..."` in
+    config.toml of the config directory, else none (the offline default pipeline only)."""
+    env = os.environ.get(MODEL_ENV)
+    if env:
+        return env
+    path = config_dir() / "config.toml"
+    if not path.is_file():
+        return None
+    import tomllib
+
+    try:
+        value = tomllib.loads(path.read_text(encoding="utf-8")).get("model")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        from workbench.errors import WorkbenchError
+
+        raise WorkbenchError(f"{path}: {exc}") from exc
+    return value if isinstance(value, str) and value else None

@@ -190,3 +190,44 @@ class Event:
     cluster_id: int | None
     annotator: str | None
     roles: tuple[Role, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A span proposed by pre-annotation (knowledge base, rules or a model), not yet stored."""
+
+    start: int
+    end: int
+    label: str
+    source: str
+    score: float
+    entity_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SuggestedTrigger:
+    """A word that may report an event of a taxonomy type, proposed by pre-annotation."""
+
+    start: int
+    end: int
+    type: str
+    subtype: str | None
+    score: float
+    source: str = "trigger"
+
+
+@dataclass(frozen=True)
+class TriggerSuggestion:
+    """A stored event-trigger suggestion; accepting it records an event."""
+
+    id: int
+    doc_id: int
+    start: int
+    end: int
+    text: str
+    type: str
+    subtype: str | None
+    status: str
+    source: str
+    score: float | None
+    event_id: int | None

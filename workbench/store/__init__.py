@@ -17,11 +17,12 @@ from workbench.store.documents import SNIPPET_MARKERS, DocumentsMixin
 from workbench.store.events import EventsMixin
 from workbench.store.kb import KnowledgeBaseMixin, slugify
 from workbench.store.mentions import MentionsMixin
+from workbench.store.suggestions import SuggestionsMixin
 
 __all__ = ["SNIPPET_MARKERS", "Store", "slugify"]
 
 
-class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin):
+class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin, SuggestionsMixin):
     """A Workbench database: documents, knowledge base, annotations and their history."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, annotator: str) -> None:
@@ -99,6 +100,8 @@ class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin):
             "linked_mentions": "SELECT count(*) FROM mentions WHERE status = 'accepted' "
             "AND entity_id IS NOT NULL",
             "suggestions": "SELECT count(*) FROM mentions WHERE status = 'suggested'",
+            "trigger_suggestions": "SELECT count(*) FROM trigger_suggestions "
+            "WHERE status = 'suggested'",
             "rejected": "SELECT count(*) FROM mentions WHERE status = 'rejected'",
             "events": "SELECT count(*) FROM events",
             "changes": "SELECT count(*) FROM changes",

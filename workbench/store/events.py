@@ -68,6 +68,37 @@ class EventsMixin:
         note: str = "",
     ) -> Event:
         """Record an event reported by a document."""
+        with Transaction(self.conn, self.annotator, "add event") as tx:
+            event_id = self._insert_event(
+                tx,
+                doc_id,
+                event_type,
+                subtype,
+                trigger=trigger,
+                date=date,
+                date_text=date_text,
+                date_precision=date_precision,
+                fatalities=fatalities,
+                certainty=certainty,
+                note=note,
+            )
+        return self.event(event_id)
+
+    def _insert_event(
+        self,
+        tx: Transaction,
+        doc_id: int,
+        event_type: str,
+        subtype: str | None,
+        *,
+        trigger: tuple[int, int] | None = None,
+        date: str | None = None,
+        date_text: str | None = None,
+        date_precision: str | None = None,
+        fatalities: int | tuple[int, int] | None = None,
+        certainty: str = "asserted",
+        note: str = "",
+    ) -> int:
         event_type, subtype = check_event_type(event_type, subtype, self.event_taxonomy())
         if certainty not in CERTAINTIES:
             raise WorkbenchError(f"certainty must be one of {', '.join(CERTAINTIES)}")
@@ -75,29 +106,27 @@ class EventsMixin:
         if trigger is None:
             self.document_text(doc_id)  # a clear error for a wrong document
         low, high = _fatalities(fatalities)
-        with Transaction(self.conn, self.annotator, "add event") as tx:
-            event_id = tx.insert(
-                "events",
-                {
-                    "doc_id": doc_id,
-                    "type": event_type,
-                    "subtype": subtype,
-                    "trigger_start": trigger[0] if trigger else None,
-                    "trigger_end": trigger[1] if trigger else None,
-                    "trigger_text": trigger_text,
-                    "date": date,
-                    "date_text": date_text,
-                    "date_precision": date_precision,
-                    "fatalities_low": low,
-                    "fatalities_high": high,
-                    "certainty": certainty,
-                    "note": note,
-                    "annotator": self.annotator,
-                    "created_at": tx.at,
-                    "updated_at": tx.at,
-                },
-            )
-        return self.event(event_id)
+        return tx.insert(
+            "events",
+            {
+                "doc_id": doc_id,
+                "type": event_type,
+                "subtype": subtype,
+                "trigger_start": trigger[0] if trigger else None,
+                "trigger_end": trigger[1] if trigger else None,
+                "trigger_text": trigger_text,
+                "date": date,
+                "date_text": date_text,
+                "date_precision": date_precision,
+                "fatalities_low": low,
+                "fatalities_high": high,
+                "certainty": certainty,
+                "note": note,
+                "annotator": self.annotator,
+                "created_at": tx.at,
+                "updated_at": tx.at,
+            },
+        )
 
     def update_event(self, event_id: int, **changes: Any) -> Event:
         """Change fields of an event (type, sub-type, date, fatalities, certainty, note)."""

@@ -152,9 +152,46 @@ def _migrate_2_alias_index(conn: sqlite3.Connection) -> None:
     conn.executescript(alias_index.TABLES)
 
 
+SUGGESTION_TABLES = """
+CREATE TABLE IF NOT EXISTS trigger_suggestions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    type TEXT NOT NULL,
+    subtype TEXT,
+    status TEXT NOT NULL DEFAULT 'suggested'
+        CHECK (status IN ('accepted', 'suggested', 'rejected')),
+    source TEXT NOT NULL DEFAULT 'trigger',
+    score REAL,
+    event_id INTEGER REFERENCES events(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (doc_id, start, "end"),
+    CHECK (start >= 0 AND "end" > start)
+);
+CREATE TABLE IF NOT EXISTS preannotated (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    signature TEXT NOT NULL,
+    suggestions INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    UNIQUE (doc_id, signature)
+);
+CREATE INDEX IF NOT EXISTS mentions_span ON mentions(doc_id, start, "end");
+"""
+
+
+def _migrate_3_suggestions(conn: sqlite3.Connection) -> None:
+    """Version 3: event-trigger suggestions and the record of pre-annotated documents."""
+    conn.executescript(SUGGESTION_TABLES)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1_base,
     _migrate_2_alias_index,
+    _migrate_3_suggestions,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -201,14 +201,38 @@ class AnnotationActions:
     # -- suggestions -----------------------------------------------------------------------
 
     def action_accept(self) -> None:
+        trigger = self._trigger_suggestion_here()
+        if trigger:
+            self._do_trigger("event recorded", lambda: self.store.accept_trigger(trigger.id))
+            return
         mention = self._mention_here(SUGGESTED)
         if mention:
             self._do("suggestion accepted", lambda: self.store.accept_suggestion(mention.id))
 
     def action_reject(self) -> None:
+        trigger = self._trigger_suggestion_here()
+        if trigger:
+            self._do_trigger("trigger rejected", lambda: self.store.reject_trigger(trigger.id))
+            return
         mention = self._mention_here(SUGGESTED)
         if mention:
             self._do("suggestion rejected", lambda: self.store.reject_suggestion(mention.id))
+
+    def _trigger_suggestion_here(self):  # type: ignore[no-untyped-def]
+        """A suggested event trigger under the cursor, when no suggested mention is there."""
+        view = self.focused_pane().view
+        if any(m.status == SUGGESTED for m in view.mentions_at(view.cursor)):
+            return None
+        return view.trigger_suggestion_at_cursor()
+
+    def _do_trigger(self, description: str, change: Callable[[], object]) -> None:
+        try:
+            change()
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.reload_events()
+        self.set_status(f"saved: {description}")
 
     def action_accept_entity(self) -> None:
         mention = self._mention_here(SUGGESTED)

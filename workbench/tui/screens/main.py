@@ -28,6 +28,7 @@ from workbench.tui.messages import OpenAt
 from workbench.tui.screens.annotation_actions import AnnotationActions
 from workbench.tui.screens.event_actions import EventActions
 from workbench.tui.screens.pickers import DocumentPicker
+from workbench.tui.screens.preannotate_actions import PreannotateActions
 from workbench.tui.screens.search import FindBar, MentionListScreen, SearchScreen
 from workbench.tui.widgets.article_view import ArticleView
 from workbench.tui.widgets.pane import DocumentPane
@@ -36,7 +37,7 @@ from workbench.tui.widgets.panels import EntityCard, PanelState, SidePanel, Text
 PANES_SETTING = "tui.panes"
 
 
-class MainScreen(AnnotationActions, EventActions, Screen):
+class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
     """Read side by side, annotate, search."""
 
     BINDINGS = [
@@ -55,6 +56,7 @@ class MainScreen(AnnotationActions, EventActions, Screen):
         Binding("ctrl+e", "export", "export", show=False, id="export.open"),
         *AnnotationActions.ANNOTATION_BINDINGS,
         *EventActions.EVENT_BINDINGS,
+        *PreannotateActions.PREANNOTATE_BINDINGS,
     ]
 
     def compose(self) -> ComposeResult:
@@ -131,7 +133,7 @@ class MainScreen(AnnotationActions, EventActions, Screen):
             self.notify(str(exc), severity="error")
             return
         pane.show(document, self.store.mentions(doc_id), cursor)
-        pane.view.set_events(self.store.events(doc_id))
+        pane.view.set_events(self.store.events(doc_id), self.store.trigger_suggestions(doc_id))
         # a large document brings tens of thousands of long-lived objects: keep them out of
         # the garbage collector's full passes, which would otherwise stall keystrokes
         gc.freeze()
@@ -144,7 +146,10 @@ class MainScreen(AnnotationActions, EventActions, Screen):
         for pane in self.panes:
             if pane.document:
                 pane.set_mentions(self.store.mentions(pane.document.id))
-                pane.view.set_events(self.store.events(pane.document.id))
+                pane.view.set_events(
+                    self.store.events(pane.document.id),
+                    self.store.trigger_suggestions(pane.document.id),
+                )
         self._lists_key = self._card_key = None
         self.refresh_side_panel()
 
@@ -152,7 +157,10 @@ class MainScreen(AnnotationActions, EventActions, Screen):
         """Re-read the events of the open documents (after an event change)."""
         for pane in self.panes:
             if pane.document:
-                pane.view.set_events(self.store.events(pane.document.id))
+                pane.view.set_events(
+                    self.store.events(pane.document.id),
+                    self.store.trigger_suggestions(pane.document.id),
+                )
         self._lists_key = self._card_key = None
         self.refresh_side_panel()
 

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from workbench.model import SUGGESTED, Document, Event, Mention
+from workbench.model import SUGGESTED, Document, Event, Mention, TriggerSuggestion
 from workbench.tui import layout, styles
 
 
@@ -151,6 +151,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.highlight_entity: str | None = None
         self.highlight_mentions: set[int] = set()
         self.events: list[Event] = []
+        self.trigger_suggestions: list[TriggerSuggestion] = []
         self.find_matches: list[tuple[int, int]] = []
         self._strips: dict[tuple[int, int, int], Strip] = {}  # drawn lines, until state changes
 
@@ -272,10 +273,22 @@ class ArticleView(ScrollView, can_focus=True):
             return self.selection.start, self.selection.end
         return layout.word_at(self.text, self.cursor)
 
-    def set_events(self, events: list[Event]) -> None:
-        """The document's events: their triggers are drawn in the text."""
+    def set_events(
+        self, events: list[Event], trigger_suggestions: list[TriggerSuggestion] | None = None
+    ) -> None:
+        """The document's events (their triggers are drawn in the text) and the event
+        triggers pre-annotation suggests (drawn like suggestions)."""
         self.events = [e for e in events if e.trigger_start is not None]
+        if trigger_suggestions is not None:
+            self.trigger_suggestions = trigger_suggestions
         self.redraw()
+
+    def trigger_suggestion_at_cursor(self) -> TriggerSuggestion | None:
+        """The suggested event trigger under the cursor, if any."""
+        for suggestion in self.trigger_suggestions:
+            if suggestion.start <= self.cursor < suggestion.end:
+                return suggestion
+        return None
 
     def event_at_cursor(self) -> Event | None:
         """The event whose trigger covers the cursor, if any."""
@@ -358,6 +371,9 @@ class ArticleView(ScrollView, can_focus=True):
         for event in self.events:
             if event.trigger_start < stop and event.trigger_end > start:
                 layers.append((event.trigger_start, event.trigger_end, styles.EVENT_TRIGGER))
+        for suggestion in self.trigger_suggestions:
+            if suggestion.start < stop and suggestion.end > start:
+                layers.append((suggestion.start, suggestion.end, styles.TRIGGER_SUGGESTION))
         layers.extend((a, b, styles.FIND_MATCH) for a, b in self.find_matches_between(start, stop))
         selection = self.selection
         if selection:

@@ -1,0 +1,141 @@
+"""Suggestions in the store: kept across restarts, never over an analyst's annotation,
+rejections remembered, re-runs idempotent, the pipeline grown incrementally."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.model import ACCEPTED, REJECTED, SUGGESTED
+from workbench.nlp import batch
+from workbench.nlp.batch import pipeline_for, preannotate
+from workbench.store import Store
+
+
+def spans(store, doc_id: int, statuses=(SUGGESTED,)) -> list[tuple[int, int, str, str | None]]:
+    return [(m.start, m.end, m.label, m.entity_id) for m in store.mentions(doc_id, statuses)]
+
+
+def test_suggestions_are_stored_with_source_and_score_and_survive_restart(bare_path: Path) -> None:
+    with Store.open(bare_path, "tester") as store:
+        summary = preannotate(store, None)
+        assert summary.documents == 2 and summary.suggestions > 100 and summary.triggers > 10
+        before = spans(store, 1)
+        sources = {m.source for m in store.mentions(1, (SUGGESTED,))}
+        assert sources == {"ruler", "rule"}
+        assert all(m.score is not None for m in store.mentions(1, (SUGGESTED,)))
+        text = store.document_text(1)
+        assert all(text[m.start : m.end] == m.text for m in store.mentions(1, (SUGGESTED,)))
+    with Store.open(bare_path, "tester") as again:
+        assert spans(again, 1) == before
+        assert again.trigger_suggestions(1)
+
+
+def test_rerun_is_idempotent_and_skips_done_documents(bare) -> None:
+    first = preannotate(bare, None)
+    again = preannotate(bare, None)
+    assert again.documents == 0 and again.skipped == 2
+    forced = preannotate(bare, None, redo=True)
+    assert forced.documents == 2 and forced.suggestions == 0 and forced.triggers == 0
+    assert bare.stats()["suggestions"] == first.suggestions
+
+
+def test_rejected_suggestions_are_remembered(bare) -> None:
+    preannotate(bare, [1])
+    target = next(m for m in bare.mentions(1, (SUGGESTED,)) if m.entity_id == "jaish-al-adl")
+    bare.reject_suggestion(target.id)
+    preannotate(bare, [1], redo=True)
+    same = [
+        m
+        for m in bare.mentions(1, (SUGGESTED, REJECTED))
+        if (m.start, m.end, m.label) == (target.start, target.end, target.label)
+    ]
+    assert [m.status for m in same] == [REJECTED]
+
+
+def test_analyst_annotations_are_never_overwritten(bare) -> None:
+    text = bare.document_text(1)
+    start = text.index("Jaish al-Adl")
+    manual = bare.add_mention(1, start, start + len("Jaish"), "PERSON")  # deliberately odd
+    preannotate(bare, [1])
+    assert bare.mention(manual.id) == manual
+    overlapping = [
+        m for m in bare.mentions(1, (SUGGESTED,)) if m.start < manual.end and manual.start < m.end
+    ]
+    assert overlapping == []
+    # elsewhere the entity is still suggested
+    assert any(m.entity_id == "jaish-al-adl" for m in bare.mentions(1, (SUGGESTED,)))
+
+
+def test_a_grown_knowledge_base_teaches_the_next_run(bare) -> None:
+    """A new alias (as accepting a linked suggestion adds one) means new patterns, added
+    to the cached pipeline, and a next run that re-reads every document."""
+    preannotate(bare, None)
+    annotator, _ = pipeline_for(bare)
+    patterns_before = annotator.patterns
+    residents = bare.add_entity("Residents of the border areas", "NORP")
+    bare.add_alias(residents.id, "Residents", provenance="annotation")
+    again = preannotate(bare, None)
+    assert again.documents == 2  # the knowledge base changed
+    grown, _ = pipeline_for(bare)
+    assert grown is annotator and grown.patterns > patterns_before  # grown, not rebuilt
+    text = bare.document_text(2)
+    found = [m for m in bare.mentions(2, (SUGGESTED,)) if m.entity_id == residents.id]
+    assert [text[m.start : m.end] for m in found] == ["Residents"]
+
+
+def test_merged_entities_are_followed(bare) -> None:
+    bare.merge_entities("bla", "blf")  # a wrong merge, but the pipeline must follow it
+    preannotate(bare, [2])
+    linked = {m.entity_id for m in bare.mentions(2, (SUGGESTED,))}
+    assert "blf" not in linked and "bla" in linked
+
+
+def test_trigger_suggestions_accept_and_reject(bare) -> None:
+    preannotate(bare, [1])
+    triggers = bare.trigger_suggestions(1)
+    fired = next(t for t in triggers if t.text == "fired")
+    event = bare.accept_trigger(fired.id)
+    assert (event.trigger_start, event.trigger_end, event.type) == (
+        fired.start,
+        fired.end,
+        fired.type,
+    )
+    killed = next(t for t in triggers if t.text == "killed")
+    bare.reject_trigger(killed.id)
+    preannotate(bare, [1], redo=True)
+    assert killed.id not in {t.id for t in bare.trigger_suggestions(1)}
+    assert (
+        len(
+            [
+                t
+                for t in bare.trigger_suggestions(1, (SUGGESTED, REJECTED, ACCEPTED))
+                if t.start == killed.start
+            ]
+        )
+        == 1
+    )
+    bare.undo()  # the rejection
+    bare.undo()  # the accepted trigger and its event, in one step
+    assert bare.events(1) == []
+
+
+def test_pipeline_is_cached_per_database(bare) -> None:
+    batch._CACHE.clear()
+    first, built = pipeline_for(bare)
+    second, again = pipeline_for(bare)
+    assert first is second and built > 0 and again == 0.0
+
+
+def test_a_preannotation_batch_is_one_undo_step(bare) -> None:
+    preannotate(bare, [1])
+    count = bare.stats()["suggestions"]
+    assert count > 0
+    bare.undo()
+    assert bare.stats()["suggestions"] == 0 and bare.trigger_suggestions(1) == []
+    bare.redo()
+    assert bare.stats()["suggestions"] == count
+    # ids are never reused after an undo
+    again = max(m.id for m in bare.mentions(1, (SUGGESTED,)))
+    bare.undo()
+    preannotate(bare, [1])
+    assert min(m.id for m in bare.mentions(1, (SUGGESTED,))) > again

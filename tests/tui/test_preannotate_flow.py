@@ -1,0 +1,46 @@
+"""Pre-annotation from the TUI by keys: `p` runs it in a worker, then suggestions are
+reviewed with the accept/reject keys; an accepted trigger becomes an event."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.model import ACCEPTED, SUGGESTED
+from workbench.store import Store
+from workbench.tui.app import WorkbenchApp
+
+SIZE = (150, 40)
+
+
+async def test_preannotate_key_then_review(bare_path: Path) -> None:
+    with Store.open(bare_path, annotator="tester") as store:
+        app = WorkbenchApp(store, 1, 2, keymap={}, steady=True)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            assert not [m for m in screen.panes[0].view.mentions if m.status == SUGGESTED]
+            await pilot.press("p")
+            for _ in range(300):
+                await pilot.pause(0.05)
+                if any("pre-annotation done" in (n.title or "") for n in app._notifications):
+                    break
+            view = screen.panes[0].view
+            suggested = [m for m in view.mentions if m.status == SUGGESTED]
+            assert len(suggested) > 30 and view.trigger_suggestions
+            # the first suggestion by keys, accepted with y
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            here = view.mention_at_cursor()
+            assert here is not None and here.status == SUGGESTED
+            await pilot.press("y")
+            await pilot.pause()
+            assert store.mention(here.id).status == ACCEPTED
+            # an event trigger suggestion: cursor onto "fired", y records the event
+            fired = next(t for t in view.trigger_suggestions if t.text == "fired")
+            view.move_to(fired.start)
+            await pilot.press("y")
+            await pilot.pause()
+            assert [e.trigger_text for e in store.events(1)] == ["fired"]
+            assert view.events and fired.id not in {t.id for t in view.trigger_suggestions}
+            await pilot.press("u")
+            await pilot.pause()
+            assert store.events(1) == []

@@ -1,0 +1,455 @@
+"""The pre-annotation pipeline: spaCy's tokenizer and sentence splitter, a PhraseMatcher
+over the knowledge base's aliases (matched on the linker's per-token keys), an acronym
+matcher, date/number rules, event-trigger words, fuzzy linking of capitalised names the
+patterns missed, and optionally a statistical model's NER.
+
+Patterns are added incrementally (`add_aliases`), so a grown knowledge base costs only
+its new aliases; `Preannotator` knows nothing of the store: the caller hands it alias
+rows and a `link(text, label)` function (the linker)."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from workbench.events.taxonomy import Taxonomy
+from workbench.model import SuggestedTrigger, Suggestion
+from workbench.nlp import rules, triggers
+from workbench.nlp.typos import NameIndex
+from workbench.nlp.variants import acronym, alias_variants, token_norm
+
+# `link(text, label)` -> (entity id, label, score) or None when the linker says NIL.
+LinkFunction = Callable[[str, str | None], "tuple[str, str, float] | None"]
+
+SOURCE_KB = "ruler"
+SOURCE_RULE = "rule"
+SOURCE_MODEL = "model"
+SOURCE_TRIGGER = "trigger"
+FUZZY_MIN_SCORE = 85.0
+MAX_NAME_TOKENS = 7
+PIECE_CHARS = 100_000  # long documents are processed in pieces of about this size
+CONNECTORS = frozenset({"al", "ul", "el", "bin", "ibn", "-", "of", "de", "van", "von"})
+# Words that stand before names without being part of them.
+TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "general",
+        "president",
+        "minister",
+        "ministers",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "prime",
+        "foreign",
+        "interior",
+        "defence",
+        "defense",
+        "chief",
+        "commander",
+        "colonel",
+        "major",
+        "captain",
+        "ambassador",
+        "envoy",
+        "governor",
+        "senator",
+        "sheikh",
+        "maulana",
+        "mullah",
+        "imam",
+        "ayatollah",
+        "prince",
+        "king",
+        "queen",
+        "officials",
+        "police",
+        "residents",
+        "witnesses",
+        "authorities",
+    ]
+)
+_RANK = {SOURCE_KB: 4, SOURCE_MODEL: 3, SOURCE_RULE: 2}
+RULES_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the pipeline found in one text."""
+
+    mentions: list[Suggestion]
+    triggers: list[SuggestedTrigger]
+
+
+class Preannotator:
+    """Suggestions for texts, from knowledge-base patterns, rules and an optional model."""
+
+    def __init__(self, taxonomy: Taxonomy, lang: str = "en", model=None) -> None:  # type: ignore[no-untyped-def]
+        import spacy
+        from spacy.matcher import PhraseMatcher
+
+        self.nlp = spacy.blank(lang)
+        self.nlp.add_pipe("sentencizer")
+        vocab = self.nlp.vocab
+        self.kb_matcher = PhraseMatcher(vocab, attr="NORM")
+        self.acronym_matcher = PhraseMatcher(vocab, attr="ORTH")
+        self.date_matcher = PhraseMatcher(vocab, attr="LOWER")
+        self.date_matcher.add("DATE", list(self.nlp.tokenizer.pipe(rules.date_phrases())))
+        self.trigger_matcher = PhraseMatcher(vocab, attr="LOWER")
+        self.trigger_types = triggers.trigger_phrases(taxonomy)
+        for phrase in self.trigger_types:
+            self.trigger_matcher.add(phrase, [self.nlp.make_doc(phrase)])
+        self.model = model
+        self.entity_labels: dict[str, str] = {}
+        self.names = NameIndex()  # word keys of every pattern: the fuzzy stage's gate
+        self.patterns = 0
+        self.last_alias_id = 0
+        self._normalised: set[int] = set()
+
+    # -- knowledge base ------------------------------------------------------------
+    def add_aliases(self, rows: Iterable[tuple[int, str, str, str]]) -> int:
+        """Add patterns for (alias id, entity id, label, text) rows; returns patterns added."""
+        added = 0
+        by_entity: dict[str, list] = {}
+        shorthand: dict[str, list] = {}
+        seen: dict[str, set[str]] = {}
+        for alias_id, entity_id, label, text in rows:
+            self.last_alias_id = max(self.last_alias_id, alias_id)
+            self.entity_labels[entity_id] = label
+            known = seen.setdefault(entity_id, set())
+            if _is_acronym(text):
+                # "AT", "SM": matched as written, or every "at" would be a candidate
+                if text not in known:
+                    known.add(text)
+                    shorthand.setdefault(entity_id, []).append(self.nlp.make_doc(text))
+                continue
+            for variant in alias_variants(text, label):
+                if variant in known:
+                    continue
+                known.add(variant)
+                doc = self.nlp.make_doc(variant)
+                self._normalise(doc)
+                self.names.add(tuple(token.norm_ for token in doc), entity_id)
+                by_entity.setdefault(entity_id, []).append(doc)
+            short = acronym(text, label)
+            if short and short not in known:
+                known.add(short)
+                shorthand.setdefault(entity_id, []).append(self.nlp.make_doc(short))
+        for entity_id, docs in by_entity.items():
+            self.kb_matcher.add(entity_id, docs)
+            added += len(docs)
+        for entity_id, docs in shorthand.items():
+            self.acronym_matcher.add(entity_id, docs)
+            added += len(docs)
+        self.patterns += added
+        return added
+
+    def _normalise(self, doc) -> None:  # type: ignore[no-untyped-def]
+        """Give each new word of the vocabulary its linker key as NORM (set once per word,
+        so a document costs one pass over its distinct words, in numpy)."""
+        import numpy
+        from spacy.attrs import ORTH
+
+        vocab = self.nlp.vocab
+        if not len(doc):
+            return
+        for orth in numpy.unique(doc.to_array(ORTH)).tolist():
+            if orth not in self._normalised:
+                self._normalised.add(orth)
+                lexeme = vocab[orth]
+                lexeme.norm_ = token_norm(lexeme.orth_)
+
+    # -- texts -------------------------------------------------------------------------
+    def suggest(
+        self, texts: Iterable[str], link: LinkFunction | None = None, batch_size: int = 32
+    ) -> Iterator[Found]:
+        """Suggestions for each text, in order (long texts are processed in pieces)."""
+        cache: dict[tuple[str, str | None], tuple[str, str, float] | None] = {}
+
+        def cached_link(text: str, label: str | None) -> tuple[str, str, float] | None:
+            key = (text, label)
+            if key not in cache:
+                cache[key] = link(text, label) if link else None
+            return cache[key]
+
+        for text in texts:
+            pieces = list(split_pieces(text))
+            mentions: list[Suggestion] = []
+            found_triggers: list[SuggestedTrigger] = []
+            docs = self.nlp.pipe((piece for _, piece in pieces), batch_size=batch_size)
+            models = (
+                self.model.pipe((piece for _, piece in pieces), batch_size=batch_size)
+                if self.model is not None
+                else None
+            )
+            for (offset, piece), doc in zip(pieces, docs, strict=True):
+                model_doc = next(models) if models is not None else None
+                found = self._suggest_doc(doc, piece, model_doc, cached_link if link else None)
+                mentions += [_shift(s, offset) for s in found.mentions]
+                found_triggers += [_shift(t, offset) for t in found.triggers]
+            yield Found(mentions, found_triggers)
+
+    def _suggest_doc(self, doc, text: str, model_doc, link: LinkFunction | None) -> Found:  # type: ignore[no-untyped-def]
+        """Suggestions for one parsed text (`text` is `doc.text`, which spaCy would rebuild
+        token by token on every access)."""
+        self._normalise(doc)
+        strings = self.nlp.vocab.strings
+        starts, ends = _char_offsets(doc)
+        candidates: list[Suggestion] = []
+        by_span: dict[tuple[int, int], set[str]] = {}
+        for match_id, start, end in self.kb_matcher(doc):
+            surface = text[starts[start] : ends[end - 1]]
+            if not surface.islower():  # "army" is not the Army; "Iran", "BLA", "9/11" are
+                by_span.setdefault((start, end), set()).add(strings[match_id])
+        acronyms: dict[tuple[int, int], set[str]] = {}
+        for match_id, start, end in self.acronym_matcher(doc):
+            acronyms.setdefault((start, end), set()).add(strings[match_id])
+        # A surface form several entities share is settled by the document: the one of
+        # them it also names unambiguously elsewhere, if exactly one; else it stays unlinked.
+        named = {
+            next(iter(ids))
+            for spans in (by_span, acronyms)
+            for ids in spans.values()
+            if len(ids) == 1
+        }
+        for spans, score in ((by_span, 100.0), (acronyms, 90.0)):
+            for (start, end), entity_ids in spans.items():
+                suggestion = self._kb_suggestion(
+                    starts[start], ends[end - 1], entity_ids, score, named
+                )
+                if suggestion:
+                    candidates.append(suggestion)
+        candidates += self._rule_suggestions(doc, text, starts, ends)
+        if link is not None:
+            covered = {i for start, end in (*by_span, *acronyms) for i in range(start, end)}
+            candidates += self._fuzzy_names(doc, covered, link)
+        if model_doc is not None:
+            candidates += self._model_suggestions(model_doc, link)
+        found_triggers = []
+        for match_id, start, end in self.trigger_matcher(doc):
+            event_type, subtype = self.trigger_types[strings[match_id]]
+            found_triggers.append(
+                SuggestedTrigger(starts[start], ends[end - 1], event_type, subtype, triggers.SCORE)
+            )
+        return Found(resolve_overlaps(candidates), _longest_triggers(found_triggers))
+
+    def _rule_suggestions(
+        self, doc, text: str, starts: list[int], ends: list[int]
+    ) -> list[Suggestion]:  # type: ignore[no-untyped-def]
+        """Dates from the phrase list (a following year is taken in: "January 16, 2024");
+        numbers, and a number with a unit as a quantity, straight from the tokens."""
+        import numpy
+        from spacy.attrs import LIKE_NUM
+
+        if not len(doc):
+            return []
+        out: list[Suggestion] = []
+        for _, start, end in self.date_matcher(doc):
+            if not rules.plausible("DATE", text[starts[start] : ends[end - 1]]):
+                continue
+            end = _with_year(doc, end)
+            out.append(
+                Suggestion(starts[start], ends[end - 1], "DATE", SOURCE_RULE, rules.SCORE["DATE"])
+            )
+        for i in numpy.flatnonzero(doc.to_array(LIKE_NUM) == 1).tolist():
+            unit = i + 1
+            if unit < len(doc) and text[starts[unit] : ends[unit]] == "-":
+                unit += 1
+            if unit < len(doc) and text[starts[unit] : ends[unit]].casefold() in rules.UNITS:
+                out.append(
+                    Suggestion(
+                        starts[i], ends[unit], "QUANTITY", SOURCE_RULE, rules.SCORE["QUANTITY"]
+                    )
+                )
+            elif rules.plausible("CARDINAL", text[starts[i] : ends[i]]):
+                out.append(
+                    Suggestion(starts[i], ends[i], "CARDINAL", SOURCE_RULE, rules.SCORE["CARDINAL"])
+                )
+        return out
+
+    def _kb_suggestion(
+        self, start: int, end: int, entity_ids: set[str], score: float, named: set[str]
+    ) -> Suggestion | None:
+        chosen = entity_ids if len(entity_ids) == 1 else entity_ids & named
+        if len(chosen) == 1:
+            (entity_id,) = chosen
+            label = self.entity_labels[entity_id]
+            return Suggestion(
+                start, end, label, SOURCE_KB, score if chosen is entity_ids else 80.0, entity_id
+            )
+        labels = {self.entity_labels[e] for e in entity_ids}
+        if len(labels) == 1:
+            return Suggestion(start, end, labels.pop(), SOURCE_KB, 50.0)
+        return None
+
+    def _fuzzy_names(self, doc, covered: set[int], link: LinkFunction) -> list[Suggestion]:  # type: ignore[no-untyped-def]
+        """Capitalised names the patterns missed ("Hossein Amirabdollahian" for a knowledge
+        base that writes "Amir-Abdollahian"), linked by the linker: the whole name, else
+        without its first or last word; only names sharing a word key with the knowledge
+        base are looked up."""
+        out: list[Suggestion] = []
+        for run in _name_runs(doc, covered):
+            tries = [(0, len(run))]
+            if len(run) > 1:  # a word in front or behind that is not part of the name
+                if doc[run[0]].norm_ not in self.names.words:
+                    tries.append((1, len(run)))
+                if doc[run[-1]].norm_ not in self.names.words:
+                    tries.append((0, len(run) - 1))
+            for first, last in tries:
+                span = doc[run[first] : run[last - 1] + 1]
+                if span[0].lower_ in CONNECTORS or span[-1].lower_ in CONNECTORS:
+                    continue
+                keys = tuple(token.norm_ for token in span)
+                if not any(key in self.names.words for key in keys):
+                    continue
+                known = self.names.lookup(keys)
+                if len(known) == 1:  # a known name with a typing error in a word
+                    (entity_id,) = known
+                    label = self.entity_labels[entity_id]
+                    out.append(
+                        Suggestion(
+                            span.start_char, span.end_char, label, SOURCE_KB, 90.0, entity_id
+                        )
+                    )
+                    break
+                if len(keys) == 1:
+                    # one known word alone is at best part of a name: the linker would
+                    # score it below FUZZY_MIN_SCORE ("Jilani" for "Jalil Abbas Jilani")
+                    continue
+                decided = link(span.text, None)
+                if decided and decided[2] >= FUZZY_MIN_SCORE:
+                    entity_id, label, score = decided
+                    out.append(
+                        Suggestion(
+                            span.start_char, span.end_char, label, SOURCE_KB, score, entity_id
+                        )
+                    )
+                    break
+        return out
+
+    def _model_suggestions(self, model_doc, link: LinkFunction | None) -> list[Suggestion]:  # type: ignore[no-untyped-def]
+        out = []
+        for ent in model_doc.ents:
+            decided = link(ent.text, ent.label_) if link else None
+            entity_id, score = (decided[0], decided[2]) if decided else (None, 50.0)
+            out.append(
+                Suggestion(ent.start_char, ent.end_char, ent.label_, SOURCE_MODEL, score, entity_id)
+            )
+        return out
+
+
+def _name_runs(doc, covered: set[int]) -> list[list[int]]:  # type: ignore[no-untyped-def]
+    """Token indices of runs of capitalised words (one connector such as "al" or "-"
+    may join two), not covered by a pattern; titles ("Minister", "President") end a run."""
+    import numpy
+    from spacy.attrs import IS_STOP, IS_TITLE, IS_UPPER, LENGTH, LIKE_NUM
+
+    if not len(doc):
+        return []
+    array = doc.to_array([IS_TITLE, IS_UPPER, IS_STOP, LIKE_NUM, LENGTH])
+    capitalised = (
+        ((array[:, 0] == 1) | ((array[:, 1] == 1) & (array[:, 4] > 1)))
+        & (array[:, 2] == 0)
+        & (array[:, 3] == 0)
+    )
+    runs: list[list[int]] = []
+    for i in numpy.flatnonzero(capitalised).tolist():
+        if i in covered or doc[i].lower_ in TITLES:
+            continue
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        elif runs and runs[-1][-1] == i - 2 and doc[i - 1].lower_ in CONNECTORS:
+            runs[-1] += [i - 1, i]
+        else:
+            runs.append([i])
+    return [run[:MAX_NAME_TOKENS] for run in runs]
+
+
+def _char_offsets(doc) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def]
+    """Start and end character offsets of every token, without making Token objects."""
+    from spacy.attrs import IDX, LENGTH
+
+    if not len(doc):
+        return [], []
+    array = doc.to_array([IDX, LENGTH])
+    starts = array[:, 0].tolist()
+    return starts, (array[:, 0] + array[:, 1]).tolist()
+
+
+def _is_acronym(text: str) -> bool:
+    return 1 < len(text) <= 6 and text.isalpha() and text.isupper()
+
+
+def _with_year(doc, end: int) -> int:  # type: ignore[no-untyped-def]
+    """The end of a date match, moved past ", 2024" or " 2024" when a year follows."""
+    i = end + 1 if end < len(doc) and doc[end].text == "," else end
+    year_follows = i < len(doc) and doc[i].is_digit and len(doc[i]) == 4
+    ends_in_year = doc[end - 1].is_digit and len(doc[end - 1]) == 4
+    if year_follows and not ends_in_year and 1800 <= int(doc[i].text) <= 2099:
+        return i + 1
+    return end
+
+
+def resolve_overlaps(candidates: list[Suggestion]) -> list[Suggestion]:
+    """Keep the best of overlapping suggestions: longer first, then source, then score."""
+    ordered = sorted(
+        candidates,
+        key=lambda s: (
+            -(s.end - s.start),
+            -_RANK.get(s.source, 0),
+            -rules.LABEL_PRIORITY.get(s.label, 9),
+            -s.score,
+            s.start,
+        ),
+    )
+    return sorted(_non_overlapping(ordered), key=lambda s: (s.start, s.end))
+
+
+def _non_overlapping(ordered):  # type: ignore[no-untyped-def]
+    """Greedily keep items (in the given order of preference) that overlap no kept item."""
+    starts: list[int] = []  # kept spans, sorted by start (they never overlap each other)
+    ends: list[int] = []
+    kept = []
+    for item in ordered:
+        i = bisect.bisect_right(starts, item.start)
+        if i and ends[i - 1] > item.start:
+            continue
+        if i < len(starts) and starts[i] < item.end:
+            continue
+        starts.insert(i, item.start)
+        ends.insert(i, item.end)
+        kept.append(item)
+    return kept
+
+
+def _longest_triggers(found: list[SuggestedTrigger]) -> list[SuggestedTrigger]:
+    ordered = sorted(found, key=lambda t: (-(t.end - t.start), t.start))
+    return sorted(_non_overlapping(ordered), key=lambda t: t.start)
+
+
+def split_pieces(text: str, size: int = PIECE_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, piece) covering the text, cut at a line break (or space) near `size`."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind("\n", start + size // 2, end)
+            if cut < 0:
+                cut = text.rfind(" ", start + size // 2, end)
+            end = cut + 1 if cut >= 0 else end
+        yield start, text[start:end]
+        start = end
+
+
+def _shift(item, offset: int):  # type: ignore[no-untyped-def]
+    if not offset:
+        return item
+    from dataclasses import replace
+
+    return replace(item, start=item.start + offset, end=item.end + offset)
