@@ -455,7 +455,13 @@ def preannotate(
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
 
-        summary = run_preannotate(store, None if all_documents else doc, model, progress, redo=redo)
+        try:
+            summary = run_preannotate(
+                store, None if all_documents else doc, model, progress, redo=redo
+            )
+        except KeyboardInterrupt:
+            err("interrupted: what was committed is kept; run the same command to resume")
+            raise typer.Exit(130) from None
     if json_out:
         emit_json(summary.as_dict())
         return

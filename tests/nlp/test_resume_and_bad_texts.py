@@ -164,3 +164,24 @@ def test_cli_needs_a_scope_and_names_unknown_documents(bare_path: Path) -> None:
     out, err = one.communicate(timeout=60)
     assert one.returncode == 0, err
     assert '"documents": 1' in out
+
+
+def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(bare_path: Path) -> None:
+    with Store.open(bare_path, "tester") as store:
+        store.import_documents(generated(random.Random(5), 400))
+    process = run_cli(bare_path, "--all")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        with sqlite3.connect(bare_path) as probe:
+            if probe.execute("SELECT count(*) FROM preannotated").fetchone()[0]:
+                break
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "run the same command to resume" in err and "Traceback" not in err
+    finished = run_cli(bare_path, "--all")
+    out, err = finished.communicate(timeout=300)
+    assert finished.returncode == 0, err
+    assert "already done)" in out and "(0 already done)" not in out
+    _suggestions(bare_path)  # no duplicates

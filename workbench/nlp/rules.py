@@ -9,21 +9,11 @@ often a pronoun in news than a count). Quantities: a number with a unit ("900-ki
 
 from __future__ import annotations
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
+from workbench.events.dates import MONTHS as DATE_MONTHS
+from workbench.events.dates import WEEKDAYS as DATE_WEEKDAYS
+
+WEEKDAYS = list(DATE_WEEKDAYS)
+MONTHS = list(DATE_MONTHS)
 MONTH_ABBREVIATIONS = [
     "jan",
     "feb",

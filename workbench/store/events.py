@@ -54,34 +54,12 @@ class EventsMixin:
         return parsed
 
     def add_event(
-        self,
-        doc_id: int,
-        event_type: str,
-        subtype: str | None = None,
-        *,
-        trigger: tuple[int, int] | None = None,
-        date: str | None = None,
-        date_text: str | None = None,
-        date_precision: str | None = None,
-        fatalities: int | tuple[int, int] | None = None,
-        certainty: str = "asserted",
-        note: str = "",
+        self, doc_id: int, event_type: str, subtype: str | None = None, **details: Any
     ) -> Event:
-        """Record an event reported by a document."""
+        """Record an event reported by a document. `details`: trigger (start, end), date,
+        date_text, date_precision, fatalities (n or (low, high)), certainty, note."""
         with Transaction(self.conn, self.annotator, "add event") as tx:
-            event_id = self._insert_event(
-                tx,
-                doc_id,
-                event_type,
-                subtype,
-                trigger=trigger,
-                date=date,
-                date_text=date_text,
-                date_precision=date_precision,
-                fatalities=fatalities,
-                certainty=certainty,
-                note=note,
-            )
+            event_id = self._insert_event(tx, doc_id, event_type, subtype, **details)
         return self.event(event_id)
 
     def _insert_event(
