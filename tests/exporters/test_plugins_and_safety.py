@@ -290,3 +290,18 @@ def test_cli_export_and_plugins(seeded_path: Path, tmp_path: Path) -> None:
     assert missing.returncode == 1 and "no document with id 99" in missing.stderr
     nowhere = run("export", "jsonl", str(tmp_path / "no" / "such" / "x.jsonl"))
     assert nowhere.returncode == 1 and "no such folder" in nowhere.stderr
+
+
+def test_installed_packages_are_found_by_entry_point(tmp_path: Path, monkeypatch) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "wb_counts_plugin.py").write_text(textwrap.dedent(GOOD).replace('"good"', '"counts"'))
+    info = site / "wb_counts_plugin-1.2.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: wb-counts-plugin\nVersion: 1.2.3\n")
+    (info / "entry_points.txt").write_text("[workbench]\ncounts = wb_counts_plugin\n")
+    monkeypatch.syspath_prepend(str(site))
+    plugins = load_plugins((), entry_points=True)
+    found = next(p for p in plugins.plugins if p.name == "counts")
+    assert found.version == "1.2.3" and found.exporters == ["counts"] and not found.errors
+    assert plugins.owner[("exporter", "counts")] == "counts"
