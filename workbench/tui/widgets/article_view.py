@@ -152,6 +152,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.highlight_mentions: set[int] = set()
         self.events: list[Event] = []
         self.trigger_suggestions: list[TriggerSuggestion] = []
+        self._trigger_starts: list[int] = []
+        self._longest_trigger = 0
         self.find_matches: list[tuple[int, int]] = []
         self._strips: dict[tuple[int, int, int], Strip] = {}  # drawn lines, until state changes
 
@@ -226,9 +228,27 @@ class ArticleView(ScrollView, can_focus=True):
         mention_ids = mention_ids or set()
         if entity_id == self.highlight_entity and mention_ids == self.highlight_mentions:
             return  # moving within the same entity's mentions redraws nothing extra
+        old_entity, old_mentions = self.highlight_entity, self.highlight_mentions
         self.highlight_entity = entity_id
         self.highlight_mentions = mention_ids
-        self.redraw()
+        top, height = self.scroll_offset.y, self.size.height
+        last = min(self._layout.height, top + height) - 1
+        if height <= 0 or last < top:
+            self.redraw()
+            return
+        # Only the visible lines that show a mention of the old or the new entity are
+        # drawn again (a full redraw costs a frame on a long document); lines off screen
+        # are forgotten and drawn afresh when scrolled to.
+        start, stop = self._layout.starts[top], self._layout.ends[last] + 1
+        entities = {e for e in (old_entity, entity_id) if e}
+        marked = old_mentions | mention_ids
+        lines: set[int] = set()
+        for m in self._mentions_between(start, stop):
+            if m.entity_id in entities or m.id in marked:
+                first_line = self._layout.line_of(max(m.start, start))
+                lines.update(range(first_line, self._layout.line_of(min(m.end, stop - 1)) + 1))
+        self._strips = {k: v for k, v in self._strips.items() if top <= k[0] <= last}
+        self._refresh_document_lines(*lines)
 
     # -- geometry ------------------------------------------------------------------------
 
@@ -280,15 +300,28 @@ class ArticleView(ScrollView, can_focus=True):
         triggers pre-annotation suggests (drawn like suggestions)."""
         self.events = [e for e in events if e.trigger_start is not None]
         if trigger_suggestions is not None:
-            self.trigger_suggestions = trigger_suggestions
+            self.trigger_suggestions = sorted(trigger_suggestions, key=lambda t: t.start)
+            self._trigger_starts = [t.start for t in self.trigger_suggestions]
+            self._longest_trigger = max(
+                (t.end - t.start for t in self.trigger_suggestions), default=0
+            )
         self.redraw()
+
+    def _triggers_between(self, start: int, end: int) -> list[TriggerSuggestion]:
+        """Suggested triggers overlapping [start, end), found by bisection (a pre-annotated
+        long document has thousands; a line is drawn on every keystroke)."""
+        i = bisect_left(self._trigger_starts, start - self._longest_trigger)
+        out = []
+        while i < len(self.trigger_suggestions) and self.trigger_suggestions[i].start < end:
+            if self.trigger_suggestions[i].end > start:
+                out.append(self.trigger_suggestions[i])
+            i += 1
+        return out
 
     def trigger_suggestion_at_cursor(self) -> TriggerSuggestion | None:
         """The suggested event trigger under the cursor, if any."""
-        for suggestion in self.trigger_suggestions:
-            if suggestion.start <= self.cursor < suggestion.end:
-                return suggestion
-        return None
+        found = self._triggers_between(self.cursor, self.cursor + 1)
+        return found[0] if found else None
 
     def event_at_cursor(self) -> Event | None:
         """The event whose trigger covers the cursor, if any."""
@@ -371,9 +404,8 @@ class ArticleView(ScrollView, can_focus=True):
         for event in self.events:
             if event.trigger_start < stop and event.trigger_end > start:
                 layers.append((event.trigger_start, event.trigger_end, styles.EVENT_TRIGGER))
-        for suggestion in self.trigger_suggestions:
-            if suggestion.start < stop and suggestion.end > start:
-                layers.append((suggestion.start, suggestion.end, styles.TRIGGER_SUGGESTION))
+        for suggestion in self._triggers_between(start, stop):
+            layers.append((suggestion.start, suggestion.end, styles.TRIGGER_SUGGESTION))
         layers.extend((a, b, styles.FIND_MATCH) for a, b in self.find_matches_between(start, stop))
         selection = self.selection
         if selection:
