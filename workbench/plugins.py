@@ -66,10 +66,6 @@ class Plugins:
             raise WorkbenchError(f"unknown export format {name!r} (known: {known})")
         return self.exporters[name]
 
-    def importer(self, name: str):
-        """The importer called `name`, or None."""
-        return self.importers.get(name)
-
 
 def default_plugin_dirs(extra: Path | None = None) -> list[Path]:
     """The repository's (or the installed package's) plugins folder, the env folder, extra."""

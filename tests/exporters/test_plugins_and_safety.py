@@ -166,6 +166,7 @@ def test_an_export_killed_midway_leaves_no_partial_output(
     )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in output.iterdir()) == [
+        ".workbench-export",
         "entities.csv",
         "events.csv",
         "mentions.csv",
@@ -205,7 +206,7 @@ def test_brat_export_of_hostile_titles_stays_in_its_folder(store, tmp_path: Path
     output = tmp_path / "deep" / "brat"
     output.parent.mkdir()
     run_export(plugins.exporter("brat"), ExportView(store), output)
-    written = sorted(p.name for p in output.iterdir())
+    written = sorted(p.name for p in output.iterdir() if not p.name.startswith("."))
     assert len(written) == 2 * len(titles) + 1
     assert not list(tmp_path.glob("*escape*")) and not list(tmp_path.glob("deep/*escape*"))
 
@@ -298,10 +299,29 @@ def test_installed_packages_are_found_by_entry_point(tmp_path: Path, monkeypatch
     (site / "wb_counts_plugin.py").write_text(textwrap.dedent(GOOD).replace('"good"', '"counts"'))
     info = site / "wb_counts_plugin-1.2.3.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: wb-counts-plugin\nVersion: 1.2.3\n")
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: wb-counts-plugin\nVersion: 1.2.3\n"
+    )
     (info / "entry_points.txt").write_text("[workbench]\ncounts = wb_counts_plugin\n")
     monkeypatch.syspath_prepend(str(site))
     plugins = load_plugins((), entry_points=True)
     found = next(p for p in plugins.plugins if p.name == "counts")
     assert found.version == "1.2.3" and found.exporters == ["counts"] and not found.errors
     assert plugins.owner[("exporter", "counts")] == "counts"
+
+
+def test_a_folder_export_never_replaces_someone_elses_folder(seeded, tmp_path: Path) -> None:
+    plugins = load_plugins((), entry_points=False)
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    (documents / "thesis.docx").write_text("years of work")
+    with pytest.raises(ExportError) as caught:
+        run_export(plugins.exporter("csv"), ExportView(seeded), documents)
+    assert "not a Workbench export" in str(caught.value)
+    assert (documents / "thesis.docx").read_text() == "years of work"
+    # an earlier export, or an empty folder, is replaced as a whole
+    output = tmp_path / "csv"
+    run_export(plugins.exporter("csv"), ExportView(seeded), output)
+    (output / "stale.csv").write_text("old")
+    run_export(plugins.exporter("csv"), ExportView(seeded), output)
+    assert not (output / "stale.csv").exists() and (output / "events.csv").exists()

@@ -16,6 +16,8 @@ from workbench.exporters.view import DocumentExport, ExportView
 __all__ = ["DocumentExport", "ExportContext", "ExportView", "Exporter", "run_export"]
 
 Progress = Callable[[int, int], None]
+# Written into every folder export: only such a folder is ever replaced by a new export.
+FOLDER_MARKER = ".workbench-export"
 
 
 @dataclass
@@ -71,8 +73,15 @@ def run_export(
         )
     if output.is_dir() and exporter.kind == "file":
         output = output / f"workbench{exporter.extension}"
-    if output.exists() and exporter.kind == "folder" and not output.is_dir():
-        raise ExportError(f"{output}: exists and is not a folder")
+    if output.exists() and exporter.kind == "folder":
+        if not output.is_dir():
+            raise ExportError(f"{output}: exists and is not a folder")
+        if any(output.iterdir()) and not (output / FOLDER_MARKER).is_file():
+            # never replace a folder of someone else's files with an export
+            raise ExportError(
+                f"{output}: is a folder that is not a Workbench export; "
+                "choose a new or empty folder"
+            )
     parent = output.parent
     if not parent.is_dir():
         raise ExportError(f"{parent}: no such folder")
@@ -83,6 +92,8 @@ def run_export(
         if exporter.kind == "folder":
             temporary.mkdir()
         exporter.write(view, temporary, context)
+        if exporter.kind == "folder":
+            (temporary / FOLDER_MARKER).write_text(f"{exporter.name}\n", encoding="utf-8")
         _sync(temporary)
         _replace(temporary, output)
     except BaseException as exc:

@@ -3,8 +3,9 @@ one transaction with a record that the document is done (which makes a batch res
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from workbench.errors import WorkbenchError
 from workbench.model import (
@@ -21,6 +22,24 @@ from workbench.store.changelog import Transaction
 _TRIGGER_COLUMNS = 'id, doc_id, start, "end", text, type, subtype, status, source, score, event_id'
 
 DocumentSuggestions = tuple[int, Sequence[Suggestion], Sequence[SuggestedTrigger]]
+
+
+class _Spans:
+    """Spans sorted by start, asked whether anything overlaps [start, end) by bisection
+    (a long document has thousands of annotations and thousands of suggestions)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.longest = max((e - s for s, e in self.spans), default=0)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, start - self.longest)
+        while i < len(self.spans) and self.spans[i][0] < end:
+            if self.spans[i][1] > start:
+                return True
+            i += 1
+        return False
 
 
 class SuggestionsMixin:
@@ -91,7 +110,7 @@ class SuggestionsMixin:
                     'SELECT start, "end", label, status FROM mentions WHERE doc_id = ?', (doc_id,)
                 ).fetchall()
                 taken = {(s, e, label) for s, e, label, _ in existing}
-                accepted = sorted((s, e) for s, e, _, status in existing if status == ACCEPTED)
+                accepted = _Spans((s, e) for s, e, _, status in existing if status == ACCEPTED)
                 new_mentions: list[dict] = []
                 for sug in suggestions:
                     key = (sug.start, sug.end, sug.label)
@@ -101,7 +120,7 @@ class SuggestionsMixin:
                         or not 0 <= sug.start < sug.end <= len(text)
                     ):
                         continue
-                    if any(s < sug.end and sug.start < e for s, e in accepted):
+                    if accepted.overlaps(sug.start, sug.end):
                         continue
                     taken.add(key)
                     new_mentions.append(
