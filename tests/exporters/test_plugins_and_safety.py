@@ -325,3 +325,12 @@ def test_a_folder_export_never_replaces_someone_elses_folder(seeded, tmp_path: P
     (output / "stale.csv").write_text("old")
     run_export(plugins.exporter("csv"), ExportView(seeded), output)
     assert not (output / "stale.csv").exists() and (output / "events.csv").exists()
+
+
+def test_an_exporter_that_writes_nothing_is_a_clear_error(seeded, tmp_path: Path) -> None:
+    from workbench.exporters import Exporter
+
+    lazy = Exporter(name="lazy", description="d", kind="file", write=lambda v, t, c: None)
+    with pytest.raises(ExportError) as caught:
+        run_export(lazy, ExportView(seeded), tmp_path / "out.txt")
+    assert "wrote nothing" in str(caught.value) and not (tmp_path / "out.txt").exists()

@@ -92,6 +92,8 @@ def run_export(
         if exporter.kind == "folder":
             temporary.mkdir()
         exporter.write(view, temporary, context)
+        if not temporary.exists():
+            raise ExportError(f"exporter {exporter.name!r} wrote nothing; {output} not written")
         if exporter.kind == "folder":
             (temporary / FOLDER_MARKER).write_text(f"{exporter.name}\n", encoding="utf-8")
         _sync(temporary)
