@@ -51,8 +51,7 @@ def test_a_saved_pipeline_adds_model_suggestions(bare, tiny_ner: Path) -> None:
     text = bare.document_text(1)
     assert model_made, "the trained NER found nothing the rules and KB had not"
     assert all(text[m.start : m.end] == m.text and m.label for m in model_made)
-    # the model's entities go through the linker: some are linked
-    assert summary.suggestions > 0
+    assert summary.suggestions >= len(model_made)
 
 
 def test_model_runs_through_the_cli(bare_path: Path, tiny_ner: Path) -> None:

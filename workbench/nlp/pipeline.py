@@ -25,7 +25,6 @@ LinkFunction = Callable[[str, str | None], "tuple[str, str, float] | None"]
 SOURCE_KB = "ruler"
 SOURCE_RULE = "rule"
 SOURCE_MODEL = "model"
-SOURCE_TRIGGER = "trigger"
 FUZZY_MIN_SCORE = 85.0
 MAX_NAME_TOKENS = 7
 PIECE_CHARS = 100_000  # long documents are processed in pieces of about this size

@@ -77,7 +77,7 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
         values = {
             "name": entity.name,
             "label": entity.label,
-            "mentions": sum(counts.values()),
+            "mentions": view.mention_count(entity.id),
             "documents": " ".join(str(d) for d in sorted(counts)),
         }
         lines.append(f"    <node id={quoteattr(_xml_safe(entity.id))}>")

@@ -140,7 +140,7 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
                         entity.name,
                         entity.label,
                         entity.description,
-                        sum(counts.values()),
+                        view.mention_count(entity.id),
                         " ".join(str(d) for d in sorted(counts)),
                         json.dumps(entity.external_ids, sort_keys=True)
                         if entity.external_ids
