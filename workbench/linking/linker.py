@@ -1,9 +1,10 @@
 """Ranking knowledge-base entities for a mention, and deciding link or NIL.
 
 Candidates come from the persisted index (never a scan of every alias): each query token is
-expanded to vocabulary tokens through deletion and phonetic keys, the rarest tokens'
-postings are read first, frequent tokens only re-score what is already there, and at most
-`pool` aliases are scored with rapidfuzz.
+expanded to vocabulary tokens through deletion and phonetic keys; pair keys find the few
+aliases holding two of the query's words (each word as written against many spellings of
+the other, and a few spellings of each against each); then the rarest tokens' postings are
+read within a budget, and at most `pool` aliases are scored with rapidfuzz.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ CONTEXT_BONUS = 8.0
 FETCH_BUDGET = 1_500
 EXPANSION_MIN_SIMILARITY = 70.0
 # Vocabulary spellings per query token combined into pair keys, and what a pair adds.
-PAIR_EXPANSIONS = 10
+PAIR_EXPANSIONS = 4
 PAIR_BONUS = 1.0
+# Spellings of a word paired with the other word as written.
+ANCHOR_EXPANSIONS = 30
 # Aliases read per pair key: "asim|hak" must not crowd out "khzairi|vasim".
 PAIR_CAP = 40
 
@@ -102,10 +105,29 @@ class _Group:
     tokens: dict[str, int]  # vocabulary token -> df
     similarity: dict[str, float] = field(default_factory=dict)  # to the query token
     from_query_token: bool = False
+    # Groups of one origin stand for the same query word (a token and its split halves):
+    # an alias is credited once per origin, by its best group, never once per group.
+    origin: int = -1
 
     @property
     def total_df(self) -> int:
         return sum(self.tokens.values())
+
+    def closest_within(self, budget: int) -> list[str]:
+        """The vocabulary tokens most like the query token (rarer first among equals) whose
+        postings fit in `budget` rows."""
+        chosen, total = [], 0
+        for token in sorted(
+            self.tokens, key=lambda t: (-self.similarity.get(t, 0.0), self.tokens[t])
+        ):
+            if total + self.tokens[token] <= budget:
+                chosen.append(token)
+                total += self.tokens[token]
+        return chosen
+
+    def anchor(self) -> list[str]:
+        """The query token as written, if the vocabulary has it; else its closest spelling."""
+        return self.closest(1)
 
     def closest(self, n: int) -> list[str]:
         """The n vocabulary tokens most like the query token (commoner first among equals)."""
@@ -171,7 +193,7 @@ class Linker:
         acronym = as_acronym(text) if len(query) == 1 else None
         acronym_token = ACRONYM_PREFIX + acronym if acronym else None
         groups = self._groups(query, text, acronym_token)
-        alias_ids = self._pool(groups)
+        alias_ids = self._pool(groups, self._split_pair_keys(list(dict.fromkeys(query))))
         alias_ids.extend(self.index.aliases_by_key(query_key))
         alias_ids = list(dict.fromkeys(alias_ids))
         acronym_aliases = set(self._acronym_aliases(acronym_token, alias_ids))
@@ -230,8 +252,8 @@ class Linker:
         for key, token, df in self.index.expand(all_keys):
             reached[key][token] = df
         groups = []
-        for t in unique:
-            group = _Group({}, from_query_token=True)
+        for origin, t in enumerate(unique):
+            group = _Group({}, from_query_token=True, origin=origin)
             for key in keys_of[t]:
                 for vocab, df in reached.get(key, {}).items():
                     similarity = fuzz.ratio(t, vocab)
@@ -249,24 +271,43 @@ class Linker:
             extra.append(initials)  # an alias written as the acronym of the query
         if extra:
             found = self.index.document_frequency(extra)
-            groups.extend(_Group({token: df}, {token: 100.0}) for token, df in found.items())
+            groups.extend(
+                _Group({token: df}, {token: 100.0}, origin=-2 - i)
+                for i, (token, df) in enumerate(found.items())
+            )
         return [g for g in groups if g.tokens]
 
     def _split_and_joined_groups(self, query: list[str], unique: list[str]) -> list[_Group]:
-        """Name parts written together or apart: "Nassershah" / "Nasser Shah", "Shah Bakhsh"."""
+        """Name parts written together or apart: "Nassershah" / "Nasser Shah", "Shah Bakhsh".
+        A half is its token's stand-in (same origin); a joined pair is a word of its own."""
         splits = {token: self._split_halves(token) for token in unique}
         joined = [a + b for a, b in zip(query, query[1:], strict=False)]
         wanted = [half for pairs in splits.values() for pair in pairs for half in pair if half]
         found = self.index.document_frequency(list(dict.fromkeys(wanted + joined)))
-        parts: dict[str, int] = {}
-        for pairs in splits.values():
-            for left, right in pairs:
+        groups: dict[str, _Group] = {}
+        for origin, token in enumerate(unique):
+            for left, right in splits[token]:
                 if left in found and (not right or right in found):
-                    parts[left] = found[left]
-                    if right:
-                        parts[right] = found[right]
-        parts.update({token: found[token] for token in joined if token in found})
-        return [_Group({t: df}, {t: 100.0}, from_query_token=True) for t, df in parts.items()]
+                    for half in (left, right) if right else (left,):
+                        groups.setdefault(
+                            half, _Group({half: found[half]}, {half: 100.0}, True, origin)
+                        )
+        for i, token in enumerate(joined):
+            if token in found:
+                groups.setdefault(
+                    token, _Group({token: found[token]}, {token: 100.0}, True, len(unique) + i)
+                )
+        return list(groups.values())
+
+    def _split_pair_keys(self, unique: list[str]) -> list[str]:
+        """The pair key of each way a query token splits in two: the aliases holding both
+        halves ("Nasser Shah" for "Nassershah")."""
+        return [
+            pair_key(left, right)
+            for token in unique
+            for left, right in self._split_halves(token)
+            if right and left != right
+        ]
 
     @staticmethod
     def _split_halves(token: str) -> list[tuple[str, str]]:
@@ -280,47 +321,71 @@ class Linker:
         halves += [(token[: -len(p)], "") for p in ("al", "ul", "el") if token.endswith(p)]
         return halves
 
-    def _pool(self, groups: list[_Group]) -> list[int]:
+    def _pool(self, groups: list[_Group], split_keys: Sequence[str] = ()) -> list[int]:
         """At most `pool` alias ids, those covering the most (and rarest) query tokens."""
-        if not groups:
+        if not groups and not split_keys:
             return []
         coverage: dict[int, float] = defaultdict(float)
+        keys = set(split_keys)
         token_groups = [g for g in groups if g.from_query_token]
         if len(token_groups) >= 2:
             # Two recognisable words: the few aliases holding both, whatever their frequency.
-            closest = [g.closest(PAIR_EXPANSIONS) for g in token_groups]
-            keys = {
+            # Each spelled as written (its anchor) against many spellings of the other, as
+            # one of two words is usually right; and a few spellings of each against each.
+            closest = [(g.origin, g.closest(PAIR_EXPANSIONS)) for g in token_groups]
+            anchors = [(g.origin, g.anchor(), g.closest(ANCHOR_EXPANSIONS)) for g in token_groups]
+            keys |= {
                 pair_key(a, b)
-                for i, first in enumerate(closest)
-                for second in closest[i + 1 :]
+                for i, (origin, first) in enumerate(closest)
+                for other, second in closest[i + 1 :]
+                if origin != other
                 for a in first
                 for b in second
                 if a != b
             }
+            keys |= {
+                pair_key(a, b)
+                for origin, anchor, _ in anchors
+                for other, _, spellings in anchors
+                if origin != other
+                for a in anchor
+                for b in spellings
+                if a != b
+            }
+        if keys:
             for alias_id, _, _ in self.index.postings_capped(sorted(keys), PAIR_CAP):
                 coverage[alias_id] += PAIR_BONUS
-        # Single tokens, rarest first, within a budget of postings rows. A frequent token
-        # is skipped: the pairs above already found the aliases holding it with another.
+        # Single tokens, rarest first, within a budget of postings rows. Of a group too
+        # frequent for what is left, only its closest spellings are read: the pairs above
+        # already found the aliases holding a frequent token with another.
         fetched = 0
+        by_origin: dict[tuple[int, int], float] = {}
         for group in sorted(groups, key=lambda g: g.total_df):
-            if group.total_df + fetched <= FETCH_BUDGET or not coverage:
-                rows = self.index.postings(list(group.tokens), FETCH_BUDGET)
+            if not coverage or group.total_df + fetched <= FETCH_BUDGET:
+                tokens = list(group.tokens)
+            else:
+                tokens = group.closest_within(FETCH_BUDGET - fetched)
+            if tokens:
+                rows = self.index.postings(tokens, FETCH_BUDGET)
                 fetched += len(rows)
-                self._cover(coverage, group, ((a, t) for a, t, _ in rows))
+                self._cover(by_origin, group, ((a, t) for a, t, _ in rows))
+        for (alias_id, _), credit in by_origin.items():
+            coverage[alias_id] += credit
         return sorted(coverage, key=coverage.__getitem__, reverse=True)[: self.pool]
 
     @staticmethod
-    def _cover(coverage: dict[int, float], group: _Group, rows: Iterable[tuple[int, str]]) -> None:
-        """Credit each alias once per group, by how rare the matched token is."""
+    def _cover(
+        credited: dict[tuple[int, int], float], group: _Group, rows: Iterable[tuple[int, str]]
+    ) -> None:
+        """Credit each alias once per origin, by how rare the matched token is."""
         # Rarity of the group's best match, scaled by how close each spelling is: an exact
         # token outranks a rarer near-miss of it.
         best = max(group.tokens, key=lambda t: (group.similarity.get(t, 100.0), -group.tokens[t]))
         rarity = _idf(group.tokens[best])
         weight = {t: rarity * (group.similarity.get(t, 100.0) / 100.0) ** 4 for t in group.tokens}
-        credited: dict[int, float] = {}
+        origin = group.origin
         for alias_id, token in rows:
             credit = weight[token]
-            if credit > credited.get(alias_id, 0.0):
-                credited[alias_id] = credit
-        for alias_id, credit in credited.items():
-            coverage[alias_id] += credit
+            key = (alias_id, origin)
+            if credit > credited.get(key, 0.0):
+                credited[key] = credit

@@ -196,16 +196,18 @@ class SqliteCandidateIndex:
     def postings_capped(self, tokens: Sequence[str], per_token: int) -> list[tuple[int, str, int]]:
         """Like `postings`, but at most `per_token` rows for each token, so a common key
         cannot crowd out a rare one."""
+        # One small cached statement per token: most keys (pairs of spellings) do not
+        # exist, and a probe costs microseconds, where compiling one statement of
+        # hundreds of sub-selects cost about as much as all the probes together.
         out: list[tuple[int, str, int]] = []
-        step = 400  # below SQLite's limit on terms of a compound SELECT
-        for i in range(0, len(tokens), step):
-            chunk = list(tokens[i : i + step])
-            parts = " UNION ALL ".join(
-                "SELECT * FROM (SELECT alias_id, token, ntok FROM alias_postings WHERE token = ? LIMIT ?)"
-                for _ in chunk
+        execute = self._conn.execute
+        for token in tokens:
+            out.extend(
+                execute(
+                    "SELECT alias_id, token, ntok FROM alias_postings WHERE token = ? LIMIT ?",
+                    (token, per_token),
+                )
             )
-            params = [value for token in chunk for value in (token, per_token)]
-            out.extend(self._conn.execute(parts, params))
         return out
 
     def postings_among(
