@@ -139,3 +139,25 @@ def test_a_preannotation_batch_is_one_undo_step(bare) -> None:
     bare.undo()
     preannotate(bare, [1])
     assert min(m.id for m in bare.mentions(1, (SUGGESTED,))) > again
+
+
+def test_a_batch_is_logged_compactly_and_its_undo_refuses_over_others_work(bare_path) -> None:
+    import pytest
+
+    from workbench.errors import WorkbenchError
+
+    with Store.open(bare_path, "tester") as store:
+        preannotate(store, [1])
+        suggested = store.mentions(1, (SUGGESTED,))
+        # one log entry per table of the batch, not one per suggestion
+        entries = store.conn.execute(
+            "SELECT count(*) FROM changes WHERE action = 'pre-annotate'"
+        ).fetchone()[0]
+        assert len(suggested) > 50 and entries <= 3
+        with Store.open(bare_path, "colleague") as colleague:
+            colleague.update_mention(suggested[0].id, status=ACCEPTED)
+        with pytest.raises(WorkbenchError, match="changed since"):
+            store.undo()
+        # nothing was undone: the colleague's acceptance and the other suggestions stand
+        assert len(store.mentions(1, (SUGGESTED,))) == len(suggested) - 1
+        assert store.mentions(1, (ACCEPTED,))[0].id == suggested[0].id

@@ -19,6 +19,8 @@ from workbench.store.connection import utc_now
 _UNLOGGED_COLUMNS = {"documents": {"text"}}
 # Document imports are logged for the audit trail but not undone: their text is not logged.
 _NOT_UNDOABLE = {"documents"}
+# The key of a log entry that holds many inserted rows (`Transaction.insert_many`).
+BULK_KEY = "bulk_rows"
 
 
 def _quoted(name: str) -> str:
@@ -145,28 +147,30 @@ class Transaction:
         )
         undoable = table not in _NOT_UNDOABLE
         self._undoable |= undoable
-        # the stored rows, defaults included, exactly as row_snapshot would give them
+        # The stored rows, defaults included, as one log entry: pre-annotation stores
+        # hundreds of thousands of rows, and a snapshot per row cost more than the rows.
         cursor = self.conn.execute(
             f"SELECT * FROM {_quoted(table)} WHERE id BETWEEN ? AND ? ORDER BY id",
             (ids[0], ids[-1]),
         )
         names = [d[0] for d in cursor.description]
-        self.conn.executemany(
+        skip = _UNLOGGED_COLUMNS.get(table, set())
+        keep = [i for i, name in enumerate(names) if name not in skip]
+        stored = [[row[i] for i in keep] for row in cursor.fetchall()]
+        bulk = {BULK_KEY: {"columns": [names[i] for i in keep], "rows": stored}}
+        self.conn.execute(
             "INSERT INTO changes (group_id, at, annotator, action, tbl, row_id, before, after, "
             "undoable) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
-            [
-                (
-                    self.group_id,
-                    self.at,
-                    self.annotator,
-                    self.action,
-                    table,
-                    str(stored[0]),
-                    _loggable(table, dict(zip(names, stored, strict=True))),
-                    int(undoable),
-                )
-                for stored in cursor.fetchall()
-            ],
+            (
+                self.group_id,
+                self.at,
+                self.annotator,
+                self.action,
+                table,
+                f"{ids[0]}..{ids[-1]}",
+                json.dumps(bulk, ensure_ascii=False),
+                int(undoable),
+            ),
         )
         return ids
 
@@ -224,6 +228,9 @@ def _replay(conn: sqlite3.Connection, annotator: str, undo: bool) -> str:
         for _, _, table, row_id, before_json, after_json in rows:
             before = json.loads(before_json) if before_json else None
             after = json.loads(after_json) if after_json else None
+            if isinstance(after, dict) and BULK_KEY in after:
+                _replay_bulk(conn, table, after[BULK_KEY], undo, action)
+                continue
             expected, target = (after, before) if undo else (before, after)
             current = row_snapshot(conn, table, _as_id(row_id))
             if current != expected:
@@ -239,6 +246,33 @@ def _replay(conn: sqlite3.Connection, annotator: str, undo: bool) -> str:
         # The replay itself is not logged as a new undoable group: only its state flips.
         tx._undoable = False
     return action
+
+
+def _replay_bulk(
+    conn: sqlite3.Connection, table: str, bulk: dict[str, Any], undo: bool, action: str
+) -> None:
+    """Undo (delete) or redo (insert) the rows of one `insert_many` entry, refusing if any
+    of them was changed, deleted or re-created since."""
+    columns, rows = bulk["columns"], bulk["rows"]
+    if not rows:
+        return
+    ids = [row[columns.index("id")] for row in rows]
+    marks = ",".join("?" * len(columns))
+    quoted = ", ".join(_quoted(c) for c in columns)
+    current = conn.execute(
+        f"SELECT {quoted} FROM {_quoted(table)} WHERE id BETWEEN ? AND ? ORDER BY id",
+        (min(ids), max(ids)),
+    ).fetchall()
+    expected = [tuple(row) for row in rows] if undo else []
+    if [tuple(row) for row in current] != expected:
+        raise WorkbenchError(
+            f"cannot {'undo' if undo else 'redo'} {action!r}: "
+            f"{table} rows {min(ids)}..{max(ids)} were changed since"
+        )
+    if undo:
+        conn.execute(f"DELETE FROM {_quoted(table)} WHERE id BETWEEN ? AND ?", (min(ids), max(ids)))
+    else:
+        conn.executemany(f"INSERT INTO {_quoted(table)} ({quoted}) VALUES ({marks})", rows)
 
 
 def _as_id(row_id: str) -> Any:
