@@ -172,7 +172,7 @@ class Linker:
                 f"mention text is {len(text)} characters; linking takes at most {MAX_QUERY_LENGTH}"
             )
         label = label.upper() if label else None
-        ranked = self._rank(text, label, set(context))
+        ranked = self._rank(text, label, set(context), max(limit, 2))
         shown = ranked[: max(limit, 0)]
         if not ranked:
             return LinkResult(text, label, None, shown, "nil: no candidate")
@@ -185,7 +185,8 @@ class Linker:
             )
         return LinkResult(text, label, top, shown, "linked")
 
-    def _rank(self, text: str, label: str | None, context: set[str]) -> list[Candidate]:
+    def _rank(self, text: str, label: str | None, context: set[str], limit: int) -> list[Candidate]:
+        """Every candidate, best first; the first `limit` in their exact order."""
         query = key_tokens(text)
         if not query:
             return []
@@ -199,18 +200,28 @@ class Linker:
         acronym_aliases = set(self._acronym_aliases(acronym_token, alias_ids))
         rows = self._shortlist(self.index.alias_rows(alias_ids), query_key, text, acronym_aliases)
         scorer = AliasScorer(query_key, query)
-        cleaned = clean_text(text)
-        best: dict[str, tuple[float, float, int, Candidate]] = {}
+        folded = text.strip().casefold()
+        scored = []
         for alias_id, entity_id, alias_text, alias_key, entity_label, name in rows:
             if not labels_compatible(label, entity_label):
                 continue
             score = scorer.score(alias_key, entity_label, alias_id in acronym_aliases)
             if score >= 50.0 and entity_id in context:
                 score = min(score + CONTEXT_BONUS, 99.5)
-            if alias_text.casefold() == text.strip().casefold():
+            if alias_text.casefold() == folded:
                 score = max(score, 100.0)
-            # Ties (namesakes, shared acronyms) go to the closer raw spelling, then the older alias.
-            closeness = fuzz.WRatio(cleaned, clean_text(alias_text))
+            scored.append((score, alias_id, entity_id, alias_text, entity_label, name))
+        # Ties (namesakes, shared acronyms) go to the closer raw spelling, then the older
+        # alias; only rows that can reach the first `limit` places need that spelling score.
+        entity_best: dict[str, float] = {}
+        for score, _, entity_id, *_ in scored:
+            entity_best[entity_id] = max(score, entity_best.get(entity_id, 0.0))
+        tops = sorted(entity_best.values(), reverse=True)
+        cutoff = tops[min(limit, len(tops)) - 1] if tops and limit > 0 else 101.0
+        cleaned = clean_text(text)
+        best: dict[str, tuple[float, float, int, Candidate]] = {}
+        for score, alias_id, entity_id, alias_text, entity_label, name in scored:
+            closeness = fuzz.WRatio(cleaned, clean_text(alias_text)) if score >= cutoff else 0.0
             rank = (score, closeness, -alias_id)
             current = best.get(entity_id)
             if current is None or rank > current[:3]:

@@ -76,6 +76,7 @@ TITLES = frozenset(
 )
 _RANK = {SOURCE_KB: 4, SOURCE_MODEL: 3, SOURCE_RULE: 2}
 RULES_VERSION = "1"
+DATE_KEY = "DATE"
 
 
 @dataclass(frozen=True)
@@ -93,17 +94,20 @@ class Preannotator:
         import spacy
         from spacy.matcher import PhraseMatcher
 
+        from workbench.nlp import sentences
+
         self.nlp = spacy.blank(lang)
-        self.nlp.add_pipe("sentencizer")
+        self.nlp.add_pipe(sentences.NAME)
         vocab = self.nlp.vocab
         self.kb_matcher = PhraseMatcher(vocab, attr="NORM")
         self.acronym_matcher = PhraseMatcher(vocab, attr="ORTH")
-        self.date_matcher = PhraseMatcher(vocab, attr="LOWER")
-        self.date_matcher.add("DATE", list(self.nlp.tokenizer.pipe(rules.date_phrases())))
-        self.trigger_matcher = PhraseMatcher(vocab, attr="LOWER")
+        # dates and event triggers are both plain words: one pass over the text finds both
+        self.word_matcher = PhraseMatcher(vocab, attr="LOWER")
+        self.word_matcher.add(DATE_KEY, list(self.nlp.tokenizer.pipe(rules.date_phrases())))
         self.trigger_types = triggers.trigger_phrases(taxonomy)
         for phrase in self.trigger_types:
-            self.trigger_matcher.add(phrase, [self.nlp.make_doc(phrase)])
+            self.word_matcher.add(phrase, [self.nlp.make_doc(phrase)])
+        self.date_id = vocab.strings[DATE_KEY]
         self.model = model
         self.entity_labels: dict[str, str] = {}
         self.names = NameIndex()  # word keys of every pattern: the fuzzy stage's gate
@@ -224,14 +228,18 @@ class Preannotator:
                 )
                 if suggestion:
                     candidates.append(suggestion)
-        candidates += self._rule_suggestions(doc, text, starts, ends)
+        words = self.word_matcher(doc)
+        dates = [(start, end) for match_id, start, end in words if match_id == self.date_id]
+        candidates += self._rule_suggestions(doc, text, starts, ends, dates)
         if link is not None:
             covered = {i for start, end in (*by_span, *acronyms) for i in range(start, end)}
             candidates += self._fuzzy_names(doc, covered, link)
         if model_doc is not None:
             candidates += self._model_suggestions(model_doc, link)
         found_triggers = []
-        for match_id, start, end in self.trigger_matcher(doc):
+        for match_id, start, end in words:
+            if match_id == self.date_id:
+                continue
             event_type, subtype = self.trigger_types[strings[match_id]]
             found_triggers.append(
                 SuggestedTrigger(starts[start], ends[end - 1], event_type, subtype, triggers.SCORE)
@@ -239,17 +247,18 @@ class Preannotator:
         return Found(resolve_overlaps(candidates), _longest_triggers(found_triggers))
 
     def _rule_suggestions(
-        self, doc, text: str, starts: list[int], ends: list[int]
+        self, doc, text: str, starts: list[int], ends: list[int], dates: list[tuple[int, int]]
     ) -> list[Suggestion]:  # type: ignore[no-untyped-def]
-        """Dates from the phrase list (a following year is taken in: "January 16, 2024");
-        numbers, and a number with a unit as a quantity, straight from the tokens."""
+        """Dates from the phrase list's matches `dates` (a following year is taken in:
+        "January 16, 2024"); numbers, and a number with a unit as a quantity, straight
+        from the tokens."""
         import numpy
         from spacy.attrs import LIKE_NUM
 
         if not len(doc):
             return []
         out: list[Suggestion] = []
-        for _, start, end in self.date_matcher(doc):
+        for start, end in dates:
             if not rules.plausible("DATE", text[starts[start] : ends[end - 1]]):
                 continue
             end = _with_year(doc, end)
