@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
 from workbench.errors import WorkbenchError
 from workbench.tui.commands import ActionCommands, DocumentCommands, EntityCommands
+from workbench.tui.idle_gc import CHECK_EVERY_SECONDS, IdleCollector
 from workbench.tui.keymap import load_keymap
 from workbench.tui.messages import OpenAt
 from workbench.tui.screens.main import MainScreen
@@ -48,8 +50,19 @@ class WorkbenchApp(App):
         self._linker = None
         self._plugins = None
         self.plugins_dir = plugins_dir
+        self.collector = IdleCollector()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.collector.touched()
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        self.collector.stop()
 
     def on_mount(self) -> None:
+        self.collector.start()
+        self.set_interval(CHECK_EVERY_SECONDS, self.collector.collect_if_idle)
         keymap, error = (
             (self._keymap_override, None) if self._keymap_override is not None else load_keymap()
         )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -363,6 +363,15 @@ class ArticleView(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line of one paint shares, worked out once per paint, not per line.
+        self._paint_base = self.rich_style
+        self._paint_focused = self.mention_at_cursor()
+        return super().render_lines(crop)
+
+    _paint_base: Style | None = None
+    _paint_focused: Mention | None = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
@@ -378,12 +387,13 @@ class ArticleView(ScrollView, can_focus=True):
         return strip
 
     def _render_document_line(self, index: int, scroll_x: int, width: int) -> Strip:
+        base = self._paint_base or self.rich_style
         if index >= self._layout.height or self.document is None:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         start, end = self._layout.starts[index], self._layout.ends[index]
         stop = end + 1  # one cell past the text: the cursor may sit at the end of a line
         layers: list[tuple[int, int, Style]] = []  # painted in order, later ones on top
-        focused = self.mention_at_cursor()
+        focused = self._paint_focused
         # longest first, so nested mentions are drawn over the ones containing them
         for m in sorted(self._mentions_between(start, stop), key=lambda m: m.start - m.end):
             layers.append(
@@ -418,7 +428,6 @@ class ArticleView(ScrollView, can_focus=True):
             {start, stop, *(max(start, min(stop, p)) for a, b, _ in layers for p in (a, b))}
         )
         segments = []
-        base = self.rich_style
         for a, b in zip(cuts, cuts[1:], strict=False):
             style = base
             for la, lb, layer in layers:
