@@ -437,10 +437,20 @@ def preannotate(
     redo: Annotated[
         bool, typer.Option("--redo", help="Also documents already pre-annotated.")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="Worker processes that read documents (default: the cores available, "
+            "at most 8; a run of fewer than 16 documents uses one).",
+        ),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Suggest mentions (knowledge base, date/number rules, optional model) and event
     triggers; resumes where an interrupted run stopped."""
+    from workbench.nlp.batch import default_jobs
     from workbench.nlp.batch import preannotate as run_preannotate
 
     if bool(doc) == all_documents:
@@ -457,7 +467,12 @@ def preannotate(
 
         try:
             summary = run_preannotate(
-                store, None if all_documents else doc, model, progress, redo=redo
+                store,
+                None if all_documents else doc,
+                model,
+                progress,
+                redo=redo,
+                jobs=jobs or default_jobs(),
             )
         except KeyboardInterrupt:
             err("interrupted: what was committed is kept; run the same command to resume")

@@ -185,3 +185,28 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(bare_path: Path) -> None:
     assert finished.returncode == 0, err
     assert "already done)" in out and "(0 already done)" not in out
     _suggestions(bare_path)  # no duplicates
+
+
+def test_worker_processes_find_what_one_process_finds(bare_path: Path, tmp_path: Path) -> None:
+    from workbench.nlp.batch import MIN_PARALLEL_DOCUMENTS, preannotate
+
+    with Store.open(bare_path, "tester") as store:
+        store.import_documents(generated(random.Random(5), MIN_PARALLEL_DOCUMENTS + 9))
+    alone = tmp_path / "alone.db"
+    shutil.copy(bare_path, alone)
+    found = {}
+    for path, jobs in ((alone, 1), (bare_path, 2)):
+        with Store.open(path, "tester") as store:
+            summary = preannotate(store, None, jobs=jobs, batch_size=4)
+            found[jobs] = (
+                summary.documents,
+                summary.suggestions,
+                summary.triggers,
+                [
+                    (m.doc_id, m.start, m.end, m.label, m.entity_id, m.source, m.score)
+                    for doc in store.documents()
+                    for m in store.mentions(doc.id, (SUGGESTED,))
+                ],
+            )
+    assert found[1][0] == MIN_PARALLEL_DOCUMENTS + 11 and found[1][1] > 100
+    assert found[2] == found[1]

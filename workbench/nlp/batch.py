@@ -4,12 +4,20 @@ that it is done (same transaction), so a run that is interrupted (Ctrl-C, kill) 
 where it stopped and never duplicates a suggestion.
 
 The pipeline is cached per database and grown with new aliases only; a smaller knowledge
-base (aliases removed) rebuilds it."""
+base (aliases removed) rebuilds it.
+
+With `jobs` > 1 (the command line's default on a machine with several cores), documents
+are read by forked worker processes that inherit the built pipeline and open their own
+read connection; this process only stores what they find, in document order, so commits,
+resume and the suggestions themselves are the same as with one process."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from workbench.errors import WorkbenchError
@@ -17,6 +25,8 @@ from workbench.nlp.pipeline import RULES_VERSION, Preannotator
 
 Progress = Callable[[int, int], None]
 DEFAULT_BATCH = 20
+# Fewer documents than this are not worth starting worker processes for.
+MIN_PARALLEL_DOCUMENTS = 16
 
 _CACHE: dict[tuple[str, str | None], tuple[Preannotator, tuple[int, int, int]]] = {}
 _LOCK = threading.Lock()
@@ -95,11 +105,13 @@ def preannotate(
     progress: Progress | None = None,
     batch_size: int = DEFAULT_BATCH,
     redo: bool = False,
+    jobs: int = 1,
 ) -> PreannotateSummary:
     """Suggest mentions and event triggers for documents (all when `doc_ids` is None).
 
     Documents already pre-annotated with the same knowledge base, rules and model are
-    skipped unless `redo`; suggestions are committed every `batch_size` documents."""
+    skipped unless `redo`; suggestions are committed every `batch_size` documents; `jobs`
+    worker processes read the documents when there are enough of them."""
     import time
 
     summary = PreannotateSummary()
@@ -120,15 +132,16 @@ def preannotate(
     todo = [d for d in targets if d not in done]
     summary.skipped = len(targets) - len(todo)
     redirects = store.entity_redirects()
-    link = linker_function(store)
-    texts = (store.document_text(doc_id) for doc_id in todo)
-    batch: list = []
     total = len(todo)
+    if jobs > 1 and total >= MIN_PARALLEL_DOCUMENTS and _can_fork():
+        found_by_document = _found_in_workers(store, annotator, todo, jobs)
+    else:
+        texts = (store.document_text(doc_id) for doc_id in todo)
+        found_by_document = zip(todo, annotator.suggest(texts, linker_function(store)), strict=True)
+    batch: list = []
     if progress:
         progress(0, total)
-    for position, (doc_id, found) in enumerate(
-        zip(todo, annotator.suggest(texts, link), strict=True), 1
-    ):
+    for position, (doc_id, found) in enumerate(found_by_document, 1):
         mentions = [
             s if s.entity_id not in redirects else _redirect(s, redirects[s.entity_id])
             for s in found.mentions
@@ -143,6 +156,58 @@ def preannotate(
         if progress:
             progress(position, total)
     return summary
+
+
+def default_jobs() -> int:
+    """Worker processes for a batch run: the cores this process may use, at most 8."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def _can_fork() -> bool:
+    # Workers inherit the built pipeline (building it again per worker would cost more
+    # than it saves), which only a fork gives; elsewhere the run stays in one process.
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+# What a forked worker inherits (the pipeline) and opens for itself (its connection).
+_WORKER: dict = {}
+
+
+def _found_in_workers(store, annotator: Preannotator, doc_ids: list[int], jobs: int) -> Iterator:
+    """(doc id, Found) for each document, in order, computed by `jobs` forked workers."""
+    _WORKER["annotator"] = annotator
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs, initializer=_start_worker, initargs=(str(store.path),)) as pool:
+            yield from pool.imap(_suggest_in_worker, doc_ids, chunksize=2)
+    finally:
+        _WORKER.clear()
+
+
+def _start_worker(db_path: str) -> None:
+    from workbench.store import Store
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _WORKER["store"] = Store.open(db_path, annotator="pre-annotation worker")
+    link = linker_function(_WORKER["store"])
+    cache: dict = {}
+
+    def cached_link(text: str, label: str | None):  # type: ignore[no-untyped-def]
+        key = (text, label)
+        if key not in cache:
+            cache[key] = link(text, label)
+        return cache[key]
+
+    _WORKER["link"] = cached_link
+
+
+def _suggest_in_worker(doc_id: int):  # type: ignore[no-untyped-def]
+    text = _WORKER["store"].document_text(doc_id)
+    return doc_id, next(_WORKER["annotator"].suggest([text], _WORKER["link"]))
 
 
 def _redirect(suggestion, entity_id: str):  # type: ignore[no-untyped-def]
