@@ -91,3 +91,5 @@ def test_bench_preannotate() -> None:
     assert figures["words"] >= 5000
     assert figures["whole_preannotation"]["words_per_second"] > 0
     assert figures["baseline_raw_phrase_matcher"]["words_per_second"] > 0
+    parallel = figures["whole_preannotation_parallel"]
+    assert parallel["suggestions"] == figures["whole_preannotation"]["suggestions"]
