@@ -372,7 +372,7 @@ class Linker:
         fetched = 0
         by_origin: dict[tuple[int, int], float] = {}
         for group in sorted(groups, key=lambda g: g.total_df):
-            if not coverage or group.total_df + fetched <= FETCH_BUDGET:
+            if not (coverage or by_origin) or group.total_df + fetched <= FETCH_BUDGET:
                 tokens = list(group.tokens)
             else:
                 tokens = group.closest_within(FETCH_BUDGET - fetched)
