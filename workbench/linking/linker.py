@@ -108,6 +108,7 @@ class _Group:
     # Groups of one origin stand for the same query word (a token and its split halves):
     # an alias is credited once per origin, by its best group, never once per group.
     origin: int = -1
+    half: bool = False  # a split half of a query token
 
     @property
     def total_df(self) -> int:
@@ -301,7 +302,7 @@ class Linker:
                 if left in found and (not right or right in found):
                     for half in (left, right) if right else (left,):
                         groups.setdefault(
-                            half, _Group({half: found[half]}, {half: 100.0}, True, origin)
+                            half, _Group({half: found[half]}, {half: 100.0}, True, origin, True)
                         )
         for i, token in enumerate(joined):
             if token in found:
@@ -344,7 +345,13 @@ class Linker:
             # Each spelled as written (its anchor) against many spellings of the other, as
             # one of two words is usually right; and a few spellings of each against each.
             closest = [(g.origin, g.closest(PAIR_EXPANSIONS)) for g in token_groups]
-            anchors = [(g.origin, g.anchor(), g.closest(ANCHOR_EXPANSIONS)) for g in token_groups]
+            # (the halves of a split word take part in the first kind only: each would
+            # otherwise add as many keys as a whole word)
+            anchors = [
+                (g.origin, g.anchor(), g.closest(ANCHOR_EXPANSIONS))
+                for g in token_groups
+                if not g.half
+            ]
             keys |= {
                 pair_key(a, b)
                 for i, (origin, first) in enumerate(closest)
