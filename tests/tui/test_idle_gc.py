@@ -21,6 +21,9 @@ def test_full_passes_wait_for_idle_and_thresholds_are_restored() -> None:
         assert collector.collect_if_idle()
         assert gc.get_stats()[2]["collections"] == collections + 1
         assert not collector.collect_if_idle()  # once per idle stretch
+        collector.touched()
+        collector.last_input -= IDLE_SECONDS + 1
+        assert collector.collect_if_idle()  # a new stretch after new input
     finally:
         collector.stop()
     assert gc.get_threshold() == before

@@ -24,6 +24,7 @@ class IdleCollector:
     def __init__(self) -> None:
         self.last_input = time.monotonic()
         self._saved: tuple[int, int, int] | None = None
+        self._collected = False  # since the last input
 
     def start(self) -> None:
         if self._saved is None:
@@ -38,11 +39,15 @@ class IdleCollector:
     def touched(self) -> None:
         """A key or mouse event came in."""
         self.last_input = time.monotonic()
+        self._collected = False
 
     def collect_if_idle(self) -> bool:
-        """Run a full collection if there was no input for a while; True if it ran."""
-        if self._saved is None or time.monotonic() - self.last_input < IDLE_SECONDS:
+        """Run a full collection if there was no input for a while, once per idle stretch
+        (little is allocated while nobody types); True if it ran."""
+        if self._saved is None or self._collected:
+            return False
+        if time.monotonic() - self.last_input < IDLE_SECONDS:
             return False
         gc.collect()
-        self.last_input = time.monotonic()  # once per idle stretch is enough
+        self._collected = True
         return True
