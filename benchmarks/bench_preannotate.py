@@ -5,7 +5,9 @@ spaCy PhraseMatcher with the same patterns over the same text, measured in the s
 The text is made of sentences with names from the knowledge base (most spelled as an
 alias, some in another transliteration, a few with a typo), dates, numbers and event
 words, as a wire report would have them. Reports words/second for both, their ratio,
-and the pipeline's build time; also the pipeline alone (without storing).
+and the pipeline's build time; also the pipeline alone (without storing), and the whole
+pre-annotation with the command line's default worker processes (the baseline stays in
+one process, so that ratio is not like for like: it is what a user's run gets).
 
     python benchmarks/bench_preannotate.py [--aliases 100000] [--words 1000000]
 """
