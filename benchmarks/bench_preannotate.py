@@ -143,6 +143,15 @@ def baseline(texts: list[str], entities) -> tuple[float, float, float, int]:
     return built, runs[0], runs[1], matches
 
 
+def fill(db: Path, entities, texts: list[str]) -> None:
+    """A database with the knowledge base and the documents, nothing pre-annotated."""
+    with Store.open(db, annotator="bench") as store:
+        store.bulk_load_aliases([(e.id, e.name, e.label, e.aliases) for e in entities])
+        store.import_documents(
+            [NewDocument(f"report {i}", t, sha256_text(t), "bench") for i, t in enumerate(texts)]
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aliases", type=int, default=100_000)
@@ -154,14 +163,7 @@ def main() -> None:
     words = sum(len(t.split()) for t in texts)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "pre.db"
-        with Store.open(db, annotator="bench") as store:
-            store.bulk_load_aliases([(e.id, e.name, e.label, e.aliases) for e in entities])
-            store.import_documents(
-                [
-                    NewDocument(f"report {i}", t, sha256_text(t), "bench")
-                    for i, t in enumerate(texts)
-                ]
-            )
+        fill(db, entities, texts)
         base_build, base_cold, base_warm, base_matches = baseline(texts, entities)
         with Store.open(db, annotator="bench") as store:
             batch._CACHE.clear()
@@ -176,14 +178,8 @@ def main() -> None:
             # (so nothing is skipped); the workers inherit the pipeline, built untimed
             jobs = batch.default_jobs()
             parallel_db = Path(tmp) / "parallel.db"
+            fill(parallel_db, entities, texts)
             with Store.open(parallel_db, annotator="bench") as other:
-                other.bulk_load_aliases([(e.id, e.name, e.label, e.aliases) for e in entities])
-                other.import_documents(
-                    [
-                        NewDocument(f"report {i}", t, sha256_text(t), "bench")
-                        for i, t in enumerate(texts)
-                    ]
-                )
                 # a pipeline of its own: the first one's tokenizer cache is warm by now
                 batch.pipeline_for(other)
                 start = time.perf_counter()

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from workbench.errors import WorkbenchError
-from workbench.nlp.pipeline import RULES_VERSION, Preannotator
+from workbench.nlp.pipeline import RULES_VERSION, Preannotator, remembering
 
 Progress = Callable[[int, int], None]
 DEFAULT_BATCH = 20
@@ -193,16 +193,8 @@ def _start_worker(db_path: str) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _WORKER["store"] = Store.open(db_path, annotator="pre-annotation worker")
-    link = linker_function(_WORKER["store"])
-    cache: dict = {}
-
-    def cached_link(text: str, label: str | None):  # type: ignore[no-untyped-def]
-        key = (text, label)
-        if key not in cache:
-            cache[key] = link(text, label)
-        return cache[key]
-
-    _WORKER["link"] = cached_link
+    # remembered across the worker's documents, not only within one
+    _WORKER["link"] = remembering(linker_function(_WORKER["store"]))
 
 
 def _suggest_in_worker(doc_id: int):  # type: ignore[no-untyped-def]
