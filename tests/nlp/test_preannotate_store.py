@@ -161,3 +161,25 @@ def test_a_batch_is_logged_compactly_and_its_undo_refuses_over_others_work(bare_
         # nothing was undone: the colleague's acceptance and the other suggestions stand
         assert len(store.mentions(1, (SUGGESTED,))) == len(suggested) - 1
         assert store.mentions(1, (ACCEPTED,))[0].id == suggested[0].id
+
+
+def test_a_document_twice_in_one_batch_is_stored_once(bare) -> None:
+    annotator, _ = pipeline_for(bare)
+    [found] = annotator.suggest([bare.document_text(1)])
+    sig = batch.signature(bare, None)
+    added, triggers = bare.store_suggestions(
+        [(1, found.mentions, found.triggers), (1, found.mentions, found.triggers)], sig
+    )
+    assert added == len(found.mentions) > 0 and triggers == len(found.triggers) > 0
+    assert len(bare.mentions(1, (SUGGESTED,))) == added
+    assert bare.preannotated_ids(sig) == {1}
+
+
+def test_knowledge_base_patterns_leave_the_tokenizer_cache_to_the_text(bare) -> None:
+    # spaCy caches only its first chunks; patterns made while it caches would fill it
+    from workbench.nlp.pipeline import TEXT_CACHE_CHUNKS
+
+    annotator, _ = pipeline_for(bare)
+    assert annotator.nlp.tokenizer.max_cache_size == TEXT_CACHE_CHUNKS
+    annotator.add_aliases([(10**9, "new-entity", "ORG", "Brand New Front")])
+    assert annotator.nlp.tokenizer.max_cache_size == TEXT_CACHE_CHUNKS

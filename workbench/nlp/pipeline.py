@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from workbench.events.taxonomy import Taxonomy
@@ -77,6 +78,11 @@ TITLES = frozenset(
 _RANK = {SOURCE_KB: 4, SOURCE_MODEL: 3, SOURCE_RULE: 2}
 RULES_VERSION = "1"
 DATE_KEY = "DATE"
+# spaCy's tokenizer remembers how it split each chunk of text, but only the first
+# 10 000 chunks it sees. Pattern docs would use them all up (the knowledge base has
+# 100 000s of names), leaving news text to be split by regular expressions word by word,
+# about ten times slower; so patterns are made uncached, and text gets a larger cache.
+TEXT_CACHE_CHUNKS = 100_000
 
 
 @dataclass(frozen=True)
@@ -97,16 +103,18 @@ class Preannotator:
         from workbench.nlp import sentences
 
         self.nlp = spacy.blank(lang)
+        self.nlp.tokenizer.max_cache_size = TEXT_CACHE_CHUNKS
         self.nlp.add_pipe(sentences.NAME)
         vocab = self.nlp.vocab
         self.kb_matcher = PhraseMatcher(vocab, attr="NORM")
         self.acronym_matcher = PhraseMatcher(vocab, attr="ORTH")
         # dates and event triggers are both plain words: one pass over the text finds both
         self.word_matcher = PhraseMatcher(vocab, attr="LOWER")
-        self.word_matcher.add(DATE_KEY, list(self.nlp.tokenizer.pipe(rules.date_phrases())))
         self.trigger_types = triggers.trigger_phrases(taxonomy)
-        for phrase in self.trigger_types:
-            self.word_matcher.add(phrase, [self.nlp.make_doc(phrase)])
+        with self._uncached():
+            self.word_matcher.add(DATE_KEY, [self.nlp.make_doc(p) for p in rules.date_phrases()])
+            for phrase in self.trigger_types:
+                self.word_matcher.add(phrase, [self.nlp.make_doc(phrase)])
         self.date_id = vocab.strings[DATE_KEY]
         self.model = model
         self.entity_labels: dict[str, str] = {}
@@ -115,9 +123,23 @@ class Preannotator:
         self.last_alias_id = 0
         self._normalised: set[int] = set()
 
+    @contextmanager
+    def _uncached(self) -> Iterator[None]:
+        """Tokenize patterns without taking up the tokenizer's cache (see TEXT_CACHE_CHUNKS)."""
+        tokenizer = self.nlp.tokenizer
+        size, tokenizer.max_cache_size = tokenizer.max_cache_size, 0
+        try:
+            yield
+        finally:
+            tokenizer.max_cache_size = size
+
     # -- knowledge base ------------------------------------------------------------
     def add_aliases(self, rows: Iterable[tuple[int, str, str, str]]) -> int:
         """Add patterns for (alias id, entity id, label, text) rows; returns patterns added."""
+        with self._uncached():
+            return self._add_aliases(rows)
+
+    def _add_aliases(self, rows: Iterable[tuple[int, str, str, str]]) -> int:
         added = 0
         by_entity: dict[str, list] = {}
         shorthand: dict[str, list] = {}

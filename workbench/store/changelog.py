@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from workbench.errors import NothingToUndo, WorkbenchError
@@ -124,40 +125,36 @@ class Transaction:
         self._log(table, row_id, None, row_snapshot(self.conn, table, row_id))
         return row_id
 
-    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert rows that all have the same columns, and log them, in two executemany
-        calls (pre-annotation stores thousands at once). Ids continue the table's
-        AUTOINCREMENT sequence, so an id is still never reused."""
+    def insert_many(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> list[int]:
+        """Insert rows (values in the order of `columns`) and log them as one entry, in one
+        executemany (pre-annotation stores hundreds of thousands of rows; a snapshot per
+        row cost more than the rows). Ids continue the table's AUTOINCREMENT sequence, so
+        an id is still never reused. Columns left out take their defaults, and are not
+        logged: undo compares, and redo restores, the logged columns."""
         if not rows:
             return []
         if table == "aliases":
             raise WorkbenchError("aliases keep the linker's index: insert them one by one")
-        columns = list(rows[0])
         seq = self.conn.execute(
             "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
         ).fetchone()
         top = self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {_quoted(table)}").fetchone()
         first = max(seq[0] if seq else 0, top[0]) + 1
-        ids = list(range(first, first + len(rows)))
-        quoted = ", ".join(_quoted(c) for c in ["id", *columns])
-        marks = ", ".join("?" * (len(columns) + 1))
-        self.conn.executemany(
-            f"INSERT INTO {_quoted(table)} ({quoted}) VALUES ({marks})",
-            [(row_id, *(row[c] for c in columns)) for row_id, row in zip(ids, rows, strict=True)],
-        )
+        stored = [[row_id, *row] for row_id, row in enumerate(rows, first)]
+        names = ["id", *columns]
+        quoted = ", ".join(_quoted(c) for c in names)
+        marks = ", ".join("?" * len(names))
+        self.conn.executemany(f"INSERT INTO {_quoted(table)} ({quoted}) VALUES ({marks})", stored)
         undoable = table not in _NOT_UNDOABLE
         self._undoable |= undoable
-        # The stored rows, defaults included, as one log entry: pre-annotation stores
-        # hundreds of thousands of rows, and a snapshot per row cost more than the rows.
-        cursor = self.conn.execute(
-            f"SELECT * FROM {_quoted(table)} WHERE id BETWEEN ? AND ? ORDER BY id",
-            (ids[0], ids[-1]),
-        )
-        names = [d[0] for d in cursor.description]
         skip = _UNLOGGED_COLUMNS.get(table, set())
         keep = [i for i, name in enumerate(names) if name not in skip]
-        stored = [[row[i] for i in keep] for row in cursor.fetchall()]
+        if len(keep) < len(names):
+            stored = [[row[i] for i in keep] for row in stored]
         bulk = {BULK_KEY: {"columns": [names[i] for i in keep], "rows": stored}}
+        last = first + len(rows) - 1
         self.conn.execute(
             "INSERT INTO changes (group_id, at, annotator, action, tbl, row_id, before, after, "
             "undoable) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
@@ -167,12 +164,12 @@ class Transaction:
                 self.annotator,
                 self.action,
                 table,
-                f"{ids[0]}..{ids[-1]}",
+                f"{first}..{last}",
                 json.dumps(bulk, ensure_ascii=False),
                 int(undoable),
             ),
         )
-        return ids
+        return list(range(first, last + 1))
 
     def update(self, table: str, row_id: Any, **values: Any) -> dict[str, Any] | None:
         """Update columns of a row and log before/after; returns the new row."""

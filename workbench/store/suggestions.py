@@ -21,6 +21,36 @@ from workbench.store.changelog import Transaction
 
 _TRIGGER_COLUMNS = 'id, doc_id, start, "end", text, type, subtype, status, source, score, event_id'
 
+# SQLite's limit on a statement's parameters is 999 in older builds.
+_IDS_PER_QUERY = 500
+_MENTION_COLUMNS = (
+    "doc_id",
+    "start",
+    "end",
+    "text",
+    "label",
+    "entity_id",
+    "status",
+    "source",
+    "score",
+    "annotator",
+    "created_at",
+    "updated_at",
+)
+_NEW_TRIGGER_COLUMNS = (
+    "doc_id",
+    "start",
+    "end",
+    "text",
+    "type",
+    "subtype",
+    "status",
+    "source",
+    "score",
+    "created_at",
+    "updated_at",
+)
+
 DocumentSuggestions = tuple[int, Sequence[Suggestion], Sequence[SuggestedTrigger]]
 
 
@@ -97,99 +127,113 @@ class SuggestionsMixin:
         overlaps an accepted annotation, is skipped; so is a trigger already suggested,
         rejected or recorded as an event. Returns (mentions, triggers) added."""
         labels = set(self.labels())
-        added = triggers_added = 0
+        doc_ids = list(dict.fromkeys(doc_id for doc_id, _, _ in batch))
+        mention_rows: list[tuple] = []
+        trigger_rows: list[tuple] = []
+        done_rows: list[tuple] = []
         with Transaction(self.conn, self.annotator, "pre-annotate") as tx:
+            texts = self._by_document("SELECT id, text FROM documents", "id", doc_ids)
+            existing = self._by_document(
+                'SELECT doc_id, start, "end", label, status FROM mentions', "doc_id", doc_ids
+            )
+            known_triggers = self._by_document(
+                'SELECT doc_id, start, "end" FROM trigger_suggestions', "doc_id", doc_ids
+            )
+            events = self._by_document(
+                "SELECT doc_id, trigger_start, trigger_end FROM events", "doc_id", doc_ids
+            )
+            done = set(
+                self._by_document(
+                    "SELECT doc_id FROM preannotated", "doc_id", doc_ids, "signature = ?", signature
+                )
+            )
+            # per document: (mention keys taken, accepted spans, trigger spans taken)
+            seen: dict[int, tuple[set, _Spans, set]] = {}
             for doc_id, suggestions, triggers in batch:
-                text = self.conn.execute(
-                    "SELECT text FROM documents WHERE id = ?", (doc_id,)
-                ).fetchone()
-                if text is None:
+                if doc_id not in texts:
                     raise WorkbenchError(f"no document with id {doc_id}")
-                text = text[0]
-                existing = self.conn.execute(
-                    'SELECT start, "end", label, status FROM mentions WHERE doc_id = ?', (doc_id,)
-                ).fetchall()
-                taken = {(s, e, label) for s, e, label, _ in existing}
-                accepted = _Spans((s, e) for s, e, _, status in existing if status == ACCEPTED)
-                new_mentions: list[dict] = []
+                text = texts[doc_id][0][0]
+                if doc_id not in seen:
+                    rows = existing.get(doc_id, [])
+                    seen[doc_id] = (
+                        {(s, e, label) for s, e, label, _ in rows},
+                        _Spans((s, e) for s, e, _, status in rows if status == ACCEPTED),
+                        {tuple(r) for r in known_triggers.get(doc_id, [])}
+                        | {tuple(r) for r in events.get(doc_id, []) if r[0] is not None},
+                    )
+                taken, accepted, spans = seen[doc_id]
+                doc_added = 0
                 for sug in suggestions:
                     key = (sug.start, sug.end, sug.label)
                     if (
                         key in taken
                         or sug.label not in labels
                         or not 0 <= sug.start < sug.end <= len(text)
+                        or accepted.overlaps(sug.start, sug.end)
                     ):
                         continue
-                    if accepted.overlaps(sug.start, sug.end):
-                        continue
                     taken.add(key)
-                    new_mentions.append(
-                        {
-                            "doc_id": doc_id,
-                            "start": sug.start,
-                            "end": sug.end,
-                            "text": text[sug.start : sug.end],
-                            "label": sug.label,
-                            "entity_id": sug.entity_id,
-                            "status": SUGGESTED,
-                            "source": sug.source,
-                            "score": round(sug.score, 1),
-                            "annotator": self.annotator,
-                            "created_at": tx.at,
-                            "updated_at": tx.at,
-                        }
+                    doc_added += 1
+                    mention_rows.append(
+                        (
+                            doc_id,
+                            sug.start,
+                            sug.end,
+                            text[sug.start : sug.end],
+                            sug.label,
+                            sug.entity_id,
+                            SUGGESTED,
+                            sug.source,
+                            round(sug.score, 1),
+                            self.annotator,
+                            tx.at,
+                            tx.at,
+                        )
                     )
-                tx.insert_many("mentions", new_mentions)
-                doc_added = len(new_mentions)
-                spans = {
-                    (s, e)
-                    for s, e in self.conn.execute(
-                        'SELECT start, "end" FROM trigger_suggestions WHERE doc_id = ? '
-                        "UNION SELECT trigger_start, trigger_end FROM events WHERE doc_id = ? "
-                        "AND trigger_start IS NOT NULL",
-                        (doc_id, doc_id),
-                    )
-                }
-                new_triggers: list[dict] = []
                 for trig in triggers:
                     if (trig.start, trig.end) in spans or not 0 <= trig.start < trig.end <= len(
                         text
                     ):
                         continue
                     spans.add((trig.start, trig.end))
-                    new_triggers.append(
-                        {
-                            "doc_id": doc_id,
-                            "start": trig.start,
-                            "end": trig.end,
-                            "text": text[trig.start : trig.end],
-                            "type": trig.type,
-                            "subtype": trig.subtype,
-                            "status": SUGGESTED,
-                            "source": trig.source,
-                            "score": round(trig.score, 1),
-                            "created_at": tx.at,
-                            "updated_at": tx.at,
-                        }
+                    trigger_rows.append(
+                        (
+                            doc_id,
+                            trig.start,
+                            trig.end,
+                            text[trig.start : trig.end],
+                            trig.type,
+                            trig.subtype,
+                            SUGGESTED,
+                            trig.source,
+                            round(trig.score, 1),
+                            tx.at,
+                            tx.at,
+                        )
                     )
-                tx.insert_many("trigger_suggestions", new_triggers)
-                triggers_added += len(new_triggers)
-                done = self.conn.execute(
-                    "SELECT id FROM preannotated WHERE doc_id = ? AND signature = ?",
-                    (doc_id, signature),
-                ).fetchone()
-                if done is None:
-                    tx.insert(
-                        "preannotated",
-                        {
-                            "doc_id": doc_id,
-                            "signature": signature,
-                            "suggestions": doc_added,
-                            "at": tx.at,
-                        },
-                    )
-                added += doc_added
-        return added, triggers_added
+                if doc_id not in done:
+                    done.add(doc_id)
+                    done_rows.append((doc_id, signature, doc_added, tx.at))
+            tx.insert_many("mentions", _MENTION_COLUMNS, mention_rows)
+            tx.insert_many("trigger_suggestions", _NEW_TRIGGER_COLUMNS, trigger_rows)
+            tx.insert_many("preannotated", ("doc_id", "signature", "suggestions", "at"), done_rows)
+        return len(mention_rows), len(trigger_rows)
+
+    def _by_document(
+        self, select: str, column: str, doc_ids: Sequence[int], where: str = "", *args: object
+    ) -> dict[int, list[tuple]]:
+        """Rows of `select` for the documents, grouped by document id (the first column,
+        which is left out of the rows)."""
+        extra = f" AND {where}" if where else ""
+        grouped: dict[int, list[tuple]] = {}
+        for first in range(0, len(doc_ids), _IDS_PER_QUERY):
+            chunk = doc_ids[first : first + _IDS_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"{select} WHERE {column} IN ({marks}){extra}", (*chunk, *args)
+            ):
+                grouped.setdefault(row[0], []).append(row[1:])
+        return grouped
 
     def trigger_suggestions(
         self, doc_id: int, statuses: Sequence[str] = (SUGGESTED,)
