@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from workbench.errors import MentionNotFound, WorkbenchError
 from workbench.model import Mention
@@ -31,6 +31,7 @@ from workbench.tui.screens.pickers import DocumentPicker
 from workbench.tui.screens.preannotate_actions import PreannotateActions
 from workbench.tui.screens.search import FindBar, MentionListScreen, SearchScreen
 from workbench.tui.widgets.article_view import ArticleView
+from workbench.tui.widgets.footer import KeysFooter
 from workbench.tui.widgets.pane import DocumentPane
 from workbench.tui.widgets.panels import EntityCard, PanelState, SidePanel, TextView
 
@@ -65,7 +66,7 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
             yield DocumentPane(1)
             yield SidePanel(id="side")
         yield TextView(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def store(self):
@@ -75,7 +76,10 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
     @property
     def panes(self) -> list[DocumentPane]:
-        return list(self.query(DocumentPane))
+        # the two panes live as long as the screen: looked up once, not on every key
+        if not getattr(self, "_panes", None):
+            self._panes = list(self.query(DocumentPane))
+        return self._panes
 
     def focused_pane(self) -> DocumentPane:
         for pane in self.panes:
