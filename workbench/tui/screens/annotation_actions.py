@@ -66,7 +66,7 @@ class AnnotationActions:
             self.reload()
         else:
             self.mention_changed(mention_id)
-        self.set_status(f"saved: {description}")
+        self.call_after_refresh(self.set_status, f"saved: {description}")
         return result
 
     def _mention_here(self, status: str | None = None) -> Mention | None:

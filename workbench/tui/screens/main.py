@@ -179,13 +179,20 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
                 pane.view.remove_mention(mention_id)
             elif pane.document and pane.document.id == mention.doc_id:
                 pane.view.upsert_mention(mention)
-            pane.update_title()
-        self._card_key = None
-        self.refresh_side_panel()
+        # The text shows the change in the keystroke's own frame; titles and the side
+        # panel follow in the next (after a picker closes, that frame redraws the whole
+        # screen, and these would add to it).
+        self.call_after_refresh(self._mention_change_shown)
         # the document's entity lists are re-read a moment later, off the keystroke
         if getattr(self, "_lists_timer", None) is not None:
             self._lists_timer.stop()
         self._lists_timer = self.set_timer(0.3, self._refresh_lists)
+
+    def _mention_change_shown(self) -> None:
+        for pane in self.panes:
+            pane.update_title()
+        self._card_key = None
+        self.refresh_side_panel()
 
     def _refresh_lists(self) -> None:
         self._lists_timer = None
