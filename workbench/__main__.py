@@ -1,5 +1,5 @@
 """Allow `python -m workbench`."""
 
-from workbench.cli import main
+from workbench.launch import main
 
 main()

@@ -1,0 +1,65 @@
+"""What the command line's global options chose (database, annotator, plugins), shared
+by the Typer CLI and the quick TUI launcher; no Typer here."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench import config
+
+
+@dataclass
+class Session:
+    """What the global options chose; the store is opened on first use."""
+
+    db: Path | None
+    annotator: str
+    plugins_dir: Path | None
+    _store: Any = field(default=None, repr=False)
+    _plugins: Any = field(default=None, repr=False)
+
+    def plugins(self, report: bool = True):
+        """Load the plugins once; a broken plugin is reported on stderr and skipped."""
+        if self._plugins is None:
+            from workbench.plugins import default_plugin_dirs, load_plugins
+
+            self._plugins = load_plugins(default_plugin_dirs(self.plugins_dir))
+            if report:
+                for line in self._plugins.errors:
+                    err(f"warning: {line}")
+        return self._plugins
+
+    @property
+    def db_path(self) -> Path:
+        return self.db if self.db is not None else config.default_db_path()
+
+    def store(self):
+        """Open the database (creating and seeding the default one on first use)."""
+        if self._store is None:
+            from workbench.importers import seed_if_empty
+            from workbench.store import Store
+
+            path = self.db_path
+            is_default = self.db is None
+            is_new = not path.exists()
+            self._store = Store.open(path, annotator=self.annotator)
+            if is_default and is_new:
+                summary = seed_if_empty(self._store, config.seeds_dir())
+                if summary is not None:
+                    err(
+                        f"created {path} with the demo corpus: {summary.documents_added} "
+                        f"documents, {summary.entities_added} entities"
+                    )
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def err(message: str) -> None:
+    """A line on stderr."""
+    print(message, file=sys.stderr, flush=True)
