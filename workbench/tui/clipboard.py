@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import pyperclip
 from textual.app import App
 
 
 def copy_text(app: App, text: str) -> str:
     """Copy `text`; returns how it was copied, for the notification."""
+    import pyperclip  # (and the ctypes it loads) on the first copy, not before the first frame
+
     try:
         pyperclip.copy(text)
         return "copied to the clipboard"

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from workbench import config
@@ -22,6 +21,8 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str | None]:
     path = path or keymap_path()
     if not path.exists():
         return {}, None
+    import tomllib  # only when there is a keymap to read: not on every start
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -92,6 +92,10 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
     def on_mount(self) -> None:
         self._positions: dict[int, tuple[int, int]] = {}
+        # The documents come first: the side panel (its lists are queries over both
+        # documents) is filled just after the first frame.
+        self._panel_ready = False
+        self._lists_key = self._card_key = None
         saved = self._saved_panes()
         ids = [d.id for d in self.store.documents()]
         requested = [d for d in self.app.initial_documents if d is not None]
@@ -109,6 +113,11 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         self.panes[0].view.focus()
         self.set_status("ready")
         self.set_interval(5, self.save_panes)
+        self.call_after_refresh(self._first_side_panel)
+
+    def _first_side_panel(self) -> None:
+        self._panel_ready = True
+        self.refresh_side_panel()
 
     def _saved_panes(self) -> dict[int, tuple[int, int]]:
         try:
@@ -261,6 +270,8 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
     def refresh_side_panel(self, mention: Mention | None = None) -> None:
         """Entity card of the mention under the cursor; the document and shared lists are
         re-read only when the open documents or their annotations change."""
+        if not getattr(self, "_panel_ready", True):
+            return
         pane = self.focused_pane()
         mention = mention if mention is not None else pane.view.mention_at_cursor()
         documents = [p.document.id if p.document else None for p in self.panes]
