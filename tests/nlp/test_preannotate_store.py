@@ -175,11 +175,26 @@ def test_a_document_twice_in_one_batch_is_stored_once(bare) -> None:
     assert bare.preannotated_ids(sig) == {1}
 
 
-def test_knowledge_base_patterns_leave_the_tokenizer_cache_to_the_text(bare) -> None:
-    # spaCy caches only its first chunks; patterns made while it caches would fill it
-    from workbench.nlp.pipeline import TEXT_CACHE_CHUNKS
+def test_emptying_the_tokenizer_cache_for_the_text_keeps_its_rules_and_patterns(bare) -> None:
+    # spaCy caches only as many chunks as its cache holds, first come first kept: the
+    # patterns' chunks are emptied out of it, and the special cases survive that
+    from workbench.nlp.pipeline import FLUSH_AFTER_PATTERNS, TEXT_CACHE_CHUNKS
 
     annotator, _ = pipeline_for(bare)
-    assert annotator.nlp.tokenizer.max_cache_size == TEXT_CACHE_CHUNKS
-    annotator.add_aliases([(10**9, "new-entity", "ORG", "Brand New Front")])
-    assert annotator.nlp.tokenizer.max_cache_size == TEXT_CACHE_CHUNKS
+    tokenizer = annotator.nlp.tokenizer
+    assert tokenizer.max_cache_size == TEXT_CACHE_CHUNKS
+    rules = dict(tokenizer.rules)
+
+    def name(i: int) -> str:  # "Zarkan Babubiba", "Zarkan Babubida", ...: one per entity
+        return "Zarkan Ba" + "".join(
+            "bdfgklmnprstvz"[i // 14**k % 14] + "aiu"[k] for k in (2, 1, 0)
+        )
+
+    rows = [(10**9 + i, f"e{i}", "ORG", name(i)) for i in range(FLUSH_AFTER_PATTERNS)]
+    assert annotator.add_aliases(rows) >= FLUSH_AFTER_PATTERNS
+    assert tokenizer.rules == rules
+    assert [t.text for t in annotator.nlp.make_doc("They don't.")] == ["They", "do", "n't", "."]
+    [found] = annotator.suggest([f"Officials said {name(7)} struck."])
+    assert [(m.start, m.end, m.entity_id) for m in found.mentions] == [
+        (15, 15 + len(name(7)), "e7")
+    ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from workbench.events.taxonomy import Taxonomy
@@ -78,11 +77,14 @@ TITLES = frozenset(
 _RANK = {SOURCE_KB: 4, SOURCE_MODEL: 3, SOURCE_RULE: 2}
 RULES_VERSION = "1"
 DATE_KEY = "DATE"
-# spaCy's tokenizer remembers how it split each chunk of text, but only the first
-# 10 000 chunks it sees. Pattern docs would use them all up (the knowledge base has
-# 100 000s of names), leaving news text to be split by regular expressions word by word,
-# about ten times slower; so patterns are made uncached, and text gets a larger cache.
+# spaCy's tokenizer remembers how it split each chunk of text, but only as many chunks as
+# its cache holds (10 000 by default), first come first kept. Pattern docs would fill it
+# (the knowledge base has 100 000s of names), leaving news text to be split by regular
+# expressions chunk by chunk, about five times slower. So the cache is larger, and it is
+# emptied for the text after a batch of patterns has used it (names share words).
 TEXT_CACHE_CHUNKS = 100_000
+# Fewer new patterns than this leave too few chunks in the cache to be worth emptying it.
+FLUSH_AFTER_PATTERNS = 1_000
 
 
 @dataclass(frozen=True)
@@ -111,10 +113,9 @@ class Preannotator:
         # dates and event triggers are both plain words: one pass over the text finds both
         self.word_matcher = PhraseMatcher(vocab, attr="LOWER")
         self.trigger_types = triggers.trigger_phrases(taxonomy)
-        with self._uncached():
-            self.word_matcher.add(DATE_KEY, [self.nlp.make_doc(p) for p in rules.date_phrases()])
-            for phrase in self.trigger_types:
-                self.word_matcher.add(phrase, [self.nlp.make_doc(phrase)])
+        self.word_matcher.add(DATE_KEY, [self.nlp.make_doc(p) for p in rules.date_phrases()])
+        for phrase in self.trigger_types:
+            self.word_matcher.add(phrase, [self.nlp.make_doc(phrase)])
         self.date_id = vocab.strings[DATE_KEY]
         self.model = model
         self.entity_labels: dict[str, str] = {}
@@ -123,21 +124,19 @@ class Preannotator:
         self.last_alias_id = 0
         self._normalised: set[int] = set()
 
-    @contextmanager
-    def _uncached(self) -> Iterator[None]:
-        """Tokenize patterns without taking up the tokenizer's cache (see TEXT_CACHE_CHUNKS)."""
+    def _empty_tokenizer_cache(self) -> None:
+        """Leave the tokenizer's cache to the text (see TEXT_CACHE_CHUNKS). Setting the
+        special-case rules, to the same rules, is spaCy's public way to empty it."""
         tokenizer = self.nlp.tokenizer
-        size, tokenizer.max_cache_size = tokenizer.max_cache_size, 0
-        try:
-            yield
-        finally:
-            tokenizer.max_cache_size = size
+        tokenizer.rules = dict(tokenizer.rules)
 
     # -- knowledge base ------------------------------------------------------------
     def add_aliases(self, rows: Iterable[tuple[int, str, str, str]]) -> int:
         """Add patterns for (alias id, entity id, label, text) rows; returns patterns added."""
-        with self._uncached():
-            return self._add_aliases(rows)
+        added = self._add_aliases(rows)
+        if added >= FLUSH_AFTER_PATTERNS:
+            self._empty_tokenizer_cache()
+        return added
 
     def _add_aliases(self, rows: Iterable[tuple[int, str, str, str]]) -> int:
         added = 0
