@@ -11,7 +11,7 @@ import typer
 
 from workbench import __version__, config
 from workbench.errors import WorkbenchError
-from workbench.session import Session, err
+from workbench.session import Session, err, reported_errors
 
 app = typer.Typer(
     name="workbench",
@@ -548,13 +548,5 @@ def redo(ctx: typer.Context) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user errors into one `error:` line and exit 1."""
     # Typer handles usage errors itself (exit 2); our own errors surface here.
-    try:
+    with reported_errors():
         app(args=argv, prog_name="workbench")
-    except WorkbenchError as exc:
-        err(f"error: {exc}")
-        sys.exit(1)
-    except KeyboardInterrupt:
-        err("interrupted")
-        sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(0)

@@ -73,18 +73,12 @@ def main() -> None:
 def _run_tui(request: TuiRequest) -> None:
     """Open the TUI as `workbench tui` does, with the command line's error handling."""
     from workbench import config
-    from workbench.errors import WorkbenchError
-    from workbench.session import Session, err
+    from workbench.session import Session, reported_errors
     from workbench.tui import run
 
     session = Session(request.db, config.annotator_name(request.annotator), request.plugins_dir)
-    try:
-        run(session.store(), request.doc_a, request.doc_b, plugins_dir=session.plugins_dir)
-    except WorkbenchError as exc:
-        err(f"error: {exc}")
-        sys.exit(1)
-    except KeyboardInterrupt:
-        err("interrupted")
-        sys.exit(130)
-    finally:
-        session.close()
+    with reported_errors():
+        try:
+            run(session.store(), request.doc_a, request.doc_b, plugins_dir=session.plugins_dir)
+        finally:
+            session.close()

@@ -4,11 +4,14 @@ by the Typer CLI and the quick TUI launcher; no Typer here."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workbench import config
+from workbench.errors import WorkbenchError
 
 
 @dataclass
@@ -63,3 +66,19 @@ class Session:
 def err(message: str) -> None:
     """A line on stderr."""
     print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Turn a user error into one `error:` line and exit 1 (Ctrl-C: exit 130; a closed
+    pipe, as in `workbench docs | head`: exit 0) instead of a traceback."""
+    try:
+        yield
+    except WorkbenchError as exc:
+        err(f"error: {exc}")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
