@@ -17,6 +17,7 @@ from workbench.errors import (
 )
 from workbench.model import NewDocument
 from workbench.store import Store, schema
+from workbench.store.documents import TEXTS_KEPT
 
 
 def _doc(text: str, title: str = "T") -> NewDocument:
@@ -75,6 +76,20 @@ def test_bad_spans_and_labels_are_refused(store: Store) -> None:
     with pytest.raises(DocumentNotFound):
         store.document(999)
     assert store.mentions(doc_id) == []
+
+
+def test_spans_are_checked_against_the_right_text_among_many_documents(store: Store) -> None:
+    # the store keeps the last few texts it read; more documents than it keeps, in turn
+    texts = [f"document {n} names Quetta and Panjgur" + "." * n for n in range(TEXTS_KEPT + 3)]
+    ids, _ = store.import_documents([_doc(t) for t in texts])
+    for _ in range(2):
+        for doc_id, text in zip(ids, texts, strict=True):
+            end = len(text)
+            assert store.add_mention(doc_id, end - 1, end, "CARDINAL").text == text[-1]
+            with pytest.raises(InvalidSpan, match=f"outside document {doc_id}"):
+                store.add_mention(doc_id, end - 1, end + 1, "CARDINAL")
+    with pytest.raises(InvalidSpan, match="no document with id 999"):
+        store.add_mention(999, 0, 1, "GPE")
 
 
 def test_undo_redo_survive_a_restart(db_path) -> None:

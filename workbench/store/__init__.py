@@ -7,6 +7,7 @@ Everything the CLI, the TUI, the linker and the exporters read or write goes thr
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin, Sugg
         self.conn = conn
         self.path = path
         self.annotator = annotator
+        self._recent_texts = OrderedDict()
 
     @classmethod
     def open(cls, path: str | Path, annotator: str = "unknown") -> Store:

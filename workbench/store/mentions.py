@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from workbench.errors import InvalidSpan, MentionNotFound, WorkbenchError
+from workbench.errors import DocumentNotFound, InvalidSpan, MentionNotFound, WorkbenchError
 from workbench.model import ACCEPTED, MENTION_STATUSES, REJECTED, SUGGESTED, Mention, NewMention
 from workbench.store.changelog import Transaction
 
@@ -22,19 +22,17 @@ class MentionsMixin:
     conn: sqlite3.Connection
     annotator: str
 
-    # check_label, resolve_entity_id and _insert_alias come from KnowledgeBaseMixin.
+    # check_label, resolve_entity_id and _insert_alias come from KnowledgeBaseMixin;
+    # recent_text from DocumentsMixin.
 
     def _span_text(self, doc_id: int, start: int, end: int) -> str:
-        row = self.conn.execute(
-            "SELECT length(text), substr(text, ?, ?) FROM documents WHERE id = ?",
-            (start + 1, end - start, doc_id),
-        ).fetchone()
-        if row is None:
-            raise InvalidSpan(f"no document with id {doc_id}")
-        length, text = row
-        if not (0 <= start < end <= length):
-            raise InvalidSpan(f"span {start}-{end} is outside document {doc_id} (0-{length})")
-        return text
+        try:
+            text = self.recent_text(doc_id)
+        except DocumentNotFound:
+            raise InvalidSpan(f"no document with id {doc_id}") from None
+        if not (0 <= start < end <= len(text)):
+            raise InvalidSpan(f"span {start}-{end} is outside document {doc_id} (0-{len(text)})")
+        return text[start:end]
 
     def add_mention(
         self,
