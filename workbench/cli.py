@@ -136,7 +136,7 @@ def docs(
     """List documents with their annotation counts."""
     rows = session(ctx).store().documents()
     if json_out:
-        emit_json([row.__dict__ for row in rows])
+        emit_json([row._asdict() for row in rows])
         return
     for row in rows:
         typer.echo(
@@ -169,7 +169,8 @@ def kb_list(
     for entity in store.entities(label):
         rows.append(
             {
-                **entity.__dict__,
+                **entity._asdict(),
+                "external_ids": dict(entity.external_ids),
                 "aliases": [a.text for a in store.aliases(entity.id)],
                 "mentions": sum(store.entity_mention_counts(entity.id).values()),
             }

@@ -42,7 +42,6 @@ class Session:
     def store(self):
         """Open the database (creating and seeding the default one on first use)."""
         if self._store is None:
-            from workbench.importers import seed_if_empty
             from workbench.store import Store
 
             path = self.db_path
@@ -50,6 +49,9 @@ class Session:
             is_new = not path.exists()
             self._store = Store.open(path, annotator=self.annotator)
             if is_default and is_new:
+                # (the importers load only here: every other start skips their 6 ms)
+                from workbench.importers import seed_if_empty
+
                 summary = seed_if_empty(self._store, config.seeds_dir())
                 if summary is not None:
                     err(

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from workbench.errors import WorkbenchError
+from workbench.model import Suggestion
 from workbench.nlp.pipeline import RULES_VERSION, Preannotator, remembering
 
 Progress = Callable[[int, int], None]
@@ -202,7 +203,5 @@ def _suggest_in_worker(doc_id: int):  # type: ignore[no-untyped-def]
     return doc_id, next(_WORKER["annotator"].suggest([text], _WORKER["link"]))
 
 
-def _redirect(suggestion, entity_id: str):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
-    return replace(suggestion, entity_id=entity_id)
+def _redirect(suggestion: Suggestion, entity_id: str) -> Suggestion:
+    return suggestion._replace(entity_id=entity_id)

@@ -483,9 +483,7 @@ def split_pieces(text: str, size: int = PIECE_CHARS) -> Iterator[tuple[int, str]
         start = end
 
 
-def _shift(item, offset: int):  # type: ignore[no-untyped-def]
+def _shift(item: Suggestion | SuggestedTrigger, offset: int) -> Suggestion | SuggestedTrigger:
     if not offset:
         return item
-    from dataclasses import replace
-
-    return replace(item, start=item.start + offset, end=item.end + offset)
+    return item._replace(start=item.start + offset, end=item.end + offset)

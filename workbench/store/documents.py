@@ -52,7 +52,7 @@ class DocumentsMixin:
                         "imported_at": utc_now(),
                         "normalisation": doc.normalisation,
                         "origin": doc.origin,
-                        "meta": json.dumps(doc.meta, ensure_ascii=False, sort_keys=True),
+                        "meta": json.dumps(dict(doc.meta), ensure_ascii=False, sort_keys=True),
                     },
                 )
                 added.append(doc_id)

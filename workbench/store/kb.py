@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from workbench.errors import EntityNotFound, InvalidLabel, WorkbenchError
@@ -99,7 +99,7 @@ class KnowledgeBaseMixin:
         name: str,
         label: str,
         description: str,
-        external_ids: dict[str, str],
+        external_ids: Mapping[str, str],
     ) -> None:
         tx.insert(
             "entities",
@@ -108,7 +108,7 @@ class KnowledgeBaseMixin:
                 "name": name,
                 "label": label,
                 "description": description,
-                "external_ids": json.dumps(external_ids, sort_keys=True),
+                "external_ids": json.dumps(dict(external_ids), sort_keys=True),
                 "created_by": self.annotator,
                 "created_at": tx.at,
             },

@@ -142,7 +142,7 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
                         entity.description,
                         view.mention_count(entity.id),
                         " ".join(str(d) for d in sorted(counts)),
-                        json.dumps(entity.external_ids, sort_keys=True)
+                        json.dumps(dict(entity.external_ids), sort_keys=True)
                         if entity.external_ids
                         else "",
                     ]
