@@ -10,15 +10,14 @@ also answers `--help` and reports usage errors.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # Global options the launcher understands, with the Session field each sets.
 _OPTIONS = {"--db": "db", "--annotator": "annotator", "--plugins-dir": "plugins_dir"}
 
 
-@dataclass(frozen=True)
-class TuiRequest:
+class TuiRequest(NamedTuple):
     """A plain TUI invocation: the global options and the documents for the two panes."""
 
     db: Path | None = None

@@ -9,8 +9,8 @@ date a relative phrase stays unresolved, with its precision still recorded.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
@@ -31,8 +31,7 @@ _MONTH_ABBREVIATIONS = {m[:3]: i + 1 for i, m in enumerate(MONTHS)} | {"sept": 9
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
-@dataclass(frozen=True)
-class ResolvedDate:
+class ResolvedDate(NamedTuple):
     """A date phrase and what it resolved to (ISO 8601), with its precision."""
 
     text: str

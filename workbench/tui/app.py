@@ -14,7 +14,6 @@ from workbench.tui.idle_gc import CHECK_EVERY_SECONDS, IdleCollector
 from workbench.tui.keymap import load_keymap
 from workbench.tui.messages import OpenAt
 from workbench.tui.screens.main import MainScreen
-from workbench.tui.screens.search import HelpScreen
 from workbench.tui.widgets.article_view import ArticleView
 
 
@@ -117,4 +116,6 @@ class WorkbenchApp(App):
             ("Annotating, searching, panes", rows(MainScreen.BINDINGS)),
             ("Application", rows(self.BINDINGS) + [("ctrl+p", "command palette", "")]),
         ]
+        from workbench.tui.screens.search import HelpScreen
+
         self.push_screen(HelpScreen(sections))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+|\n\s*")  # a line break ends one too
@@ -31,8 +31,7 @@ def display_text(text: str) -> str:
     return text.translate(_INVISIBLE_TO_VISIBLE)
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """Visual lines of a text wrapped at a width: line i shows text[starts[i]:ends[i]]."""
 
     starts: list[int]

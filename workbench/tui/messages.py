@@ -1,20 +1,18 @@
-"""Messages between widgets and screens of the TUI (small dataclasses, one place)."""
+"""Messages between widgets and screens of the TUI (small records, one place)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class LinkChoice:
+class LinkChoice(NamedTuple):
     """What the analyst picked in the link picker."""
 
     kind: str  # "entity", "new" or "nil"
     entity_id: str | None = None
 
 
-@dataclass(frozen=True)
-class OpenAt:
+class OpenAt(NamedTuple):
     """Open a document in the focused pane with the cursor at an offset."""
 
     doc_id: int

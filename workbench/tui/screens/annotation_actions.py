@@ -11,7 +11,6 @@ from workbench.errors import WorkbenchError
 from workbench.model import ACCEPTED, SUGGESTED, Mention
 from workbench.tui import layout
 from workbench.tui.messages import LinkChoice
-from workbench.tui.screens.pickers import LabelPicker, LinkPicker
 
 
 class AnnotationActions:
@@ -101,6 +100,8 @@ class AnnotationActions:
                     text, label, lambda choice: self._create(doc_id, start, end, label, choice)
                 )
 
+        from workbench.tui.screens.pickers import LabelPicker  # (not needed at start)
+
         self.app.push_screen(LabelPicker(self.store.labels(), text), labelled)
 
     def ask_link(self, text: str, label: str, then: Callable[[LinkChoice], None]) -> None:
@@ -114,6 +115,8 @@ class AnnotationActions:
 
         def describe(entity_id: str) -> str:
             return self.app.describe_entity(entity_id)
+
+        from workbench.tui.screens.pickers import LinkPicker
 
         self.app.push_screen(
             LinkPicker(text, label, rank, describe), lambda choice: choice and then(choice)
@@ -145,6 +148,8 @@ class AnnotationActions:
     def action_relabel(self) -> None:
         mention = self._mention_here()
         if mention:
+            from workbench.tui.screens.pickers import LabelPicker
+
             self.app.push_screen(
                 LabelPicker(self.store.labels(), mention.text),
                 lambda label: (

@@ -7,7 +7,6 @@ from textual.binding import Binding
 
 from workbench.errors import WorkbenchError
 from workbench.model import Event
-from workbench.tui.screens.event_screens import EventForm, EventTypePicker, RolePicker
 
 
 class EventActions:
@@ -70,6 +69,8 @@ class EventActions:
                     view.move_to(start)
                     self.open_event_form(event)
 
+        from workbench.tui.screens.event_screens import EventTypePicker  # (not at start)
+
         self.app.push_screen(
             EventTypePicker(view.text[start:end], self.store.event_taxonomy()), picked
         )
@@ -83,6 +84,8 @@ class EventActions:
                 self._event_done(
                     "event details", lambda: self.store.update_event(event.id, **changes)
                 )
+
+        from workbench.tui.screens.event_screens import EventForm
 
         self.app.push_screen(
             EventForm(event, document.published if document else None, self.app.steady), saved
@@ -109,6 +112,8 @@ class EventActions:
         event = self._active()
         if event is None:
             return
+        from workbench.tui.screens.event_screens import RolePicker
+
         self.app.push_screen(
             RolePicker(mention.text, f"{event.subtype or event.type} “{event.trigger_text or ''}”"),
             lambda role: (

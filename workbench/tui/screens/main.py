@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
@@ -29,10 +28,9 @@ from workbench.tui.clipboard import copy_text
 from workbench.tui.messages import OpenAt
 from workbench.tui.screens.annotation_actions import AnnotationActions
 from workbench.tui.screens.event_actions import EventActions
-from workbench.tui.screens.pickers import DocumentPicker
 from workbench.tui.screens.preannotate_actions import PreannotateActions
-from workbench.tui.screens.search import FindBar, MentionListScreen, SearchScreen
 from workbench.tui.widgets.article_view import ArticleView
+from workbench.tui.widgets.covered import CoveredHorizontal, blank_lines
 from workbench.tui.widgets.footer import KeysFooter
 from workbench.tui.widgets.pane import DocumentPane
 from workbench.tui.widgets.panels import EntityCard, PanelState, SidePanel, TextView
@@ -63,13 +61,11 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
     ]
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """Blank lines in the screen's background. The workspace, status line and footer
-        cover the whole screen, so its own lines never show; yet Textual renders all of
-        them again whenever a picker closes, about 1 ms of the annotation keystroke."""
-        return [Strip.blank(crop.width, self.rich_style)] * crop.height
+        # the workspace, status line and footer cover the whole screen
+        return blank_lines(self, crop)
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="workspace"):
+        with CoveredHorizontal(id="workspace"):
             yield DocumentPane(0)
             yield DocumentPane(1)
             yield SidePanel(id="side")
@@ -238,6 +234,9 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
                 self.open_in(pane, doc_id)
                 pane.view.focus()
 
+        # (the pickers, search and event screens load when first opened, not at start)
+        from workbench.tui.screens.pickers import DocumentPicker
+
         self.app.push_screen(DocumentPicker(self.store.documents()), opened)
 
     def action_swap_panes(self) -> None:
@@ -335,6 +334,8 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
     def action_find(self) -> None:
         self._find_pane = self.focused_pane()
+        from workbench.tui.screens.search import FindBar
+
         bars = self.query(FindBar)
         if bars:
             bars.first().open()
@@ -385,6 +386,8 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
                 self.open_in(pane, target.doc_id, target.offset, target.length)
                 pane.view.focus()
 
+        from workbench.tui.screens.search import SearchScreen
+
         self.app.push_screen(SearchScreen(self.store.search, SNIPPET_MARKERS), opened)
 
     def open_target(self, target: OpenAt | None) -> None:
@@ -413,6 +416,8 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
                 line.append(titles.get(doc_id, "")[:40], style="dim")
                 line.append(f"  …{context}…")
                 rows.append((OpenAt(doc_id, m.start, m.end - m.start), line))
+        from workbench.tui.screens.search import MentionListScreen
+
         self.app.push_screen(
             MentionListScreen(f"Mentions of {entity.name}", rows), self.open_target
         )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
 
 from workbench.model import Document, Mention
 from workbench.tui.widgets.article_view import ArticleView
+from workbench.tui.widgets.covered import CoveredVertical
 from workbench.tui.widgets.panels import PaneTitle
 
 
-class DocumentPane(Vertical):
+class DocumentPane(CoveredVertical):
     """One side of the reading view."""
 
     def __init__(self, index: int) -> None:

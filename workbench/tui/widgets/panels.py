@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.widget import Widget
@@ -52,8 +53,7 @@ class PaneTitle(TextView):
         self.update(text)
 
 
-@dataclass(frozen=True)
-class EntityCard:
+class EntityCard(NamedTuple):
     """What the side panel shows about the entity under the cursor."""
 
     entity: Entity
@@ -61,15 +61,14 @@ class EntityCard:
     mentions_per_document: list[tuple[int, str, int]]  # (doc id, title, count)
 
 
-@dataclass(frozen=True)
-class PanelState:
+class PanelState(NamedTuple):
     """Everything the side panel draws."""
 
     card: EntityCard | None
     mention_text: str | None
     document_entities: list[tuple[Entity, int]]
     shared: list[Entity]
-    events: list[Event] = field(default_factory=list)
+    events: Sequence[Event] = ()
     event_here: int | None = None
 
 
