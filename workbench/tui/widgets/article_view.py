@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -367,15 +368,24 @@ class ArticleView(ScrollView, can_focus=True):
         # What every line of one paint shares, worked out once per paint, not per line.
         self._paint_base = self.rich_style
         self._paint_focused = self.mention_at_cursor()
-        return super().render_lines(crop)
+        scroll_x, scroll_y = self.scroll_offset
+        self._paint_geometry = (scroll_x, scroll_y, self.scrollable_content_region.width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_geometry = None
 
     _paint_base: Style | None = None
     _paint_focused: Mention | None = None
+    _paint_geometry: tuple[int, int, int] | None = None  # scroll x, scroll y, width
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        if self._paint_geometry is not None:
+            scroll_x, scroll_y, width = self._paint_geometry
+        else:
+            scroll_x, scroll_y = self.scroll_offset
+            width = self.scrollable_content_region.width
         index = scroll_y + y
-        width = self.scrollable_content_region.width
         key = (index, scroll_x, width)
         cached = self._strips.get(key)
         if cached is not None:
@@ -434,8 +444,13 @@ class ArticleView(ScrollView, can_focus=True):
                 if la <= a and b <= lb:
                     style = style + layer
             segments.append(Segment(chars[a - start : b - start], style))
-        strip = Strip(segments)
-        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, base)
+        cells = cell_len(chars)
+        if scroll_x or cells > width:
+            return Strip(segments).crop(scroll_x, scroll_x + width).extend_cell_length(width, base)
+        # the usual case (wrapped lines fit): pad it here, not through crop and extend
+        if cells < width:
+            segments.append(Segment(" " * (width - cells), base))
+        return Strip(segments, width)
 
     def find_matches_between(self, start: int, end: int) -> list[tuple[int, int]]:
         """Find matches overlapping [start, end) (they are sorted by start)."""
