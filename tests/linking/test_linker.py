@@ -184,3 +184,26 @@ def test_evaluation_set_meets_thresholds(seeded: Store) -> None:
     assert figures["accuracy_at_10"] >= 0.95, figures
     assert figures["nil_precision"] >= 0.85, figures
     assert figures["nil_recall"] >= 0.85, figures
+
+
+def test_expansion_order_does_not_depend_on_the_order_keys_come_in(
+    store: Store, monkeypatch
+) -> None:
+    # Keys come as a set, whose order changes with the process's hash seed; ties between
+    # spellings are broken by the order they were reached, so that order must be fixed.
+    from workbench.linking import keys
+    from workbench.linking import linker as linker_module
+
+    spellings = ["Rahimi", "Rahimo", "Rakimi", "Rashimi", "Rahimin", "Rahmi", "Ramimi"]
+    store.bulk_load_aliases([(f"e{i}", s, "PERSON", ()) for i, s in enumerate(spellings)])
+
+    def expansions() -> list[str]:
+        (group,) = linker(store)._groups(["rahimi"], "Rahimi", None)
+        return list(group.tokens)
+
+    forward = expansions()
+    monkeypatch.setattr(
+        linker_module, "query_keys", lambda token: sorted(keys.query_keys(token), reverse=True)
+    )
+    assert len(forward) > 2
+    assert expansions() == forward

@@ -266,7 +266,8 @@ class Linker:
         groups = []
         for origin, t in enumerate(unique):
             group = _Group({}, from_query_token=True, origin=origin)
-            for key in keys_of[t]:
+            # in a fixed order: ties between spellings go by the order they were reached
+            for key in sorted(keys_of[t]):
                 for vocab, df in reached.get(key, {}).items():
                     similarity = fuzz.ratio(t, vocab)
                     floor = 60.0 if key.startswith(PHONETIC_PREFIX) else EXPANSION_MIN_SIMILARITY
