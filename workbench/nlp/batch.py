@@ -82,10 +82,13 @@ def signature(store, model: str | None) -> str:
 
 
 def linker_function(store):  # type: ignore[no-untyped-def]
-    """The linker as the pipeline wants it: (entity id, label, score) or None for NIL."""
+    """The linker as the pipeline wants it: (entity id, label, score) or None for NIL. It
+    sees the knowledge base as it was at its first use (make one per run)."""
     from workbench.linking import Linker
+    from workbench.linking.memo import MemoIndex
 
-    linker = Linker(store.candidate_index())
+    # a run links many names that share words and candidates: answers are remembered
+    linker = Linker(MemoIndex(store.candidate_index()))
 
     def link(text: str, label: str | None):  # type: ignore[no-untyped-def]
         try:

@@ -1,0 +1,74 @@
+"""The remembering candidate index gives the linker the same answers as the store's index,
+in the same order, whether it answers from the store or from memory."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import ROOT
+from test_crowded_candidates import made_up_words
+
+from workbench.linking import Linker
+from workbench.linking import memo as memo_module
+from workbench.linking.memo import MemoIndex
+from workbench.linking.normalise import key_tokens
+from workbench.store import Store
+
+EVAL = ROOT / "tests" / "data" / "linking_eval.jsonl"
+
+
+def decisions(linker: Linker, queries: list[tuple[str, str | None]]) -> list[dict]:
+    return [linker.link(text, label, limit=10).as_dict() for text, label in queries]
+
+
+def evaluation_queries() -> list[tuple[str, str | None]]:
+    rows = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line]
+    return [(row["query"], row["label"]) for row in rows]
+
+
+def test_same_candidates_in_the_same_order_on_the_seed_kb(seeded: Store) -> None:
+    queries = evaluation_queries()
+    plain = decisions(Linker(seeded.candidate_index()), queries)
+    remembering = Linker(MemoIndex(seeded.candidate_index()))
+    assert decisions(remembering, queries) == plain  # answered by the store
+    assert decisions(remembering, queries) == plain  # answered from memory
+
+
+@pytest.mark.parametrize("bound", [memo_module.MAX_REMEMBERED_ROWS, 50])
+def test_same_candidates_in_a_crowded_kb(tmp_path, monkeypatch, bound: int) -> None:
+    # 2,000 aliases share "Mohammad": its postings are longer than the linker reads, so
+    # remembered postings must be cut where the store's index cuts them. With a tiny
+    # bound, memory is forgotten again and again in the middle of calls.
+    monkeypatch.setattr(memo_module, "MAX_REMEMBERED_ROWS", bound)
+    words = made_up_words(2000)
+    rows = [(f"p{i}", f"Mohammad {word}", "PERSON", ()) for i, word in enumerate(words)]
+    rows += [(f"q{i}", f"{word} Shah {word}i", "PERSON", ()) for i, word in enumerate(words[:300])]
+    queries = [(f"Muhammad {word}", None) for word in words[::97]]
+    queries += [(f"{word} Sha", "PERSON") for word in words[:300:29]]
+    queries += [("Mohammad", None), ("Shah", None), ("Mohamad Shah", None)]
+    with Store.open(tmp_path / "kb.db", annotator="test") as store:
+        store.bulk_load_aliases(rows)
+        plain = decisions(Linker(store.candidate_index()), queries)
+        remembering = Linker(MemoIndex(store.candidate_index()))
+        assert decisions(remembering, queries) == plain
+        assert decisions(remembering, list(reversed(queries))) == list(reversed(plain))
+        assert any(result["link"] for result in plain)
+
+
+def test_postings_are_cut_like_the_stores(tmp_path) -> None:
+    rows = [
+        (f"p{i}", f"Mohammad {word}", "PERSON", ()) for i, word in enumerate(made_up_words(300))
+    ]
+    with Store.open(tmp_path / "kb.db", annotator="test") as store:
+        store.bulk_load_aliases(rows)
+        index = store.candidate_index()
+        remembering = MemoIndex(index)
+        (first, rare) = key_tokens(f"Mohammad {made_up_words(300)[5]}")
+        tokens = [rare, first, "absent"]
+        assert len(index.postings(tokens, 1000)) > 300
+        for limit in (3, 250, 1000, 10):
+            assert remembering.postings(tokens, limit) == index.postings(tokens, limit)
+            assert remembering.postings_capped(tokens, limit) == index.postings_capped(
+                tokens, limit
+            )
