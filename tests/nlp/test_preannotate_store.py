@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from workbench.model import ACCEPTED, REJECTED, SUGGESTED
 from workbench.nlp import batch
 from workbench.nlp.batch import pipeline_for, preannotate
@@ -198,3 +200,24 @@ def test_emptying_the_tokenizer_cache_for_the_text_keeps_its_rules_and_patterns(
     assert [(m.start, m.end, m.entity_id) for m in found.mentions] == [
         (15, 15 + len(name(7)), "e7")
     ]
+
+
+def test_the_collector_is_left_as_it_was_found(bare) -> None:
+    import gc
+
+    batch._CACHE.clear()
+    frozen = gc.get_freeze_count()
+    pipeline_for(bare)
+    assert gc.get_freeze_count() > frozen  # the new pipeline's objects are out of its sight
+    thresholds = gc.get_threshold()
+    during = []
+
+    def interrupt(done: int, total: int) -> None:
+        during.append(gc.get_threshold()[0])
+        if done:
+            raise KeyboardInterrupt  # an interrupted run restores the collector too
+
+    with pytest.raises(KeyboardInterrupt):
+        preannotate(bare, None, redo=True, progress=interrupt)
+    assert during and min(during) >= 10_000
+    assert gc.get_threshold() == thresholds

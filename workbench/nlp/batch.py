@@ -13,11 +13,13 @@ resume and the suggestions themselves are the same as with one process."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from workbench.errors import WorkbenchError
@@ -71,8 +73,29 @@ def pipeline_for(store, model: str | None = None) -> tuple[Preannotator, float]:
                 return annotator, time.perf_counter() - start
         annotator = Preannotator(store.event_taxonomy(), model=load_model(model) if model else None)
         annotator.add_aliases(store.alias_rows_since(0))
+        _out_of_the_collectors_way()
         _CACHE[key] = (annotator, version)
         return annotator, time.perf_counter() - start
+
+
+def _out_of_the_collectors_way() -> None:
+    """Take what exists now (a new pipeline's hundreds of thousands of pattern objects,
+    kept as long as the process) out of the cyclic garbage collector's sight: every full
+    collection would walk them all again, about a tenth of a run's time."""
+    gc.collect()
+    gc.freeze()
+
+
+@contextmanager
+def _fewer_collections(young: int = 10_000) -> Iterator[None]:
+    """Collect the youngest generation after `young` new objects instead of Python's 700:
+    a run makes millions of small objects that live (suggestions, remembered answers)."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(young, thresholds[0]), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def signature(store, model: str | None) -> str:
@@ -102,6 +125,7 @@ def linker_function(store):  # type: ignore[no-untyped-def]
     return link
 
 
+@_fewer_collections()
 def preannotate(
     store,
     doc_ids: Sequence[int] | None = None,
