@@ -203,6 +203,49 @@ def test_older_database_is_migrated_with_a_backup(db_path) -> None:
     conn.close()
 
 
+def test_check_constraints_are_spelled_out_and_still_hold(db_path) -> None:
+    # Version 4 rewrites "status IN (...)" in place (a sixth of the time spent storing
+    # suggestions); the rules must stay exactly what they were, the rows untouched.
+    _make_v1_database(db_path)
+    conn = sqlite3.connect(str(db_path), isolation_level=None)
+    conn.execute(
+        'INSERT INTO mentions (doc_id, start, "end", text, label, status, created_at, '
+        "updated_at) VALUES (1, 0, 3, 'BLA', 'ORG', 'suggested', 'now', 'now')"
+    )
+    conn.close()
+    with Store.open(db_path) as migrated:
+        definitions = [
+            sql
+            for (sql,) in migrated.conn.execute(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"
+            )
+        ]
+        assert not [sql for sql in definitions if " IN (" in sql]
+        assert sum("status = 'suggested'" in sql for sql in definitions) == 2
+        assert migrated.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert [m.status for m in migrated.mentions(1)] == ["suggested"]
+        for status in ("maybe", "Accepted"):
+            with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+                migrated.conn.execute(
+                    'INSERT INTO mentions (doc_id, start, "end", text, label, status, '
+                    "created_at, updated_at) VALUES (1, 0, 3, 'BLA', 'ORG', ?, 'now', 'now')",
+                    (status,),
+                )
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            migrated.conn.execute(
+                "INSERT INTO events (doc_id, type, certainty, created_at, updated_at) "
+                "VALUES (1, 'attack', 'rumoured', 'now', 'now')"
+            )
+
+
+def test_spelling_out_a_check_keeps_everything_else() -> None:
+    sql = "CREATE TABLE t (a TEXT CHECK (a IN ('x', 'y')), b INTEGER, CHECK (b >= 0))"
+    assert (
+        schema.spelled_out_checks(sql)
+        == "CREATE TABLE t (a TEXT CHECK (a = 'x' OR a = 'y'), b INTEGER, CHECK (b >= 0))"
+    )
+
+
 def test_newer_database_is_refused(db_path) -> None:
     with Store.open(db_path):
         pass
