@@ -56,8 +56,10 @@ class AliasScorer:
         query = self.query
         if not query or not alias:
             return 0.0
-        precision = sum(max(self._similarity(q, a) for a in alias) for q in query) / len(query)
-        recall = sum(max(self._similarity(q, a) for q in query) for a in alias) / len(alias)
+        similarity = self._similarity
+        rows = [[similarity(q, a) for a in alias] for q in query]  # each pair once
+        precision = sum(map(max, rows)) / len(query)
+        recall = sum(map(max, zip(*rows, strict=True))) / len(alias)
         if precision + recall == 0:
             return 0.0
         return 100.0 * 2 * precision * recall / (precision + recall)
