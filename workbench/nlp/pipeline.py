@@ -100,14 +100,21 @@ class Preannotator:
 
     def __init__(self, taxonomy: Taxonomy, lang: str = "en", model=None) -> None:  # type: ignore[no-untyped-def]
         import spacy
+        from spacy.attrs import NORM
         from spacy.matcher import PhraseMatcher
 
         from workbench.nlp import sentences
 
         self.nlp = spacy.blank(lang)
+        vocab = self.nlp.vocab
+        # A word's NORM is its linker key, which the knowledge-base patterns match on:
+        # spaCy sets it as each new word enters the vocabulary (once per word, however
+        # often it occurs); the few words already there are set here.
+        vocab.lex_attr_getters[NORM] = token_norm
+        for lexeme in vocab:
+            lexeme.norm_ = token_norm(lexeme.orth_)
         self.nlp.tokenizer.max_cache_size = TEXT_CACHE_CHUNKS
         self.nlp.add_pipe(sentences.NAME)
-        vocab = self.nlp.vocab
         self.kb_matcher = PhraseMatcher(vocab, attr="NORM")
         self.acronym_matcher = PhraseMatcher(vocab, attr="ORTH")
         # dates and event triggers are both plain words: one pass over the text finds both
@@ -122,7 +129,6 @@ class Preannotator:
         self.names = NameIndex()  # word keys of every pattern: the fuzzy stage's gate
         self.patterns = 0
         self.last_alias_id = 0
-        self._normalised: set[int] = set()
 
     def _empty_tokenizer_cache(self) -> None:
         """Leave the tokenizer's cache to the text (see TEXT_CACHE_CHUNKS). Setting the
@@ -158,7 +164,6 @@ class Preannotator:
                     continue
                 known.add(variant)
                 doc = self.nlp.make_doc(variant)
-                self._normalise(doc)
                 self.names.add(tuple(token.norm_ for token in doc), entity_id)
                 by_entity.setdefault(entity_id, []).append(doc)
             short = acronym(text, label)
@@ -173,21 +178,6 @@ class Preannotator:
             added += len(docs)
         self.patterns += added
         return added
-
-    def _normalise(self, doc) -> None:  # type: ignore[no-untyped-def]
-        """Give each new word of the vocabulary its linker key as NORM (set once per word,
-        so a document costs one pass over its distinct words, in numpy)."""
-        import numpy
-        from spacy.attrs import ORTH
-
-        vocab = self.nlp.vocab
-        if not len(doc):
-            return
-        for orth in numpy.unique(doc.to_array(ORTH)).tolist():
-            if orth not in self._normalised:
-                self._normalised.add(orth)
-                lexeme = vocab[orth]
-                lexeme.norm_ = token_norm(lexeme.orth_)
 
     # -- texts -------------------------------------------------------------------------
     def suggest(
@@ -216,7 +206,6 @@ class Preannotator:
     def _suggest_doc(self, doc, text: str, model_doc, link: LinkFunction | None) -> Found:  # type: ignore[no-untyped-def]
         """Suggestions for one parsed text (`text` is `doc.text`, which spaCy would rebuild
         token by token on every access)."""
-        self._normalise(doc)
         strings = self.nlp.vocab.strings
         starts, ends = _char_offsets(doc)
         candidates: list[Suggestion] = []
