@@ -269,6 +269,8 @@ class Linker:
             # in a fixed order: ties between spellings go by the order they were reached
             for key in sorted(keys_of[t]):
                 for vocab, df in reached.get(key, {}).items():
+                    if vocab in group.tokens:
+                        continue  # taken already: a token's deletion keys reach it again and again
                     similarity = fuzz.ratio(t, vocab)
                     floor = 60.0 if key.startswith(PHONETIC_PREFIX) else EXPANSION_MIN_SIMILARITY
                     if similarity >= floor:
