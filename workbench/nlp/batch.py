@@ -81,7 +81,10 @@ def pipeline_for(store, model: str | None = None) -> tuple[Preannotator, float]:
 def _out_of_the_collectors_way() -> None:
     """Take what exists now (a new pipeline's hundreds of thousands of pattern objects,
     kept as long as the process) out of the cyclic garbage collector's sight: every full
-    collection would walk them all again, about a tenth of a run's time."""
+    collection would walk them all again, about a tenth of a run's time. Garbage is
+    collected first; what is frozen is never collected, so this is done once per built
+    pipeline (in the TUI it also freezes the widgets of the moment, which are kept as
+    long as the app, bar a pane replaced later: a bounded cost)."""
     gc.collect()
     gc.freeze()
 
