@@ -238,6 +238,20 @@ def test_check_constraints_are_spelled_out_and_still_hold(db_path) -> None:
             )
 
 
+def test_a_documents_mentions_are_read_in_order_from_one_index(store) -> None:
+    indexes = [row[1] for row in store.conn.execute("PRAGMA index_list(mentions)")]
+    assert "mentions_doc" not in indexes and "mentions_span" in indexes
+    plan = " ".join(
+        row[3]
+        for row in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM mentions WHERE doc_id = ? AND status IN (?, ?) "
+            'ORDER BY start, "end", id',
+            (1, "accepted", "suggested"),
+        )
+    )
+    assert "mentions_span" in plan and "TEMP B-TREE" not in plan
+
+
 def test_spelling_out_a_check_keeps_everything_else() -> None:
     sql = "CREATE TABLE t (a TEXT CHECK (a IN ('x', 'y')), b INTEGER, CHECK (b >= 0))"
     assert (

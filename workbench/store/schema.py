@@ -231,11 +231,19 @@ def _migrate_4_spelled_out_checks(conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA writable_schema = OFF")
 
 
+def _migrate_5_one_span_index(conn: sqlite3.Connection) -> None:
+    """Version 5: mentions keep one index by document and position. mentions_span
+    (doc_id, start, "end") serves every look-up that mentions_doc (doc_id, start) did, and
+    gives mentions in their order; each stored mention paid for both."""
+    conn.execute("DROP INDEX IF EXISTS mentions_doc")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1_base,
     _migrate_2_alias_index,
     _migrate_3_suggestions,
     _migrate_4_spelled_out_checks,
+    _migrate_5_one_span_index,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
