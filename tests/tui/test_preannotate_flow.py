@@ -26,6 +26,11 @@ async def test_preannotate_key_then_review(bare_path: Path) -> None:
             view = screen.panes[0].view
             suggested = [m for m in view.mentions if m.status == SUGGESTED]
             assert len(suggested) > 30 and view.trigger_suggestions
+            # the status line counts both kinds (both documents were pre-annotated)
+            status = screen.query_one("#status").render().plain
+            assert " suggestions, " in status and status.endswith(" event triggers")
+            counts = [int(word) for word in status.split("saved: ")[1].split() if word.isdigit()]
+            assert counts[0] >= len(suggested) and counts[1] >= len(view.trigger_suggestions)
             # the first suggestion by keys, accepted with y
             await pilot.press("ctrl+n")
             await pilot.pause()

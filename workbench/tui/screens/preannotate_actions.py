@@ -56,4 +56,6 @@ class PreannotateActions:
             f"{summary.documents} document(s): ctrl+n / ctrl+b to visit, y accept, x reject"
         )
         self.notify(message, title="pre-annotation done", timeout=8)
-        self.set_status(f"saved: {summary.suggestions} suggestions")
+        self.set_status(
+            f"saved: {summary.suggestions} suggestions, {summary.triggers} event triggers"
+        )
