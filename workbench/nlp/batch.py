@@ -109,7 +109,8 @@ def signature(store, model: str | None) -> str:
 
 def linker_function(store):  # type: ignore[no-untyped-def]
     """The linker as the pipeline wants it: (entity id, label, score) or None for NIL. It
-    sees the knowledge base as it was at its first use (make one per run)."""
+    remembers the index's answers, so make one per run: aliases added meanwhile are seen
+    by the next one."""
     from workbench.linking import Linker
     from workbench.linking.memo import MemoIndex
 
