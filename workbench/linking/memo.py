@@ -60,8 +60,8 @@ class MemoIndex:
     def postings(self, tokens: Sequence[str], limit: int) -> list[tuple[int, str, int]]:
         # The index reads the tokens in order and stops after `limit` rows: the first
         # `limit` rows of each token, in token order, cut at `limit`, are the same rows.
-        # Tokens are read one by one: their postings are long, and a statement per
-        # token costs less than reading them all to cap them.
+        # Tokens are read one by one, so that each is remembered with its own first
+        # `limit` rows (one statement for all would stop at `limit` rows in all).
         def read(missing: list[str]) -> list[tuple[int, str, int]]:
             return [row for token in missing for row in self.index.postings([token], limit)]
 
