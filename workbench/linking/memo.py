@@ -12,7 +12,7 @@ patterns fixed in the same way): an alias added during the run is seen by the ne
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from workbench.linking.linker import CandidateIndex
@@ -35,26 +35,23 @@ class MemoIndex:
         self._rows = 0
 
     def expand(self, keys: Sequence[str]) -> list[tuple[str, str, int]]:
-        wanted = sorted(set(keys))
-        known = {key: self._expansions[key] for key in wanted if key in self._expansions}
-        missing = [key for key in wanted if key not in known]
-        if missing:
+        def read(missing: list[str]) -> dict[str, list[tuple[str, str, int]]]:
             found: dict[str, list[tuple[str, str, int]]] = {key: [] for key in missing}
             for row in self.index.expand(missing):
                 found[row[0]].append(row)
-            self._remember(self._expansions, found, sum(map(len, found.values())))
-            known.update(found)
+            return found
+
+        wanted = sorted(set(keys))
+        known = self._recall(self._expansions, wanted, read, lambda rows: len(rows))
         return [row for key in wanted for row in known[key]]
 
     def document_frequency(self, tokens: Sequence[str]) -> dict[str, int]:
-        wanted = sorted(set(tokens))
-        known = {t: self._frequencies[t] for t in wanted if t in self._frequencies}
-        missing = [token for token in wanted if token not in known]
-        if missing:
+        def read(missing: list[str]) -> dict[str, int | None]:
             answer = self.index.document_frequency(missing)
-            found = {token: answer.get(token) for token in missing}
-            self._remember(self._frequencies, found, len(found))
-            known.update(found)
+            return {token: answer.get(token) for token in missing}
+
+        wanted = sorted(set(tokens))
+        known = self._recall(self._frequencies, wanted, read, lambda _: 1)
         return {token: df for token in wanted if (df := known[token]) is not None}
 
     def postings(self, tokens: Sequence[str], limit: int) -> list[tuple[int, str, int]]:
@@ -76,25 +73,27 @@ class MemoIndex:
         self,
         tokens: Sequence[str],
         per_token: int,
-        read: Callable[[list[str]], list[tuple[int, str, int]]],
+        read_rows: Callable[[list[str]], list[tuple[int, str, int]]],
     ) -> list[tuple[int, str, int]]:
-        """The first `per_token` postings of each token, in token order; `read` gets the
-        tokens not remembered."""
-        wanted = sorted(set(tokens))
-        known = {
-            token: self._postings[token]
-            for token in wanted
-            if token in self._postings and self._enough(self._postings[token], per_token)
-        }
-        missing = [token for token in wanted if token not in known]
-        if missing:
+        """The first `per_token` postings of each token, in token order; `read_rows` gets
+        the tokens not remembered (or remembered with fewer rows than asked for now)."""
+
+        def read(missing: list[str]) -> dict[str, tuple[list[tuple[int, str, int]], int]]:
             found: dict[str, tuple[list[tuple[int, str, int]], int]] = {
                 token: ([], per_token) for token in missing
             }
-            for row in read(missing):
+            for row in read_rows(missing):
                 found[row[1]][0].append(row)
-            self._remember(self._postings, found, sum(len(rows) for rows, _ in found.values()))
-            known.update(found)
+            return found
+
+        wanted = sorted(set(tokens))
+        known = self._recall(
+            self._postings,
+            wanted,
+            read,
+            lambda remembered: len(remembered[0]),
+            lambda remembered: self._enough(remembered, per_token),
+        )
         out: list[tuple[int, str, int]] = []
         for token in wanted:
             out.extend(known[token][0][:per_token])
@@ -106,23 +105,43 @@ class MemoIndex:
         return self.index.postings_among(tokens, alias_ids)
 
     def aliases_by_key(self, key: str) -> list[int]:
-        known = self._by_key.get(key)
-        if known is None:
-            known = self.index.aliases_by_key(key)
-            self._remember(self._by_key, {key: known}, len(known) + 1)
-        return known
+        known = self._recall(
+            self._by_key,
+            [key],
+            lambda missing: {key: self.index.aliases_by_key(key)},
+            lambda ids: len(ids) + 1,
+        )
+        return known[key]
 
     def alias_rows(self, alias_ids: Sequence[int]) -> list[tuple[int, str, str, str, str, str]]:
-        wanted = sorted(set(alias_ids))
-        known = {a: self._aliases[a] for a in wanted if a in self._aliases}
-        missing = [alias_id for alias_id in wanted if alias_id not in known]
-        if missing:
+        def read(missing: list[int]) -> dict[int, tuple[int, str, str, str, str, str] | None]:
             found: dict[int, tuple[int, str, str, str, str, str] | None] = dict.fromkeys(missing)
             for row in self.index.alias_rows(missing):
                 found[row[0]] = row
-            self._remember(self._aliases, found, len(found))
-            known.update(found)
+            return found
+
+        wanted = sorted(set(alias_ids))
+        known = self._recall(self._aliases, wanted, read, lambda _: 1)
         return [row for alias_id in wanted if (row := known[alias_id]) is not None]
+
+    def _recall(
+        self,
+        memory: dict[Any, Any],
+        wanted: list[Any],
+        read: Callable[[list[Any]], dict[Any, Any]],
+        size: Callable[[Any], int],
+        usable: Callable[[Any], bool] = lambda _: True,
+    ) -> dict[Any, Any]:
+        """The answer for each wanted key: from `memory` when it holds a `usable` one, else
+        from `read` (given every other key at once), which is then remembered (`size`
+        counts its rows towards the bound)."""
+        known = {key: memory[key] for key in wanted if key in memory and usable(memory[key])}
+        missing = [key for key in wanted if key not in known]
+        if missing:
+            found = read(missing)
+            self._remember(memory, found, sum(size(answer) for answer in found.values()))
+            known.update(found)
+        return known
 
     @staticmethod
     def _enough(remembered: tuple[list, int], per_token: int) -> bool:
