@@ -63,6 +63,54 @@ def test_mention_write_is_logged_with_before_and_after(store: Store) -> None:
     assert rows[1][4] == "tester"
 
 
+def test_a_bulk_insert_logs_shared_values_once_and_undo_redo_restore_them(store: Store) -> None:
+    from workbench.store.changelog import Transaction
+
+    [doc_id], _ = store.import_documents([_doc("Iran struck Panjgur.")])
+    columns = ("doc_id", "start", "end", "text", "label", "source")
+    with Transaction(store.conn, "tester", "bulk") as tx:
+        shared = {"status": "suggested", "annotator": "tester", "created_at": tx.at}
+        tx.insert_many(
+            "mentions",
+            columns,
+            [(doc_id, 0, 4, "Iran", "GPE", "ruler"), (doc_id, 12, 19, "Panjgur", "GPE", "rule")],
+            {**shared, "updated_at": tx.at},
+        )
+    # an entry written before shared values were logged once has none: it replays too
+    with Transaction(store.conn, "tester", "bulk") as tx:
+        tx.insert_many(
+            "mentions",
+            (*columns, "created_at", "updated_at"),
+            [(doc_id, 5, 11, "struck", "ORG", "x", tx.at, tx.at)],
+        )
+    logged = [
+        json.loads(r[0])["bulk_rows"]
+        for r in store.conn.execute("SELECT after FROM changes WHERE action = 'bulk' ORDER BY id")
+    ]
+    assert logged[0]["same"]["status"] == "suggested" and "same" not in logged[1]
+    assert all(len(row) == len(logged[0]["columns"]) == 7 for row in logged[0]["rows"])
+
+    def statuses() -> list[tuple]:
+        shown = store.mentions(doc_id, ("suggested", "accepted"))
+        return [(m.text, m.status, m.annotator) for m in shown]
+
+    assert statuses() == [
+        ("Iran", "suggested", "tester"),
+        ("struck", "accepted", None),
+        ("Panjgur", "suggested", "tester"),
+    ]
+    store.undo()
+    store.undo()
+    assert statuses() == []
+    store.redo()
+    store.redo()
+    assert statuses() == [
+        ("Iran", "suggested", "tester"),
+        ("struck", "accepted", None),
+        ("Panjgur", "suggested", "tester"),
+    ]
+
+
 def test_bad_spans_and_labels_are_refused(store: Store) -> None:
     [doc_id], _ = store.import_documents([_doc("short")])
     with pytest.raises(InvalidSpan):

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import orjson
 
 from workbench.errors import NothingToUndo, WorkbenchError
 from workbench.store import alias_index
@@ -42,7 +44,21 @@ def _loggable(table: str, row: dict[str, Any] | None) -> str | None:
     if row is None:
         return None
     skip = _UNLOGGED_COLUMNS.get(table, set())
-    return json.dumps({k: v for k, v in row.items() if k not in skip}, ensure_ascii=False)
+    return _json({k: v for k, v in row.items() if k not in skip})
+
+
+def _json(value: Any) -> str:
+    """The log's JSON text (orjson: the log of a big pre-annotation run is many MB, and
+    the standard library's encoder took a tenth of the run to write it)."""
+    return orjson.dumps(value).decode()
+
+
+def _insert_rows(
+    conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    quoted = ", ".join(_quoted(c) for c in columns)
+    marks = ", ".join("?" * len(columns))
+    conn.executemany(f"INSERT INTO {_quoted(table)} ({quoted}) VALUES ({marks})", rows)
 
 
 def _insert_row(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
@@ -126,17 +142,24 @@ class Transaction:
         return row_id
 
     def insert_many(
-        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        same: Mapping[str, Any] | None = None,
     ) -> list[int]:
-        """Insert rows (values in the order of `columns`) and log them as one entry, in one
-        executemany (pre-annotation stores hundreds of thousands of rows; a snapshot per
-        row cost more than the rows). Ids continue the table's AUTOINCREMENT sequence, so
-        an id is still never reused. Columns left out take their defaults, and are not
-        logged: undo compares, and redo restores, the logged columns."""
+        """Insert rows (values in the order of `columns`, plus the values of `same`, which
+        every row shares) and log them as one entry, in one executemany (pre-annotation
+        stores hundreds of thousands of rows; a snapshot per row cost more than the rows,
+        and the shared values, once per row, were half the log). Ids continue the table's
+        AUTOINCREMENT sequence, so an id is still never reused. Columns left out take
+        their defaults, and are not logged: undo compares, and redo restores, the logged
+        columns."""
         if not rows:
             return []
         if table == "aliases":
             raise WorkbenchError("aliases keep the linker's index: insert them one by one")
+        shared = dict(same or {})
         seq = self.conn.execute(
             "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
         ).fetchone()
@@ -144,16 +167,17 @@ class Transaction:
         first = max(seq[0] if seq else 0, top[0]) + 1
         stored = [[row_id, *row] for row_id, row in enumerate(rows, first)]
         names = ["id", *columns]
-        quoted = ", ".join(_quoted(c) for c in names)
-        marks = ", ".join("?" * len(names))
-        self.conn.executemany(f"INSERT INTO {_quoted(table)} ({quoted}) VALUES ({marks})", stored)
+        tail = list(shared.values())
+        _insert_rows(self.conn, table, [*names, *shared], (row + tail for row in stored))
         undoable = table not in _NOT_UNDOABLE
         self._undoable |= undoable
         skip = _UNLOGGED_COLUMNS.get(table, set())
         keep = [i for i, name in enumerate(names) if name not in skip]
         if len(keep) < len(names):
             stored = [[row[i] for i in keep] for row in stored]
-        bulk = {BULK_KEY: {"columns": [names[i] for i in keep], "rows": stored}}
+        logged: dict[str, Any] = {"columns": [names[i] for i in keep], "rows": stored}
+        if shared:
+            logged["same"] = {k: v for k, v in shared.items() if k not in skip}
         last = first + len(rows) - 1
         self.conn.execute(
             "INSERT INTO changes (group_id, at, annotator, action, tbl, row_id, before, after, "
@@ -165,7 +189,7 @@ class Transaction:
                 self.action,
                 table,
                 f"{first}..{last}",
-                json.dumps(bulk, ensure_ascii=False),
+                _json({BULK_KEY: logged}),
                 int(undoable),
             ),
         )
@@ -250,11 +274,13 @@ def _replay_bulk(
 ) -> None:
     """Undo (delete) or redo (insert) the rows of one `insert_many` entry, refusing if any
     of them was changed, deleted or re-created since."""
-    columns, rows = bulk["columns"], bulk["rows"]
+    shared = bulk.get("same", {})
+    columns = [*bulk["columns"], *shared]
+    tail = list(shared.values())
+    rows = [row + tail for row in bulk["rows"]]
     if not rows:
         return
     ids = [row[columns.index("id")] for row in rows]
-    marks = ",".join("?" * len(columns))
     quoted = ", ".join(_quoted(c) for c in columns)
     current = conn.execute(
         f"SELECT {quoted} FROM {_quoted(table)} WHERE id BETWEEN ? AND ? ORDER BY id",
@@ -269,7 +295,7 @@ def _replay_bulk(
     if undo:
         conn.execute(f"DELETE FROM {_quoted(table)} WHERE id BETWEEN ? AND ?", (min(ids), max(ids)))
     else:
-        conn.executemany(f"INSERT INTO {_quoted(table)} ({quoted}) VALUES ({marks})", rows)
+        _insert_rows(conn, table, columns, rows)
 
 
 def _as_id(row_id: str) -> Any:

@@ -30,12 +30,8 @@ _MENTION_COLUMNS = (
     "text",
     "label",
     "entity_id",
-    "status",
     "source",
     "score",
-    "annotator",
-    "created_at",
-    "updated_at",
 )
 _NEW_TRIGGER_COLUMNS = (
     "doc_id",
@@ -44,11 +40,8 @@ _NEW_TRIGGER_COLUMNS = (
     "text",
     "type",
     "subtype",
-    "status",
     "source",
     "score",
-    "created_at",
-    "updated_at",
 )
 
 DocumentSuggestions = tuple[int, Sequence[Suggestion], Sequence[SuggestedTrigger]]
@@ -182,12 +175,8 @@ class SuggestionsMixin:
                             text[sug.start : sug.end],
                             sug.label,
                             sug.entity_id,
-                            SUGGESTED,
                             sug.source,
                             round(sug.score, 1),
-                            self.annotator,
-                            tx.at,
-                            tx.at,
                         )
                     )
                 for trig in triggers:
@@ -204,18 +193,19 @@ class SuggestionsMixin:
                             text[trig.start : trig.end],
                             trig.type,
                             trig.subtype,
-                            SUGGESTED,
                             trig.source,
                             round(trig.score, 1),
-                            tx.at,
-                            tx.at,
                         )
                     )
                 if doc_id not in done:
                     done.add(doc_id)
                     done_rows.append((doc_id, signature, doc_added, tx.at))
-            tx.insert_many("mentions", _MENTION_COLUMNS, mention_rows)
-            tx.insert_many("trigger_suggestions", _NEW_TRIGGER_COLUMNS, trigger_rows)
+            # every row of a batch shares these: given once, and logged once
+            same = {"status": SUGGESTED, "created_at": tx.at, "updated_at": tx.at}
+            tx.insert_many(
+                "mentions", _MENTION_COLUMNS, mention_rows, {**same, "annotator": self.annotator}
+            )
+            tx.insert_many("trigger_suggestions", _NEW_TRIGGER_COLUMNS, trigger_rows, same)
             tx.insert_many("preannotated", ("doc_id", "signature", "suggestions", "at"), done_rows)
         return len(mention_rows), len(trigger_rows)
 
