@@ -72,3 +72,25 @@ def test_postings_are_cut_like_the_stores(tmp_path) -> None:
             assert remembering.postings_capped(tokens, limit) == index.postings_capped(
                 tokens, limit
             )
+
+
+def test_capped_postings_read_only_keys_that_exist_in_the_order_asked(tmp_path) -> None:
+    words = made_up_words(30)
+    rows = [(f"p{i}", f"Mohammad {word}", "PERSON", ()) for i, word in enumerate(words)]
+    rows.append(("q", 'Zahedān "Quoted" Front', "ORG", ()))
+    with Store.open(tmp_path / "kb.db", annotator="test") as store:
+        store.bulk_load_aliases(rows)
+        conn = store.conn
+
+        def probed(tokens: list[str], cap: int) -> list[tuple]:
+            sql = "SELECT alias_id, token, ntok FROM alias_postings WHERE token = ? LIMIT ?"
+            return [row for token in tokens for row in conn.execute(sql, (token, cap))]
+
+        stored = [r[0] for r in conn.execute("SELECT DISTINCT token FROM alias_postings")]
+        quoted = [t for t in stored if '"' in t or "ā" in t or "|" in t][:3]
+        tokens = [stored[5], "absent|key", *quoted, 'no"such', stored[0], stored[-1]]
+        index = store.candidate_index()
+        for cap in (1, 2, 40):
+            assert index.postings_capped(tokens, cap) == probed(tokens, cap)
+        assert index.postings_capped(["absent", "not|here"], 40) == []
+        assert len(index.postings_capped([key_tokens("Mohammad")[0]], 7)) == 7

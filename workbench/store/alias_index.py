@@ -13,6 +13,8 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+import orjson
+
 from workbench.linking.keys import KEY_VERSION, alias_pairs, alias_tokens, vocabulary_keys
 from workbench.linking.normalise import match_key
 
@@ -196,18 +198,30 @@ class SqliteCandidateIndex:
     def postings_capped(self, tokens: Sequence[str], per_token: int) -> list[tuple[int, str, int]]:
         """Like `postings`, but at most `per_token` rows for each token, so a common key
         cannot crowd out a rare one."""
-        # One small cached statement per token: most keys (pairs of spellings) do not
-        # exist, and a probe costs microseconds, where compiling one statement of
-        # hundreds of sub-selects cost about as much as all the probes together.
+        # Most keys asked for (pairs of spellings) do not exist: one statement picks out
+        # those that do, then each is read by one small cached statement (compiling one
+        # statement of hundreds of sub-selects cost about as much as all the probes).
+        try:
+            present = {
+                row[0]
+                for row in self._conn.execute(
+                    "SELECT value FROM json_each(?) WHERE EXISTS "
+                    "(SELECT 1 FROM alias_postings WHERE token = value)",
+                    (orjson.dumps(list(tokens)).decode(),),
+                )
+            }
+        except sqlite3.OperationalError:  # a SQLite built without its JSON functions
+            present = set(tokens)
         out: list[tuple[int, str, int]] = []
         execute = self._conn.execute
         for token in tokens:
-            out.extend(
-                execute(
-                    "SELECT alias_id, token, ntok FROM alias_postings WHERE token = ? LIMIT ?",
-                    (token, per_token),
+            if token in present:
+                out.extend(
+                    execute(
+                        "SELECT alias_id, token, ntok FROM alias_postings WHERE token = ? LIMIT ?",
+                        (token, per_token),
+                    )
                 )
-            )
         return out
 
     def postings_among(
