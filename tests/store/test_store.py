@@ -111,6 +111,26 @@ def test_a_bulk_insert_logs_shared_values_once_and_undo_redo_restore_them(store:
     ]
 
 
+@pytest.mark.parametrize("count", [1, 75, 76, 77, 230])
+def test_a_bulk_insert_stores_every_row_with_its_id(store: Store, count: int) -> None:
+    # rows go several to a statement (76 of these 13 values fit in 999 parameters)
+    from workbench.store.changelog import Transaction
+
+    [doc_id], _ = store.import_documents([_doc("word " * 300)])
+    store.add_mention(doc_id, 0, 4, "ORG")
+    rows = [
+        (doc_id, 5 * i, 5 * i + 4, "word", "ORG", None, "ruler", i / 10)
+        for i in range(1, count + 1)
+    ]
+    columns = ("doc_id", "start", "end", "text", "label", "entity_id", "source", "score")
+    with Transaction(store.conn, "tester", "bulk") as tx:
+        same = {"status": "suggested", "annotator": "x", "created_at": tx.at, "updated_at": tx.at}
+        ids = tx.insert_many("mentions", columns, rows, same)
+    stored = store.mentions(doc_id, ("suggested",))
+    assert [m.id for m in stored] == ids == list(range(ids[0], ids[0] + count))
+    assert [(m.start, m.score) for m in stored] == [(r[1], r[7]) for r in rows]
+
+
 def test_bad_spans_and_labels_are_refused(store: Store) -> None:
     [doc_id], _ = store.import_documents([_doc("short")])
     with pytest.raises(InvalidSpan):
