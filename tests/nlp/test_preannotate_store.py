@@ -221,3 +221,25 @@ def test_the_collector_is_left_as_it_was_found(bare) -> None:
         preannotate(bare, None, redo=True, progress=interrupt)
     assert during and min(during) >= 10_000
     assert gc.get_threshold() == thresholds
+
+
+def test_a_misspelt_name_with_a_hyphened_particle_is_linked_whole(tmp_path: Path) -> None:
+    # "oul-Haq" is one word of the name: the name is looked up whole, not as "Sehbaz" and
+    # "Haq Stanzaa" (which only partly match, and were left unlinked)
+    from workbench.importers.reading import sha256_text
+    from workbench.model import NewDocument
+
+    text = "Police said Sehbaz oul-Haq Stanzaa was killed near Quetta."
+    with Store.open(tmp_path / "kb.db", "tester") as store:
+        store.bulk_load_aliases(
+            [
+                ("shehbaz", "Shehbaz ul-Haq Stanza", "PERSON", ()),
+                ("pervez", "Pervez ul-Haq Stanzad", "PERSON", ()),
+                ("quetta", "Quetta", "GPE", ()),
+            ]
+        )
+        [doc_id], _ = store.import_documents([NewDocument("t", text, sha256_text(text), "test")])
+        preannotate(store, [doc_id])
+        found = {(text[s:e], entity) for s, e, _, entity in spans(store, doc_id)}
+    assert ("Sehbaz oul-Haq Stanzaa", "shehbaz") in found
+    assert ("Quetta", "quetta") in found

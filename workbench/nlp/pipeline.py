@@ -75,7 +75,9 @@ TITLES = frozenset(
     ]
 )
 _RANK = {SOURCE_KB: 4, SOURCE_MODEL: 3, SOURCE_RULE: 2}
-RULES_VERSION = "1"
+# Documents pre-annotated under other rules are pre-annotated again (2: names joined by
+# a particle written onto the next word, "ul-Haq").
+RULES_VERSION = "2"
 DATE_KEY = "DATE"
 # spaCy's tokenizer remembers how it split each chunk of text, but only as many chunks as
 # its cache holds (10 000 by default), first come first kept. Pattern docs would fill it
@@ -370,8 +372,8 @@ def remembering(link: LinkFunction) -> LinkFunction:
 
 
 def _name_runs(doc, covered: set[int]) -> list[list[int]]:  # type: ignore[no-untyped-def]
-    """Token indices of runs of capitalised words (one connector such as "al" or "-"
-    may join two), not covered by a pattern; titles ("Minister", "President") end a run."""
+    """Token indices of runs of capitalised words (see `_joined` for what may join two),
+    not covered by a pattern; titles ("Minister", "President") end a run."""
     import numpy
     from spacy.attrs import IS_STOP, IS_TITLE, IS_UPPER, LENGTH, LIKE_NUM
 
@@ -389,11 +391,31 @@ def _name_runs(doc, covered: set[int]) -> list[list[int]]:  # type: ignore[no-un
             continue
         if runs and runs[-1][-1] == i - 1:
             runs[-1].append(i)
-        elif runs and runs[-1][-1] == i - 2 and doc[i - 1].lower_ in CONNECTORS:
-            runs[-1] += [i - 1, i]
+        elif runs and _joined(doc, runs[-1][-1], i, covered):
+            runs[-1] += range(runs[-1][-1] + 1, i + 1)
         else:
             runs.append([i])
     return [run[:MAX_NAME_TOKENS] for run in runs]
+
+
+def _joined(doc, last: int, next_: int, covered: set[int]) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the words between two capitalised words join them into one name: one
+    connector ("bin", "of"), or a particle written onto the next word ("al-", "ul-", also
+    misspelt: "oul-Haq")."""
+    gap = range(last + 1, next_)
+    if not 1 <= len(gap) <= 2 or any(i in covered for i in gap):
+        return False
+    if len(gap) == 1:
+        return doc[gap[0]].lower_ in CONNECTORS
+    particle, hyphen = doc[gap[0]], doc[gap[1]]
+    return (
+        hyphen.text == "-"
+        and not particle.whitespace_
+        and not hyphen.whitespace_
+        and particle.is_lower
+        and particle.is_alpha
+        and len(particle) <= 4
+    )
 
 
 def _char_offsets(doc) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def]
