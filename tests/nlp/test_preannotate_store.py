@@ -225,11 +225,12 @@ def test_the_collector_is_left_as_it_was_found(bare) -> None:
 
 def test_a_misspelt_name_with_a_hyphened_particle_is_linked_whole(tmp_path: Path) -> None:
     # "oul-Haq" is one word of the name: the name is looked up whole, not as "Sehbaz" and
-    # "Haq Stanzaa" (which only partly match, and were left unlinked)
+    # "Haq Stanzaa" (which only partly match, and were left unlinked); titles before a
+    # name are not part of it
     from workbench.importers.reading import sha256_text
     from workbench.model import NewDocument
 
-    text = "Police said Sehbaz oul-Haq Stanzaa was killed near Quetta."
+    text = "Police said Foreign Minister Sehbaz oul-Haq Stanzaa was killed near Quetta."
     with Store.open(tmp_path / "kb.db", "tester") as store:
         store.bulk_load_aliases(
             [

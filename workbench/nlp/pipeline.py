@@ -116,6 +116,8 @@ class Preannotator:
         for lexeme in vocab:
             lexeme.norm_ = token_norm(lexeme.orth_)
         self.nlp.tokenizer.max_cache_size = TEXT_CACHE_CHUNKS
+        # Whether a word may be part of a name, decided once per word of the vocabulary.
+        self.name_word = vocab.add_flag(_name_word_test(vocab.lex_attr_getters))
         self.nlp.add_pipe(sentences.NAME)
         self.kb_matcher = PhraseMatcher(vocab, attr="NORM")
         self.acronym_matcher = PhraseMatcher(vocab, attr="ORTH")
@@ -308,7 +310,7 @@ class Preannotator:
         without its first or last word; only names sharing a word key with the knowledge
         base are looked up."""
         out: list[Suggestion] = []
-        for run in _name_runs(doc, covered):
+        for run in _name_runs(doc, covered, self.name_word):
             tries = [(0, len(run))]
             if len(run) > 1:  # a word in front or behind that is not part of the name
                 if doc[run[0]].norm_ not in self.names.words:
@@ -371,23 +373,33 @@ def remembering(link: LinkFunction) -> LinkFunction:
     return remembered
 
 
-def _name_runs(doc, covered: set[int]) -> list[list[int]]:  # type: ignore[no-untyped-def]
-    """Token indices of runs of capitalised words (see `_joined` for what may join two),
-    not covered by a pattern; titles ("Minister", "President") end a run."""
+def _name_word_test(getters: dict) -> Callable[[str], bool]:
+    """Whether a word may be part of a name: capitalised ("Haq", or "BLA" but not "A"),
+    not a stop word or a number, and not a title ("Minister", "President")."""
+    from spacy.attrs import IS_STOP, IS_TITLE, IS_UPPER, LIKE_NUM
+
+    is_title, is_upper = getters[IS_TITLE], getters[IS_UPPER]
+    is_stop, like_num = getters[IS_STOP], getters[LIKE_NUM]
+
+    def name_word(text: str) -> bool:
+        capitalised = is_title(text) or (is_upper(text) and len(text) > 1)
+        return (
+            capitalised and not is_stop(text) and not like_num(text) and text.lower() not in TITLES
+        )
+
+    return name_word
+
+
+def _name_runs(doc, covered: set[int], name_word: int) -> list[list[int]]:  # type: ignore[no-untyped-def]
+    """Token indices of runs of words that may be part of a name (the flag `name_word`;
+    see `_joined` for what may join two), not covered by a pattern."""
     import numpy
-    from spacy.attrs import IS_STOP, IS_TITLE, IS_UPPER, LENGTH, LIKE_NUM
 
     if not len(doc):
         return []
-    array = doc.to_array([IS_TITLE, IS_UPPER, IS_STOP, LIKE_NUM, LENGTH])
-    capitalised = (
-        ((array[:, 0] == 1) | ((array[:, 1] == 1) & (array[:, 4] > 1)))
-        & (array[:, 2] == 0)
-        & (array[:, 3] == 0)
-    )
     runs: list[list[int]] = []
-    for i in numpy.flatnonzero(capitalised).tolist():
-        if i in covered or doc[i].lower_ in TITLES:
+    for i in numpy.flatnonzero(doc.to_array(name_word)).tolist():
+        if i in covered:
             continue
         if runs and runs[-1][-1] == i - 1:
             runs[-1].append(i)
