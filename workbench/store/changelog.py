@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -56,26 +57,29 @@ def _json(value: Any) -> str:
 
 
 def _insert_rows(
-    conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    conn: sqlite3.Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    tail: Sequence[Any] = (),
 ) -> None:
-    """Insert many rows, several per statement: each statement on an AUTOINCREMENT table
-    also reads and writes its sequence, and binding row by row cost as much again (one
-    row per statement took twice as long)."""
+    """Insert many rows (each followed by the values `tail`), several per statement: each
+    statement on an AUTOINCREMENT table also reads and writes its sequence, and binding
+    row by row cost as much again (one row per statement took twice as long)."""
     quoted = ", ".join(_quoted(c) for c in columns)
     one = "(" + ", ".join("?" * len(columns)) + ")"
     per = max(1, _PARAMETERS_PER_STATEMENT // len(columns))
     insert = f"INSERT INTO {_quoted(table)} ({quoted}) VALUES "
+    if tail:
+        rows = chain.from_iterable((row, tail) for row in rows)
+    values = list(chain.from_iterable(rows))
+    step = per * len(columns)
+    whole = len(values) - len(values) % step
     several = insert + ", ".join([one] * per)
-    pending: list[Any] = []
-    full: list[list[Any]] = []
-    for count, row in enumerate(rows, 1):
-        pending.extend(row)
-        if count % per == 0:
-            full.append(pending)
-            pending = []
-    conn.executemany(several, full)
-    if pending:
-        conn.execute(insert + ", ".join([one] * (len(pending) // len(columns))), pending)
+    conn.executemany(several, (values[i : i + step] for i in range(0, whole, step)))
+    if whole < len(values):
+        rest = (len(values) - whole) // len(columns)
+        conn.execute(insert + ", ".join([one] * rest), values[whole:])
 
 
 def _insert_row(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
@@ -185,7 +189,7 @@ class Transaction:
         stored = [[row_id, *row] for row_id, row in enumerate(rows, first)]
         names = ["id", *columns]
         tail = list(shared.values())
-        _insert_rows(self.conn, table, [*names, *shared], (row + tail for row in stored))
+        _insert_rows(self.conn, table, [*names, *shared], stored, tail)
         undoable = table not in _NOT_UNDOABLE
         self._undoable |= undoable
         skip = _UNLOGGED_COLUMNS.get(table, set())

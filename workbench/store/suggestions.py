@@ -57,6 +57,8 @@ class _Spans:
         self.longest = max((e - s for s, e in self.spans), default=0)
 
     def overlaps(self, start: int, end: int) -> bool:
+        if not self.spans:  # a document nobody has annotated yet
+            return False
         i = bisect.bisect_left(self.starts, start - self.longest)
         while i < len(self.spans) and self.spans[i][0] < end:
             if self.spans[i][1] > start:
@@ -155,14 +157,16 @@ class SuggestionsMixin:
                         | {tuple(r) for r in events.get(doc_id, []) if r[0] is not None},
                     )
                 taken, accepted, spans = seen[doc_id]
+                size = len(text)
                 doc_added = 0
-                for sug in suggestions:
-                    key = (sug.start, sug.end, sug.label)
+                # (unpacked: hundreds of thousands of them in a big run)
+                for start, end, label, source, score, entity_id in suggestions:
+                    key = (start, end, label)
                     if (
                         key in taken
-                        or sug.label not in labels
-                        or not 0 <= sug.start < sug.end <= len(text)
-                        or accepted.overlaps(sug.start, sug.end)
+                        or label not in labels
+                        or not 0 <= start < end <= size
+                        or accepted.overlaps(start, end)
                     ):
                         continue
                     taken.add(key)
@@ -170,31 +174,29 @@ class SuggestionsMixin:
                     mention_rows.append(
                         (
                             doc_id,
-                            sug.start,
-                            sug.end,
-                            text[sug.start : sug.end],
-                            sug.label,
-                            sug.entity_id,
-                            sug.source,
-                            round(sug.score, 1),
+                            start,
+                            end,
+                            text[start:end],
+                            label,
+                            entity_id,
+                            source,
+                            round(score, 1),
                         )
                     )
-                for trig in triggers:
-                    if (trig.start, trig.end) in spans or not 0 <= trig.start < trig.end <= len(
-                        text
-                    ):
+                for start, end, kind, subtype, score, source in triggers:
+                    if (start, end) in spans or not 0 <= start < end <= size:
                         continue
-                    spans.add((trig.start, trig.end))
+                    spans.add((start, end))
                     trigger_rows.append(
                         (
                             doc_id,
-                            trig.start,
-                            trig.end,
-                            text[trig.start : trig.end],
-                            trig.type,
-                            trig.subtype,
-                            trig.source,
-                            round(trig.score, 1),
+                            start,
+                            end,
+                            text[start:end],
+                            kind,
+                            subtype,
+                            source,
+                            round(score, 1),
                         )
                     )
                 if doc_id not in done:
