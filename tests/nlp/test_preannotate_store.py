@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench.errors import WorkbenchError
 from workbench.model import ACCEPTED, REJECTED, SUGGESTED
 from workbench.nlp import batch
 from workbench.nlp.batch import pipeline_for, preannotate
@@ -207,8 +208,17 @@ def test_the_collector_is_left_as_it_was_found(bare) -> None:
 
     batch._CACHE.clear()
     frozen = gc.get_freeze_count()
+    paused = []
+    bare.alias_rows_since = lambda since, rows=bare.alias_rows_since: (
+        paused.append(not gc.isenabled()) or rows(since)
+    )
     pipeline_for(bare)
+    assert paused == [True] and gc.isenabled()  # paused while the pipeline is built
     assert gc.get_freeze_count() > frozen  # the new pipeline's objects are out of its sight
+    batch._CACHE.clear()
+    with pytest.raises(WorkbenchError):  # a failed build turns it back on too
+        pipeline_for(bare, model="no_such_pipeline_here")
+    assert gc.isenabled()
     thresholds = gc.get_threshold()
     during = []
 
