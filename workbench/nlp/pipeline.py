@@ -79,14 +79,13 @@ _RANK = {SOURCE_KB: 4, SOURCE_MODEL: 3, SOURCE_RULE: 2}
 # a particle written onto the next word, "ul-Haq").
 RULES_VERSION = "2"
 DATE_KEY = "DATE"
-# spaCy's tokenizer remembers how it split each chunk of text, but only as many chunks as
-# its cache holds (10 000 by default), first come first kept. Pattern docs would fill it
-# (the knowledge base has 100 000s of names), leaving news text to be split by regular
-# expressions chunk by chunk, about five times slower. So the cache is larger, and it is
-# emptied for the text after a batch of patterns has used it (names share words).
+# spaCy's tokenizer remembers how it split each chunk of text (what lies between spaces),
+# but only as many chunks as its cache holds (10 000 by default), first come first kept.
+# Pattern docs come first (the knowledge base has 100 000s of names) and would fill it,
+# leaving news text to be split by regular expressions chunk by chunk, about five times
+# slower. So the cache grows by each pattern's chunks and keeps this much room for text;
+# the text's names are then mostly split already.
 TEXT_CACHE_CHUNKS = 100_000
-# Fewer new patterns than this leave too few chunks in the cache to be worth emptying it.
-FLUSH_AFTER_PATTERNS = 1_000
 
 
 @dataclass(frozen=True)
@@ -134,21 +133,9 @@ class Preannotator:
         self.patterns = 0
         self.last_alias_id = 0
 
-    def _empty_tokenizer_cache(self) -> None:
-        """Leave the tokenizer's cache to the text (see TEXT_CACHE_CHUNKS). Setting the
-        special-case rules, to the same rules, is spaCy's public way to empty it."""
-        tokenizer = self.nlp.tokenizer
-        tokenizer.rules = dict(tokenizer.rules)
-
     # -- knowledge base ------------------------------------------------------------
     def add_aliases(self, rows: Iterable[tuple[int, str, str, str]]) -> int:
         """Add patterns for (alias id, entity id, label, text) rows; returns patterns added."""
-        added = self._add_aliases(rows)
-        if added >= FLUSH_AFTER_PATTERNS:
-            self._empty_tokenizer_cache()
-        return added
-
-    def _add_aliases(self, rows: Iterable[tuple[int, str, str, str]]) -> int:
         added = 0
         by_entity: dict[str, list] = {}
         shorthand: dict[str, list] = {}
@@ -161,19 +148,19 @@ class Preannotator:
                 # "AT", "SM": matched as written, or every "at" would be a candidate
                 if text not in known:
                     known.add(text)
-                    shorthand.setdefault(entity_id, []).append(self.nlp.make_doc(text))
+                    shorthand.setdefault(entity_id, []).append(self._pattern_doc(text))
                 continue
             for variant in alias_variants(text, label):
                 if variant in known:
                     continue
                 known.add(variant)
-                doc = self.nlp.make_doc(variant)
+                doc = self._pattern_doc(variant)
                 self.names.add(tuple(token.norm_ for token in doc), entity_id)
                 by_entity.setdefault(entity_id, []).append(doc)
             short = acronym(text, label)
             if short and short not in known:
                 known.add(short)
-                shorthand.setdefault(entity_id, []).append(self.nlp.make_doc(short))
+                shorthand.setdefault(entity_id, []).append(self._pattern_doc(short))
         for entity_id, docs in by_entity.items():
             self.kb_matcher.add(entity_id, docs)
             added += len(docs)
@@ -182,6 +169,12 @@ class Preannotator:
             added += len(docs)
         self.patterns += added
         return added
+
+    def _pattern_doc(self, text: str):  # type: ignore[no-untyped-def]
+        """A pattern's Doc; the tokenizer's cache grows by its chunks, so that they never
+        take the text's room (see TEXT_CACHE_CHUNKS)."""
+        self.nlp.tokenizer.max_cache_size += text.count(" ") + 1
+        return self.nlp.make_doc(text)
 
     # -- texts -------------------------------------------------------------------------
     def suggest(
