@@ -238,12 +238,14 @@ class Linker:
         ratio and a token-set ratio (WRatio's partial matching would favour tiny aliases)."""
         if len(rows) <= self.shortlist:
             return rows
+        import numpy
+
         keys = [r[3] for r in rows]
         plain = process.cdist([query_key], keys, scorer=fuzz.ratio, workers=1)[0]
         subset = process.cdist([query_key], keys, scorer=fuzz.token_set_ratio, workers=1)[0]
-        coarse = [max(a, b) for a, b in zip(plain, subset, strict=True)]
-        order = sorted(range(len(rows)), key=lambda i: -coarse[i])[: self.shortlist]
-        keep = set(order)
+        coarse = numpy.maximum(plain, subset)
+        # best first; among equals, in the rows' order (a stable sort)
+        keep = set(numpy.argsort(-coarse, kind="stable")[: self.shortlist].tolist())
         folded = text.strip().casefold()
         for i, row in enumerate(rows):
             if row[0] in acronym_aliases or row[3] == query_key or row[2].casefold() == folded:

@@ -86,17 +86,28 @@ class MemoIndex:
                 found[row[1]][0].append(row)
             return found
 
+        # Written out rather than through `_recall`: a linked name asks for hundreds of
+        # pair keys, most of them known not to exist, and this is the linker's inner loop.
         wanted = sorted(set(tokens))
-        known = self._recall(
-            self._postings,
-            wanted,
-            read,
-            lambda remembered: len(remembered[0]),
-            lambda remembered: self._enough(remembered, per_token),
-        )
+        remembered = self._postings.get
+        answers: dict[str, list[tuple[int, str, int]]] = {}
+        missing: list[str] = []
+        for token in wanted:
+            known = remembered(token)
+            # usable: as many rows were asked for, or fewer were and there were no more
+            if known is not None and (known[1] >= per_token or len(known[0]) < known[1]):
+                answers[token] = known[0]
+            else:
+                missing.append(token)
+        if missing:
+            found = read(missing)
+            self._remember(self._postings, found, sum(len(rows) for rows, _ in found.values()))
+            answers.update((token, rows) for token, (rows, _) in found.items())
         out: list[tuple[int, str, int]] = []
         for token in wanted:
-            out.extend(known[token][0][:per_token])
+            rows = answers[token]
+            if rows:
+                out.extend(rows[:per_token])
         return out
 
     def postings_among(
@@ -142,13 +153,6 @@ class MemoIndex:
             self._remember(memory, found, sum(size(answer) for answer in found.values()))
             known.update(found)
         return known
-
-    @staticmethod
-    def _enough(remembered: tuple[list, int], per_token: int) -> bool:
-        """Whether remembered postings answer a call for `per_token` rows: as many were
-        asked for, or fewer were and the postings turned out shorter."""
-        rows, asked = remembered
-        return asked >= per_token or len(rows) < asked
 
     def _remember(self, memory: dict, answers: dict, rows: int) -> None:
         if self._rows + rows > MAX_REMEMBERED_ROWS:
