@@ -17,6 +17,7 @@ from workbench.errors import (
 )
 from workbench.model import NewDocument
 from workbench.store import Store, schema
+from workbench.store.connection import MMAP_BYTES
 from workbench.store.documents import TEXTS_KEPT
 
 
@@ -30,6 +31,7 @@ def test_new_database_has_wal_foreign_keys_and_latest_schema(store: Store) -> No
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert store.conn.execute("PRAGMA mmap_size").fetchone()[0] == MMAP_BYTES
     assert store.schema_version == schema.LATEST_VERSION
     tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     for name in (
