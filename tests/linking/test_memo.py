@@ -33,6 +33,10 @@ def test_same_candidates_in_the_same_order_on_the_seed_kb(seeded: Store) -> None
     remembering = Linker(MemoIndex(seeded.candidate_index()))
     assert decisions(remembering, queries) == plain  # answered by the store
     assert decisions(remembering, queries) == plain  # answered from memory
+    # and with each query word's spellings worked out once (words recur across queries)
+    words = Linker(MemoIndex(seeded.candidate_index()), remember_words=True)
+    assert decisions(words, queries) == plain
+    assert decisions(words, list(reversed(queries))) == list(reversed(plain))
 
 
 @pytest.mark.parametrize("bound", [memo_module.MAX_REMEMBERED_ROWS, 50])
@@ -53,6 +57,8 @@ def test_same_candidates_in_a_crowded_kb(tmp_path, monkeypatch, bound: int) -> N
         remembering = Linker(MemoIndex(store.candidate_index()))
         assert decisions(remembering, queries) == plain
         assert decisions(remembering, list(reversed(queries))) == list(reversed(plain))
+        words = Linker(MemoIndex(store.candidate_index()), remember_words=True)
+        assert decisions(words, list(reversed(queries))) == list(reversed(plain))
         assert any(result["link"] for result in plain)
 
 

@@ -152,12 +152,18 @@ class Linker:
         margin: float = MARGIN,
         pool: int = 120,
         shortlist: int = 40,
+        remember_words: bool = False,
     ) -> None:
+        """`remember_words`: the index does not change while this linker is used (a batch
+        run), so each query word's spellings are worked out once, not for every name."""
         self.index = index
         self.threshold = threshold
         self.margin = margin
         self.pool = pool
         self.shortlist = shortlist
+        self._spellings: dict[str, tuple[dict[str, int], dict[str, float]]] | None = (
+            {} if remember_words else None
+        )
 
     def link(
         self,
@@ -260,25 +266,11 @@ class Linker:
     def _groups(self, query: list[str], text: str, acronym_token: str | None) -> list[_Group]:
         """Expand each distinct query token to the vocabulary tokens it may stand for."""
         unique = list(dict.fromkeys(query))
-        keys_of = {t: query_keys(t) for t in unique}
-        all_keys = sorted(set().union(*keys_of.values()))
-        reached: dict[str, dict[str, int]] = defaultdict(dict)
-        for key, token, df in self.index.expand(all_keys):
-            reached[key][token] = df
-        groups = []
-        for origin, t in enumerate(unique):
-            group = _Group({}, from_query_token=True, origin=origin)
-            # in a fixed order: ties between spellings go by the order they were reached
-            for key in sorted(keys_of[t]):
-                for vocab, df in reached.get(key, {}).items():
-                    if vocab in group.tokens:
-                        continue  # taken already: a token's deletion keys reach it again and again
-                    similarity = fuzz.ratio(t, vocab)
-                    floor = 60.0 if key.startswith(PHONETIC_PREFIX) else EXPANSION_MIN_SIMILARITY
-                    if similarity >= floor:
-                        group.tokens[vocab] = df
-                        group.similarity[vocab] = similarity
-            groups.append(group)
+        spellings = self._spellings_of(unique)
+        groups = [
+            _Group(*spellings[t], from_query_token=True, origin=origin)
+            for origin, t in enumerate(unique)
+        ]
         groups.extend(self._split_and_joined_groups(query, unique))
         extra = []
         if acronym_token:
@@ -293,6 +285,34 @@ class Linker:
                 for i, (token, df) in enumerate(found.items())
             )
         return [g for g in groups if g.tokens]
+
+    def _spellings_of(self, words: list[str]) -> dict[str, tuple[dict[str, int], dict[str, float]]]:
+        """For each query word, the vocabulary tokens it may stand for (token -> df) and
+        how similar each is to it (a word's answer depends on nothing else)."""
+        remembered = self._spellings if self._spellings is not None else {}
+        found = {w: remembered[w] for w in words if w in remembered}
+        todo = [w for w in words if w not in found]
+        if not todo:
+            return found
+        keys_of = {t: query_keys(t) for t in todo}
+        reached: dict[str, dict[str, int]] = defaultdict(dict)
+        for key, token, df in self.index.expand(sorted(set().union(*keys_of.values()))):
+            reached[key][token] = df
+        for t in todo:
+            tokens: dict[str, int] = {}
+            similarity: dict[str, float] = {}
+            # in a fixed order: ties between spellings go by the order they were reached
+            for key in sorted(keys_of[t]):
+                for vocab, df in reached.get(key, {}).items():
+                    if vocab in tokens:
+                        continue  # taken already: a token's deletion keys reach it again and again
+                    close = fuzz.ratio(t, vocab)
+                    floor = 60.0 if key.startswith(PHONETIC_PREFIX) else EXPANSION_MIN_SIMILARITY
+                    if close >= floor:
+                        tokens[vocab] = df
+                        similarity[vocab] = close
+            found[t] = remembered[t] = (tokens, similarity)
+        return found
 
     def _split_and_joined_groups(self, query: list[str], unique: list[str]) -> list[_Group]:
         """Name parts written together or apart: "Nassershah" / "Nasser Shah", "Shah Bakhsh".

@@ -122,7 +122,7 @@ def linker_function(store):  # type: ignore[no-untyped-def]
     from workbench.linking.memo import MemoIndex
 
     # a run links many names that share words and candidates: answers are remembered
-    linker = Linker(MemoIndex(store.candidate_index()))
+    linker = Linker(MemoIndex(store.candidate_index()), remember_words=True)
 
     def link(text: str, label: str | None):  # type: ignore[no-untyped-def]
         try:
