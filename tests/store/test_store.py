@@ -32,6 +32,8 @@ def test_new_database_has_wal_foreign_keys_and_latest_schema(store: Store) -> No
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     assert store.conn.execute("PRAGMA mmap_size").fetchone()[0] == MMAP_BYTES
+    # statement journals of multi-row inserts stay in memory (2: MEMORY)
+    assert store.conn.execute("PRAGMA temp_store").fetchone()[0] == 2
     assert store.schema_version == schema.LATEST_VERSION
     tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     for name in (
