@@ -411,14 +411,16 @@ class Linker:
             if tokens:
                 rows = self.index.postings(tokens, FETCH_BUDGET)
                 fetched += len(rows)
-                self._cover(by_origin, group, ((a, t) for a, t, _ in rows))
+                self._cover(by_origin, group, rows)
         for (alias_id, _), credit in by_origin.items():
             coverage[alias_id] += credit
         return sorted(coverage, key=coverage.__getitem__, reverse=True)[: self.pool]
 
     @staticmethod
     def _cover(
-        credited: dict[tuple[int, int], float], group: _Group, rows: Iterable[tuple[int, str]]
+        credited: dict[tuple[int, int], float],
+        group: _Group,
+        rows: Iterable[tuple[int, str, int]],
     ) -> None:
         """Credit each alias once per origin, by how rare the matched token is."""
         # Rarity of the group's best match, scaled by how close each spelling is: an exact
@@ -427,7 +429,7 @@ class Linker:
         rarity = _idf(group.tokens[best])
         weight = {t: rarity * (group.similarity.get(t, 100.0) / 100.0) ** 4 for t in group.tokens}
         origin = group.origin
-        for alias_id, token in rows:
+        for alias_id, token, _ in rows:
             credit = weight[token]
             key = (alias_id, origin)
             if credit > credited.get(key, 0.0):
