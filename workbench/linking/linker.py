@@ -402,7 +402,8 @@ class Linker:
         # frequent for what is left, only its closest spellings are read: the pairs above
         # already found the aliases holding a frequent token with another.
         fetched = 0
-        by_origin: dict[tuple[int, int], float] = {}
+        # per origin: alias id -> its credit (the best of the origin's groups)
+        by_origin: dict[int, dict[int, float]] = {}
         for group in sorted(groups, key=lambda g: g.total_df):
             if not (coverage or by_origin) or group.total_df + fetched <= FETCH_BUDGET:
                 tokens = list(group.tokens)
@@ -411,26 +412,29 @@ class Linker:
             if tokens:
                 rows = self.index.postings(tokens, FETCH_BUDGET)
                 fetched += len(rows)
-                self._cover(by_origin, group, rows)
-        for (alias_id, _), credit in by_origin.items():
-            coverage[alias_id] += credit
+                self._cover(by_origin.setdefault(group.origin, {}), group, rows)
+        for credited in by_origin.values():
+            if not coverage:
+                coverage.update(credited)  # the first one as it is, at C speed
+                continue
+            for alias_id, credit in credited.items():
+                coverage[alias_id] += credit
         return sorted(coverage, key=coverage.__getitem__, reverse=True)[: self.pool]
 
     @staticmethod
     def _cover(
-        credited: dict[tuple[int, int], float],
+        credited: dict[int, float],
         group: _Group,
         rows: Iterable[tuple[int, str, int]],
     ) -> None:
-        """Credit each alias once per origin, by how rare the matched token is."""
+        """Credit each alias (once for the group's origin) by how rare the matched token is."""
         # Rarity of the group's best match, scaled by how close each spelling is: an exact
         # token outranks a rarer near-miss of it.
         best = max(group.tokens, key=lambda t: (group.similarity.get(t, 100.0), -group.tokens[t]))
         rarity = _idf(group.tokens[best])
         weight = {t: rarity * (group.similarity.get(t, 100.0) / 100.0) ** 4 for t in group.tokens}
-        origin = group.origin
+        known = credited.get
         for alias_id, token, _ in rows:
             credit = weight[token]
-            key = (alias_id, origin)
-            if credit > credited.get(key, 0.0):
-                credited[key] = credit
+            if credit > known(alias_id, 0.0):
+                credited[alias_id] = credit
