@@ -115,9 +115,10 @@ def test_a_bulk_insert_logs_shared_values_once_and_undo_redo_restore_them(store:
     ]
 
 
-@pytest.mark.parametrize("count", [1, 75, 76, 77, 230])
+@pytest.mark.parametrize("count", [1, 109, 110, 111, 221, 250])
 def test_a_bulk_insert_stores_every_row_with_its_id(store: Store, count: int) -> None:
-    # rows go several to a statement (76 of these 13 values fit in 999 parameters)
+    # rows go several to a statement: the 4 shared values once, then 110 rows of 9 values
+    # fit in 999 parameters
     from workbench.store.changelog import Transaction
 
     [doc_id], _ = store.import_documents([_doc("word " * 300)])
@@ -133,6 +134,11 @@ def test_a_bulk_insert_stores_every_row_with_its_id(store: Store, count: int) ->
     stored = store.mentions(doc_id, ("suggested",))
     assert [m.id for m in stored] == ids == list(range(ids[0], ids[0] + count))
     assert [(m.start, m.score) for m in stored] == [(r[1], r[7]) for r in rows]
+    shared = store.conn.execute(
+        "SELECT DISTINCT status, annotator, created_at, updated_at FROM mentions WHERE id >= ?",
+        (ids[0],),
+    ).fetchall()
+    assert shared == [tuple(same.values())]
 
 
 def test_bad_spans_and_labels_are_refused(store: Store) -> None:
