@@ -141,12 +141,11 @@ class MemoIndex:
         wanted: list[Any],
         read: Callable[[list[Any]], dict[Any, Any]],
         size: Callable[[Any], int],
-        usable: Callable[[Any], bool] = lambda _: True,
     ) -> dict[Any, Any]:
-        """The answer for each wanted key: from `memory` when it holds a `usable` one, else
-        from `read` (given every other key at once), which is then remembered (`size`
-        counts its rows towards the bound)."""
-        known = {key: memory[key] for key in wanted if key in memory and usable(memory[key])}
+        """The answer for each wanted key: from `memory` when it holds one, else from `read`
+        (given every other key at once), which is then remembered (`size` counts its rows
+        towards the bound)."""
+        known = {key: memory[key] for key in wanted if key in memory}
         missing = [key for key in wanted if key not in known]
         if missing:
             found = read(missing)
