@@ -86,7 +86,9 @@ def _insert_rows(
     values = list(chain.from_iterable(rows))
     step = per * width
     whole = len(values) - len(values) % step
-    conn.executemany(statement(per), ([*head, *values[i : i + step]] for i in range(0, whole, step)))
+    conn.executemany(
+        statement(per), ([*head, *values[i : i + step]] for i in range(0, whole, step))
+    )
     if whole < len(values):
         conn.execute(statement((len(values) - whole) // width), [*head, *values[whole:]])
 
