@@ -412,7 +412,8 @@ class Linker:
             if tokens:
                 rows = self.index.postings(tokens, FETCH_BUDGET)
                 fetched += len(rows)
-                self._cover(by_origin.setdefault(group.origin, {}), group, rows)
+                if rows:  # (an origin is in `by_origin` once it has credited an alias)
+                    self._cover(by_origin.setdefault(group.origin, {}), group, rows)
         for credited in by_origin.values():
             if not coverage:
                 coverage.update(credited)  # the first one as it is, at C speed
