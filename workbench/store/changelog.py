@@ -82,15 +82,14 @@ def _insert_rows(
             return into + values
         return f"{into}SELECT {', '.join(picked)} FROM ({values})"
 
-    head = list(tail)
     values = list(chain.from_iterable(rows))
     step = per * width
     whole = len(values) - len(values) % step
     conn.executemany(
-        statement(per), ([*head, *values[i : i + step]] for i in range(0, whole, step))
+        statement(per), ([*tail, *values[i : i + step]] for i in range(0, whole, step))
     )
     if whole < len(values):
-        conn.execute(statement((len(values) - whole) // width), [*head, *values[whole:]])
+        conn.execute(statement((len(values) - whole) // width), [*tail, *values[whole:]])
 
 
 def _insert_row(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
