@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from workbench import __version__, config
+from workbench import __version__, config, interrupts
 from workbench.errors import WorkbenchError
 from workbench.session import Session, err, reported_errors
 
@@ -437,7 +437,12 @@ def preannotate(
 def export(
     ctx: typer.Context,
     format: Annotated[str, typer.Argument(help="Exporter name (see `workbench plugins`).")],
-    output: Annotated[Path, typer.Argument(help="File or folder to write (replaced atomically).")],
+    output: Annotated[
+        Path,
+        typer.Argument(
+            help="File or folder to write (replaced atomically); - for standard output."
+        ),
+    ],
     doc: Annotated[
         list[int] | None, typer.Option("--doc", help="Only this document (repeatable).")
     ] = None,
@@ -482,7 +487,10 @@ def export(
         )
     for warning in context.warnings:
         err(f"warning: {warning}")
-    typer.echo(f"exported {len(view)} documents with {exporter.name} to {output}")
+    where = "standard output" if str(output) == "-" else str(output)
+    typer.echo(
+        f"exported {len(view)} documents with {exporter.name} to {where}", err=str(output) == "-"
+    )
 
 
 @app.command()
@@ -549,5 +557,6 @@ def redo(ctx: typer.Context) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user errors into one `error:` line and exit 1."""
     # Typer handles usage errors itself (exit 2); our own errors surface here.
+    interrupts.install()
     with reported_errors():
         app(args=argv, prog_name="workbench")

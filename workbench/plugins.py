@@ -21,7 +21,7 @@ from typing import Any
 
 import pluggy
 
-from workbench import hookspecs
+from workbench import hookspecs, interrupts
 
 BUILTIN_MODULES = ("workbench.exporters.builtin", "workbench.importers.brat")
 ENTRY_POINT_GROUP = "workbench"
@@ -136,7 +136,7 @@ def _add(
     try:
         modules.append((info, load()))
     except BaseException as exc:  # a plugin's import may raise anything, even SystemExit
-        if isinstance(exc, KeyboardInterrupt):
+        if interrupts.is_real(exc):
             raise
         info.errors.append(f"failed to load: {_one_line(exc)}")
 
@@ -185,7 +185,9 @@ def _call(
             continue
         try:
             impl.function(register=register)
-        except Exception as exc:
+        except BaseException as exc:  # even SystemExit: a plugin never ends the program
+            if interrupts.is_real(exc):
+                raise
             info.errors.append(f"{hook_name} failed: {_one_line(exc)}")
 
 

@@ -334,3 +334,112 @@ def test_an_exporter_that_writes_nothing_is_a_clear_error(seeded, tmp_path: Path
     with pytest.raises(ExportError) as caught:
         run_export(lazy, ExportView(seeded), tmp_path / "out.txt")
     assert "wrote nothing" in str(caught.value) and not (tmp_path / "out.txt").exists()
+
+
+def _cli(db: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", "--db", str(db), *args],
+        capture_output=True,
+        **kwargs,
+    )
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_export_writes_through_a_device_node_and_never_replaces_it(
+    seeded_path: Path, tmp_path: Path
+) -> None:
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | __import__("stat").S_IFCHR, os.makedev(1, 3))
+    done = _cli(seeded_path, "export", "jsonl", str(null))
+    assert done.returncode == 0, done.stderr
+    assert null.is_char_device()
+    link = tmp_path / "link-to-null"
+    link.symlink_to(null)
+    assert _cli(seeded_path, "export", "jsonl", str(link)).returncode == 0
+    assert link.is_symlink() and null.is_char_device()
+    refused = _cli(seeded_path, "export", "brat", str(null))
+    assert refused.returncode == 1 and null.is_char_device()
+    assert refused.stderr.decode().startswith("error: ")
+
+
+def test_export_writes_through_a_fifo(seeded_path: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    done = _cli(seeded_path, "export", "jsonl", str(fifo))
+    received = reader.communicate(timeout=30)[0]
+    assert done.returncode == 0, done.stderr
+    assert fifo.is_fifo()
+    assert [json.loads(line)["id"] for line in received.splitlines()] == [1, 2]
+
+
+def test_export_refuses_a_socket(seeded_path: Path, tmp_path: Path) -> None:
+    import socket
+
+    path = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        done = _cli(seeded_path, "export", "jsonl", str(path))
+    assert done.returncode == 1
+    lines = done.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "socket" in lines[0]
+    assert path.is_socket()
+
+
+def test_export_to_standard_output(seeded_path: Path) -> None:
+    done = _cli(seeded_path, "export", "jsonl", "-", "--doc", "2")
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == [2]
+    assert b"standard output" in done.stderr
+    folder = _cli(seeded_path, "export", "brat", "-")
+    assert folder.returncode == 1 and b"standard output" in folder.stderr
+
+
+def test_export_through_a_symlink_replaces_its_target_not_the_link(seeded, tmp_path: Path) -> None:
+    target = tmp_path / "real.jsonl"
+    target.write_text("old\n")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+    run_export(load_plugins((), entry_points=False).exporter("jsonl"), ExportView(seeded), link)
+    assert link.is_symlink()
+    assert target.read_text().startswith('{"id": 1')
+
+
+EXITS_IN_HOOK = """
+from workbench.hookspecs import hookimpl
+
+@hookimpl
+def register_exporters(register):
+    raise SystemExit(0)
+"""
+
+EXITS_IN_WRITE = """
+from workbench.exporters import Exporter
+from workbench.hookspecs import hookimpl
+
+def write(view, target, context):
+    target.write_text("half")
+    raise {exception}
+
+@hookimpl
+def register_exporters(register):
+    register(Exporter(name="quits", description="d", kind="file", write=write))
+"""
+
+
+@pytest.mark.parametrize("exception", ["SystemExit(0)", "KeyboardInterrupt()"])
+def test_a_plugin_cannot_end_the_program(seeded_path: Path, tmp_path: Path, exception) -> None:
+    folder = plugin_dir(
+        tmp_path, exits=EXITS_IN_HOOK, quits=EXITS_IN_WRITE.format(exception=exception)
+    )
+    env = {**os.environ, "WORKBENCH_PLUGINS_DIR": str(folder)}
+    listed = _cli(seeded_path, "plugins", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    exits = next(p for p in json.loads(listed.stdout)["plugins"] if p["name"] == "exits")
+    assert "SystemExit" in exits["errors"][0]
+    out = tmp_path / "out.txt"
+    done = _cli(seeded_path, "export", "quits", str(out), env=env)
+    assert done.returncode == 1
+    last = done.stderr.decode().strip().splitlines()[-1]
+    assert last.startswith("error: exporter 'quits' failed: ")
+    assert not out.exists() and not list(tmp_path.glob(".out.txt*"))

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
+import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
+from workbench import interrupts
 from workbench.errors import WorkbenchError
 from workbench.exporters.view import DocumentExport, ExportView
 
@@ -62,19 +66,76 @@ def run_export(
     options: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     owner: str | None = None,
+    stdout: BinaryIO | None = None,
 ) -> ExportContext:
-    """Write `view` with `exporter` to `output` atomically; returns the context (warnings)."""
-    output = Path(output)
+    """Write `view` with `exporter` to `output` atomically; returns the context (warnings).
+
+    `output` "-" writes a file exporter's output to `stdout` (default: the process's
+    standard output). A character device or a FIFO is written through, as a shell
+    redirection would; the atomic rename only ever replaces a regular file, or a folder
+    that carries the export marker."""
     unknown = set(options or {}) - set(exporter.options)
     if unknown:
         raise ExportError(
             f"exporter {exporter.name!r} has no option {', '.join(sorted(unknown))} "
             f"(options: {', '.join(exporter.options) or 'none'})"
         )
-    if output.is_dir() and exporter.kind == "file":
+    destination = export_destination(exporter, output)
+    if destination.written_through:
+        return _export_through(exporter, view, destination, options, progress, owner, stdout)
+    output = destination.path
+    _remove_stale_temporaries(output)
+    temporary = output.parent / f".{output.name}.partial-{os.getpid()}"
+    context = ExportContext(options=dict(options or {}), progress=progress)
+    try:
+        _write_temporary(exporter, view, temporary, context)
+        if exporter.kind == "folder":
+            (temporary / FOLDER_MARKER).write_text(f"{exporter.name}\n", encoding="utf-8")
+        _sync(temporary)
+        _replace(temporary, output)
+    except BaseException as exc:
+        _remove(temporary)
+        raise _export_failure(exporter, exc, owner, output) from exc
+    return context
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where an export goes: a path replaced atomically, or a stream written through."""
+
+    path: Path
+    written_through: bool = False
+    standard_output: bool = False
+
+
+def export_destination(exporter: Exporter, output: str | Path) -> Destination:
+    """Check what `output` is and decide how to write it; ExportError when it must not be."""
+    if str(output) == "-":
+        if exporter.kind == "folder":
+            raise ExportError(f"exporter {exporter.name!r} writes a folder, not standard output")
+        return Destination(Path("-"), written_through=True, standard_output=True)
+    output = Path(output)
+    if output.is_dir() and exporter.kind == "file" and not output.is_symlink():
         output = output / f"workbench{exporter.extension}"
-    if output.exists() and exporter.kind == "folder":
-        if not output.is_dir():
+    try:
+        mode = output.stat().st_mode  # follows a symbolic link to what it points at
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ExportError(f"{output}: cannot use it: {exc.strerror or exc}") from exc
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        if exporter.kind == "folder":
+            raise ExportError(
+                f"{output}: is a device or pipe; exporter {exporter.name!r} writes a folder"
+            )
+        return Destination(output, written_through=True)
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise ExportError(f"{output}: is a socket or block device; choose a file or folder")
+    if output.is_symlink():
+        # Replacing the link would leave its target stale; write the target in its place.
+        output = output.resolve()
+    if mode is not None and exporter.kind == "folder":
+        if not stat.S_ISDIR(mode):
             raise ExportError(f"{output}: exists and is not a folder")
         if any(output.iterdir()) and not (output / FOLDER_MARKER).is_file():
             # never replace a folder of someone else's files with an export
@@ -82,33 +143,72 @@ def run_export(
                 f"{output}: is a folder that is not a Workbench export; "
                 "choose a new or empty folder"
             )
-    parent = output.parent
-    if not parent.is_dir():
-        raise ExportError(f"{parent}: no such folder")
-    _remove_stale_temporaries(output)
-    temporary = parent / f".{output.name}.partial-{os.getpid()}"
+    if mode is not None and exporter.kind == "file" and stat.S_ISDIR(mode):
+        raise ExportError(f"{output}: is a folder")
+    if not output.parent.is_dir():
+        raise ExportError(f"{output.parent}: no such folder")
+    return Destination(output)
+
+
+def _write_temporary(
+    exporter: Exporter, view: ExportView, temporary: Path, context: ExportContext
+) -> None:
+    if exporter.kind == "folder":
+        temporary.mkdir()
+    exporter.write(view, temporary, context)
+    if not temporary.exists():
+        raise ExportError(f"exporter {exporter.name!r} wrote nothing")
+
+
+def _export_through(
+    exporter: Exporter,
+    view: ExportView,
+    destination: Destination,
+    options: Mapping[str, str] | None,
+    progress: Progress | None,
+    owner: str | None,
+    stdout: BinaryIO | None,
+) -> ExportContext:
+    """Write the export to a temporary file first (an exporter may fail half-way), then
+    copy it into the device, pipe or standard output."""
     context = ExportContext(options=dict(options or {}), progress=progress)
-    try:
-        if exporter.kind == "folder":
-            temporary.mkdir()
-        exporter.write(view, temporary, context)
-        if not temporary.exists():
-            raise ExportError(f"exporter {exporter.name!r} wrote nothing; {output} not written")
-        if exporter.kind == "folder":
-            (temporary / FOLDER_MARKER).write_text(f"{exporter.name}\n", encoding="utf-8")
-        _sync(temporary)
-        _replace(temporary, output)
-    except BaseException as exc:
-        _remove(temporary)
-        if isinstance(exc, (KeyboardInterrupt, SystemExit, WorkbenchError)):
-            raise
-        who = f" (plugin {owner})" if owner and owner != exporter.name else ""
-        text = " ".join(str(exc).split()) or type(exc).__name__
-        raise ExportError(
-            f"exporter {exporter.name!r}{who} failed: {type(exc).__name__}: {text}; "
-            f"nothing was written to {output}"
-        ) from exc
+    with tempfile.TemporaryDirectory(prefix="workbench-export-") as folder:
+        temporary = Path(folder) / f"export{exporter.extension}"
+        try:
+            _write_temporary(exporter, view, temporary, context)
+        except BaseException as exc:
+            raise _export_failure(exporter, exc, owner, destination.path) from exc
+        try:
+            with open(temporary, "rb") as source:
+                if destination.standard_output:
+                    target = stdout or sys.stdout.buffer
+                    shutil.copyfileobj(source, target)
+                    target.flush()
+                else:
+                    with open(destination.path, "wb") as target_file:
+                        shutil.copyfileobj(source, target_file)
+        except OSError as exc:
+            raise ExportError(f"{destination.path}: cannot write: {exc.strerror or exc}") from exc
     return context
+
+
+def _export_failure(
+    exporter: Exporter, exc: BaseException, owner: str | None, output: Path
+) -> BaseException:
+    """The error to raise when an exporter failed: a real Ctrl-C and our own errors stay
+    as they are; anything else a plugin raised (even SystemExit) becomes one ExportError."""
+    if interrupts.is_real(exc):
+        return exc
+    if isinstance(exc, WorkbenchError):
+        if isinstance(exc, ExportError) and str(output) not in str(exc):
+            return ExportError(f"{exc}; nothing was written to {output}")
+        return exc
+    who = f" (plugin {owner})" if owner and owner != exporter.name else ""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return ExportError(
+        f"exporter {exporter.name!r}{who} failed: {type(exc).__name__}: {text}; "
+        f"nothing was written to {output}"
+    )
 
 
 def _remove_stale_temporaries(output: Path) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from workbench import interrupts
 from workbench.errors import ImportFormatError, WorkbenchError
 from workbench.importers.events import import_events, store_clusters, store_event
 from workbench.importers.gold import check_offsets, read_gold
@@ -143,7 +144,9 @@ def _import_with_plugin(
         except WorkbenchError as exc:
             summary.errors.append(str(exc))
             continue
-        except Exception as exc:  # a plugin's bug is reported, not a traceback
+        except BaseException as exc:  # a plugin's bug, even SystemExit, is reported
+            if interrupts.is_real(exc):
+                raise
             summary.errors.append(
                 f"{path}: importer {importer.name!r} failed: {type(exc).__name__}: {exc}"
             )

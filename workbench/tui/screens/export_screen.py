@@ -162,6 +162,9 @@ class ExportScreen(ModalScreen[None]):
             self.app.call_from_thread(self._finished, message, context.warnings, None)
         except WorkbenchError as exc:
             self.app.call_from_thread(self._finished, "", [], str(exc))
+        except BaseException as exc:  # a plugin's SystemExit or KeyboardInterrupt: report it
+            text = f"export with {name!r} failed: {type(exc).__name__}: {exc}"
+            self.app.call_from_thread(self._finished, "", [], text)
 
     def _finished(self, message: str, warnings: list[str], error: str | None) -> None:
         self.remove_class("running")
