@@ -165,3 +165,80 @@ def test_gold_with_bad_offsets_is_refused(store: Store, tmp_path: Path) -> None:
     summary = import_paths(store, [tmp_path / "gold.jsonl"])
     assert any("past the end" in e for e in summary.errors)
     assert store.stats()["mentions"] == 0
+
+
+# -- every file is all or nothing (#18.4) -------------------------------------------------
+
+
+def _two_documents(store: Store, tmp_path: Path) -> tuple[str, str]:
+    import hashlib
+
+    texts = ("Iran struck Panjgur.", "Pakistan struck Saravan.")
+    for i, text in enumerate(texts):
+        write(tmp_path / f"d{i}.txt", text)
+    import_paths(store, [tmp_path / "d0.txt", tmp_path / "d1.txt"])
+    return tuple(hashlib.sha256(t.encode()).hexdigest() for t in texts)
+
+
+def test_a_gold_file_with_a_bad_second_line_imports_nothing(store: Store, tmp_path: Path) -> None:
+    first, second = _two_documents(store, tmp_path)
+    lines = [
+        {"sha256": first, "mentions": [{"start": 0, "end": 4, "text": "Iran", "label": "GPE"}]},
+        {
+            "sha256": second,
+            "mentions": [{"start": 0, "end": 8, "text": "Pakistan", "label": "NOPE"}],
+        },
+    ]
+    gold = write(tmp_path / "gold.jsonl", "\n".join(json.dumps(x) for x in lines))
+    summary = import_paths(store, [gold])
+    assert len(summary.errors) == 1 and "gold.jsonl:2" in summary.errors[0]
+    assert store.stats()["mentions"] == 0 and summary.mentions_added == 0
+
+
+def test_an_events_file_with_a_missing_role_imports_nothing(store: Store, tmp_path: Path) -> None:
+    first, _ = _two_documents(store, tmp_path)
+    gold = {"sha256": first, "mentions": [{"start": 0, "end": 4, "text": "Iran", "label": "GPE"}]}
+    import_paths(store, [write(tmp_path / "gold.jsonl", json.dumps(gold))])
+    event = {
+        "sha256": first,
+        "type": "Explosions/Remote violence",
+        "subtype": "Air/drone strike",
+        "trigger": {"start": 5, "end": 11, "text": "struck"},
+        "roles": [
+            {"role": "Attacker", "start": 0, "end": 4, "text": "Iran"},
+            {"role": "Place", "start": 12, "end": 19, "text": "Panjgur"},  # not a mention
+        ],
+    }
+    summary = import_paths(store, [write(tmp_path / "events.jsonl", json.dumps(event))])
+    assert len(summary.errors) == 1 and "events.jsonl:1" in summary.errors[0]
+    assert store.events() == [] and summary.events_added == 0
+
+
+BRAT_TEXT = "Iran struck Panjgur.\n"
+
+
+@pytest.mark.parametrize(
+    "ann, reason",
+    [
+        ("T1\tNOPE 0 4\tIran\n", "unknown label"),
+        (
+            "T1\tGPE 0 4\tIran\nT2\tBogus_type 5 11\tstruck\nE1\tBogus_type:T2 Attacker:T1\n",
+            "event",
+        ),
+    ],
+)
+def test_a_brat_document_is_all_or_nothing(store: Store, tmp_path: Path, ann, reason) -> None:
+    from workbench.plugins import load_plugins
+
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    write(folder / "bad.txt", BRAT_TEXT)
+    write(folder / "bad.ann", ann)
+    write(folder / "good.txt", "Pakistan struck Saravan.\n")
+    write(folder / "good.ann", "T1\tGPE 0 8\tPakistan\n")
+    importers = load_plugins((), entry_points=False).importers
+    summary = import_paths(store, [folder], fmt="brat", importers=importers)
+    assert len(summary.errors) == 1 and "bad" in summary.errors[0], summary.errors
+    assert reason in summary.errors[0].lower()
+    assert [d.title for d in store.documents()] == ["good"]
+    assert summary.documents_added == 1 and summary.mentions_added == 1

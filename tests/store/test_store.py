@@ -379,3 +379,21 @@ def test_settings_round_trip(store: Store) -> None:
     store.set_setting("panes", "[2, 1]")
     assert store.get_setting("panes") == "[2, 1]"
     assert store.get_setting("missing", "d") == "d"
+
+
+def test_store_calls_inside_one_transaction_are_one_commit_and_one_undo_step(store) -> None:
+    (doc_id,), _ = store.import_documents(
+        [NewDocument(title="t", text="Iran and Pakistan.", sha256="x" * 64, origin="t")]
+    )
+    with store.transaction("two mentions"):
+        store.add_mention(doc_id, 0, 4, "GPE")
+        with pytest.raises(InvalidLabel):
+            store.add_mention(doc_id, 9, 17, "NOPE")  # undone alone, inside its savepoint
+        store.add_mention(doc_id, 9, 17, "GPE")
+    assert [m.text for m in store.mentions(doc_id)] == ["Iran", "Pakistan"]
+    assert store.undo() == "two mentions"
+    assert store.mentions(doc_id) == []
+    with pytest.raises(RuntimeError), store.transaction("fails"):
+        store.add_mention(doc_id, 0, 4, "GPE")
+        raise RuntimeError("the outer code fails after the inner call committed its part")
+    assert store.mentions(doc_id) == []

@@ -49,6 +49,13 @@ class ImportSummary:
         """Plain dict for JSON output."""
         return dict(self.__dict__)
 
+    def add(self, other: ImportSummary) -> None:
+        """Count what another (per-file) summary counted."""
+        for name, value in other.__dict__.items():
+            if isinstance(value, int):
+                setattr(self, name, getattr(self, name) + value)
+        self.errors.extend(other.errors)
+
 
 def _files(
     paths: Iterable[Path], fmt: str
@@ -123,44 +130,97 @@ def import_paths(
     steps += [(p, partial(_import_kb, provenance=alias_provenance)) for p in kb]
     steps += [(p, _import_gold) for p in gold] + [(p, _import_events) for p in events]
     for done, (path, step) in enumerate(steps, start=1):
-        try:
-            step(store, path, summary)
-            summary.files += 1
-        except WorkbenchError as exc:
-            summary.errors.append(str(exc))
+        _import_one_file(store, path, step, summary)
         if progress:
             progress(done, total, path)
     return summary
 
 
+def _import_one_file(store, path: Path, step: Callable[..., None], summary: ImportSummary) -> None:
+    """Import one file in one transaction: all of it, or (with an error line) nothing."""
+    counted = ImportSummary()
+    try:
+        with store.transaction(f"import {path.name}"):
+            step(store, path, counted)
+    except WorkbenchError as exc:
+        summary.errors.append(str(exc))
+        return
+    counted.files = 1
+    summary.add(counted)
+
+
 def _import_with_plugin(
     store, paths: list[Path], importer: Importer, progress: Progress | None
 ) -> ImportSummary:
+    """Read each file with the importer and store each document it gives (with its
+    annotations) in one transaction; a folder is read file by file when the importer
+    names the suffixes it reads, so one bad file does not stop the others."""
     summary = ImportSummary()
     clusters: dict[str, list[int]] = {}
-    for done, path in enumerate(paths, start=1):
+    files = _plugin_files(paths, importer, summary)
+    for done, path in enumerate(files, start=1):
         try:
             records = importer.read(path)
         except WorkbenchError as exc:
             summary.errors.append(str(exc))
-            continue
+            records = []
         except BaseException as exc:  # a plugin's bug, even SystemExit, is reported
             if interrupts.is_real(exc):
                 raise
             summary.errors.append(
                 f"{path}: importer {importer.name!r} failed: {type(exc).__name__}: {exc}"
             )
-            continue
+            records = []
         for record in records:
-            try:
-                store_imported(store, record, summary, clusters)
-                summary.files += 1
-            except WorkbenchError as exc:
-                summary.errors.append(str(exc))
+            found: dict[str, list[int]] = {}
+            _import_one_file(
+                store,
+                record.path or path,
+                partial(_store_record, record=record, clusters=found),
+                summary,
+            )
+            for key, event_ids in found.items():
+                clusters.setdefault(key, []).extend(event_ids)
         if progress:
-            progress(done, len(paths), path)
-    store_clusters(store, clusters)
+            progress(done, len(files), path)
+    if clusters:
+        with store.transaction("import clusters"):
+            store_clusters(store, clusters)
     return summary
+
+
+def _plugin_files(paths: list[Path], importer: Importer, summary: ImportSummary) -> list[Path]:
+    """The files (or folders) to hand to a plugin importer, one at a time."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            summary.errors.append(f"{path}: no such file or directory")
+        elif path.is_dir() and importer.suffixes:
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in importer.suffixes
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                summary.errors.append(
+                    f"{path}: no {'/'.join(importer.suffixes)} files in this folder"
+                )
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def _store_record(
+    store,
+    path: Path,
+    summary: ImportSummary,
+    record: ImportedDocument,
+    clusters: dict[str, list[int]],
+) -> None:
+    store_imported(store, record, summary, clusters)
 
 
 def store_imported(

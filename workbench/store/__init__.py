@@ -13,6 +13,7 @@ from typing import Any
 
 from workbench.errors import DatabaseError
 from workbench.store import alias_index, changelog, schema
+from workbench.store.changelog import Transaction
 from workbench.store.connection import connect
 from workbench.store.documents import SNIPPET_MARKERS, DocumentsMixin
 from workbench.store.events import EventsMixin
@@ -73,6 +74,10 @@ class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin, Sugg
         return not self.conn.execute(
             "SELECT EXISTS(SELECT 1 FROM documents) OR EXISTS(SELECT 1 FROM entities)"
         ).fetchone()[0]
+
+    def transaction(self, action: str) -> Transaction:
+        """One change made of several store calls: one commit, one undo step."""
+        return Transaction(self.conn, self.annotator, action)
 
     def undo(self) -> str:
         """Revert this annotator's newest change; returns what was undone."""

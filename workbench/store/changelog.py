@@ -117,8 +117,17 @@ def _update_row(conn: sqlite3.Connection, table: str, row_id: Any, values: dict[
     )
 
 
+# The outermost open transaction of each connection: a store call made inside another
+# (importing one file = a document, its entities, mentions and events) joins it.
+_OPEN: dict[int, Transaction] = {}
+
+
 class Transaction:
-    """A unit of work: BEGIN IMMEDIATE, logged row changes, COMMIT (or ROLLBACK on error)."""
+    """A unit of work: BEGIN IMMEDIATE, logged row changes, COMMIT (or ROLLBACK on error).
+
+    Re-entrant: opened while another is open on the same connection, it joins that one
+    (same change group, one commit at the end) inside a savepoint, so an error inside it
+    undoes only its own part and the outer code decides what to do."""
 
     def __init__(self, conn: sqlite3.Connection, annotator: str, action: str) -> None:
         self.conn = conn
@@ -127,15 +136,32 @@ class Transaction:
         self.group_id = 0
         self.at = ""
         self._undoable = False
+        self._outer: Transaction | None = None
+        self._savepoints = 0
 
     def __enter__(self) -> Transaction:
+        outer = _OPEN.get(id(self.conn))
+        if outer is not None:
+            self._outer = outer
+            outer._savepoints += 1
+            self.conn.execute(f"SAVEPOINT nested_{outer._savepoints}")
+            return outer
         self.conn.execute("BEGIN IMMEDIATE")
+        _OPEN[id(self.conn)] = self
         self.at = utc_now()
         row = self.conn.execute("SELECT max(group_id) FROM changes").fetchone()
         self.group_id = (row[0] or 0) + 1
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if self._outer is not None:
+            name = f"nested_{self._outer._savepoints}"
+            self._outer._savepoints -= 1
+            if exc_type is not None:
+                self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
+            return
+        _OPEN.pop(id(self.conn), None)
         if exc_type is not None:
             self.conn.execute("ROLLBACK")
             return
@@ -273,7 +299,7 @@ def _replay(conn: sqlite3.Connection, annotator: str, undo: bool) -> str:
             raise NothingToUndo("nothing to undo" if undo else "nothing to redo")
         rows = conn.execute(
             "SELECT id, action, tbl, row_id, before, after FROM changes WHERE group_id = ? "
-            "ORDER BY id " + ("DESC" if undo else "ASC"),
+            "AND undoable = 1 ORDER BY id " + ("DESC" if undo else "ASC"),
             (group,),
         ).fetchall()
         action = rows[0][1]
