@@ -168,3 +168,30 @@ def test_link_json_contract(tmp_path: Path) -> None:
     assert run("--db", db, "link", "   ", "--json").returncode == 0
     too_long = run("--db", db, "link", "x" * 10_000, check=False)
     assert too_long.returncode == 1 and too_long.stderr.startswith("error: mention text is 10000")
+
+
+def test_bad_inputs_are_one_error_line_each_and_the_good_file_is_imported(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "good.txt").write_text("A good article.")
+    (tmp_path / "lone.jsonl").write_text('{"text": "abc \\ud800"}\n')
+    (tmp_path / "deep.jsonl").write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    events = '{"sha256": "00", "type": "Battles", "trigger": {"end": 3, "text": "x"}}\n'
+    (tmp_path / "events.jsonl").write_text(events)
+    os.mkfifo(tmp_path / "fifo.txt")
+    db = tmp_path / "w.db"
+    result = run(
+        "--db",
+        str(db),
+        "import",
+        *(str(tmp_path / n) for n in ("lone.jsonl", "deep.jsonl", "events.jsonl", "fifo.txt")),
+        str(tmp_path / "good.txt"),
+        check=False,
+    )
+    assert result.returncode == 1
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 4 and all(line.startswith("error: ") for line in errors), errors
+    assert "Traceback" not in result.stderr
+    assert "1 document added" in result.stdout or "1 documents added" in result.stdout
+    urandom = run("--db", str(db), "import", "--format", "text", "/dev/urandom", check=False)
+    assert urandom.returncode == 1 and "not a regular file" in urandom.stderr

@@ -36,6 +36,8 @@ ONTONOTES_LABELS = (
     "CARDINAL",
 )
 EMPTY: Mapping[str, Any] = MappingProxyType({})
+# Longest entity name or alias the knowledge base takes (a whole paragraph is not a name).
+MAX_NAME_LENGTH = 500
 
 
 class Document(NamedTuple):

@@ -242,3 +242,137 @@ def test_a_brat_document_is_all_or_nothing(store: Store, tmp_path: Path, ann, re
     assert reason in summary.errors[0].lower()
     assert [d.title for d in store.documents()] == ["good"]
     assert summary.documents_added == 1 and summary.mentions_added == 1
+
+
+# -- inputs that used to end in a traceback (#18.5, #18.6, smaller items) -------------------
+
+
+SURROGATE = '"abc \\ud800"'
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("docs.jsonl", '{"text": ' + SURROGATE + "}", "unpaired surrogate"),
+        ("docs.jsonl", '{"text": "ok", "title": ' + SURROGATE + "}", "unpaired surrogate"),
+        ("entities.jsonl", '{"name": ' + SURROGATE + ', "label": "ORG"}', "unpaired surrogate"),
+        (
+            "entities.jsonl",
+            '{"name": "A", "label": "ORG", "aliases": [' + SURROGATE + "]}",
+            "unpaired surrogate",
+        ),
+        ("docs.jsonl", "[" * 100_000 + "]" * 100_000, "nested"),
+        ("docs.jsonl", '{"text": "x", "meta": ' + '{"a": ' * 200 + "1" + "}" * 201, "nested"),
+        ("entities.jsonl", json.dumps({"name": "x" * 10_000, "label": "ORG"}), "longer than 500"),
+        (
+            "entities.jsonl",
+            json.dumps({"name": "A", "label": "ORG", "aliases": ["y" * 600]}),
+            "alias longer than 500",
+        ),
+        (
+            "entities.jsonl",
+            json.dumps({"id": "a", "name": "A", "label": "ORG"})
+            + "\n"
+            + json.dumps({"id": "a", "name": "A", "label": "GPE"}),
+            "line 1 gave it ORG",
+        ),
+    ],
+)
+def test_bad_json_lines_get_one_error_naming_the_line(
+    store: Store, tmp_path: Path, name, content, reason
+) -> None:
+    write(tmp_path / "good.txt", "A good article.")
+    path = write(tmp_path / name, content)
+    summary = import_paths(store, [path, tmp_path / "good.txt"])
+    assert len(summary.errors) == 1, summary.errors
+    assert f"{name}:" in summary.errors[0] and reason in summary.errors[0]
+    assert [d.title for d in store.documents()] == ["A good article."]
+    assert store.entities() == []
+
+
+def _event_line(sha: str, **fields) -> str:
+    event = {
+        "sha256": sha,
+        "type": "Explosions/Remote violence",
+        "subtype": "Air/drone strike",
+        "trigger": {"start": 5, "end": 11, "text": "struck"},
+        **fields,
+    }
+    return json.dumps({k: v for k, v in event.items() if v != "DROP"})
+
+
+@pytest.mark.parametrize(
+    "fields, reason",
+    [
+        ({"trigger": {"end": 11, "text": "struck"}}, "start and end must be integers"),
+        ({"trigger": {"start": "5", "end": 11, "text": "struck"}}, "start and end must be"),
+        ({"trigger": {"start": 5, "end": True, "text": "struck"}}, "start and end must be"),
+        ({"date": {"year": 2024}}, '"date" must be a string'),
+        ({"note": 5}, '"note" must be a string'),
+        ({"roles": [{"role": "Attacker", "start": 0}]}, "start and end must be integers"),
+        ({"roles": [{"role": 1, "start": 0, "end": 4}]}, 'needs a "role" string'),
+        ({"type": "DROP"}, '"type" string'),
+        ({"cluster": {"a": 1}}, '"cluster" must be'),
+        ({"fatalities": [1, "2"]}, '"fatalities" must be'),
+    ],
+)
+def test_bad_event_fields_are_one_error_naming_the_line(
+    store: Store, tmp_path: Path, fields, reason
+) -> None:
+    first, _ = _two_documents(store, tmp_path)
+    path = write(
+        tmp_path / "events.jsonl", _event_line(first) + "\n" + _event_line(first, **fields)
+    )
+    summary = import_paths(store, [path])
+    assert len(summary.errors) == 1 and "events.jsonl:2" in summary.errors[0], summary.errors
+    assert reason in summary.errors[0]
+    assert store.events() == []
+
+
+def test_gold_end_must_be_an_integer_not_a_boolean(store: Store, tmp_path: Path) -> None:
+    first, _ = _two_documents(store, tmp_path)
+    gold = {"sha256": first, "mentions": [{"start": 0, "end": True, "text": "I", "label": "GPE"}]}
+    summary = import_paths(store, [write(tmp_path / "gold.jsonl", json.dumps(gold))])
+    assert "gold.jsonl:1" in summary.errors[0] and "integers" in summary.errors[0]
+
+
+def test_an_entity_id_given_again_with_another_label_is_refused(
+    store: Store, tmp_path: Path
+) -> None:
+    store.add_entity("Panjgur", "GPE", entity_id="panjgur")
+    path = write(
+        tmp_path / "entities.jsonl", json.dumps({"id": "panjgur", "name": "P", "label": "ORG"})
+    )
+    summary = import_paths(store, [path])
+    assert "entities.jsonl:1" in summary.errors[0] and "exists with label GPE" in summary.errors[0]
+    assert store.entity("panjgur").label == "GPE"
+
+
+def test_devices_and_pipes_are_refused_without_reading_them(store: Store, tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "waiting.txt"
+    os.mkfifo(fifo)
+    summary = import_paths(store, [Path("/dev/urandom"), fifo], fmt="text")
+    assert len(summary.errors) == 2
+    assert all("not a regular file" in e for e in summary.errors)
+    assert store.documents() == []
+
+
+def test_a_nul_byte_anywhere_marks_a_binary_file(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path / "late-nul.txt", b"a" * 70_000 + b"\x00" + b"b" * 5)
+    summary = import_paths(store, [path])
+    assert "binary" in summary.errors[0] and store.documents() == []
+
+
+def test_utf16_with_a_byte_order_mark_is_decoded_and_without_one_explained(
+    store: Store, tmp_path: Path
+) -> None:
+    text = "Title: Čas\n\nZahedan — زاهدان, 16 January."
+    write(tmp_path / "bom.txt", text.encode("utf-16"))
+    write(tmp_path / "nobom.txt", text.encode("utf-16-le"))
+    summary = import_paths(store, [tmp_path / "bom.txt", tmp_path / "nobom.txt"])
+    assert [d.title for d in store.documents()] == ["Čas"]
+    assert store.document_text(store.documents()[0].id) == "Zahedan — زاهدان, 16 January."
+    assert len(summary.errors) == 1 and "nobom.txt" in summary.errors[0]
+    assert "UTF-16" in summary.errors[0] and "iconv" in summary.errors[0]

@@ -18,7 +18,7 @@ from workbench.errors import ImportFormatError, WorkbenchError
 from workbench.importers.events import import_events, store_clusters, store_event
 from workbench.importers.gold import check_offsets, read_gold
 from workbench.importers.jsonl import read_jsonl_documents
-from workbench.importers.kb import read_entities
+from workbench.importers.kb import read_entity_lines
 from workbench.importers.records import ImportedDocument, Importer
 from workbench.importers.text import read_text_document
 
@@ -258,8 +258,19 @@ def _import_documents(store, path: Path, summary: ImportSummary, kind: str) -> N
 
 
 def _import_kb(store, path: Path, summary: ImportSummary, provenance: str) -> None:
+    lines = read_entity_lines(path)
+    existing = store.entities_by_ids(e.id for _, e in lines if e.id)
+    for number, entity in lines:
+        known = existing.get(entity.id or "")
+        if known is not None and known.label != entity.label:
+            raise ImportFormatError(
+                path,
+                f"entity {entity.id!r} exists with label {known.label}; this line gives "
+                f"{entity.label} (use another id, or fix the label)",
+                number,
+            )
     try:
-        added, aliases = store.import_entities(read_entities(path), provenance=provenance)
+        added, aliases = store.import_entities([e for _, e in lines], provenance=provenance)
     except WorkbenchError as exc:
         if isinstance(exc, ImportFormatError):
             raise

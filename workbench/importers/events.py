@@ -27,34 +27,66 @@ class EventRecord:
 
 
 def read_events(path: Path) -> list[EventRecord]:
-    """Every event line, checked for shape."""
+    """Every event line, checked for shape (types of every field the store will read)."""
     records = []
     for number, obj in iter_json_lines(path):
         if not isinstance(obj, dict) or not isinstance(obj.get("sha256"), str):
             raise ImportFormatError(path, 'each event needs the "sha256" of its document', number)
-        if not isinstance(obj.get("type"), str):
-            raise ImportFormatError(path, 'each event needs a "type"', number)
-        roles = obj.get("roles", [])
-        if not isinstance(roles, list) or not all(
-            isinstance(r, dict)
-            and isinstance(r.get("start"), int)
-            and isinstance(r.get("end"), int)
-            and isinstance(r.get("role"), str)
-            for r in roles
-        ):
-            raise ImportFormatError(path, '"roles" must be a list of {role, start, end}', number)
-        fatalities = obj.get("fatalities")
-        if fatalities is not None and not (
-            isinstance(fatalities, int)
-            or (
-                isinstance(fatalities, list)
-                and len(fatalities) == 2
-                and all(isinstance(x, int) for x in fatalities)
-            )
-        ):
-            raise ImportFormatError(path, '"fatalities" must be a number or [low, high]', number)
+        problem = event_shape_problem(obj)
+        if problem:
+            raise ImportFormatError(path, problem, number)
         records.append(EventRecord(number, obj["sha256"], obj))
     return records
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _span_problem(value: object, what: str, needs_text: bool) -> str | None:
+    if not isinstance(value, dict):
+        return f"{what} must be an object with start and end"
+    start, end = value.get("start"), value.get("end")
+    if not (_is_int(start) and _is_int(end)):
+        return f"{what}: start and end must be integers"
+    if not 0 <= start < end:
+        return f"{what}: bad offsets {start}-{end}"
+    text = value.get("text")
+    if (needs_text or text is not None) and not isinstance(text, str):
+        return f"{what}: text must be a string"
+    return None
+
+
+def event_shape_problem(obj: dict) -> str | None:
+    """Why a gold-shaped event cannot be stored (its fields' types), or None."""
+    if not isinstance(obj.get("type"), str) or not obj["type"].strip():
+        return 'each event needs a "type" string'
+    for name in ("subtype", "date", "date_text", "date_precision", "certainty", "note"):
+        if obj.get(name) is not None and not isinstance(obj[name], str):
+            return f'"{name}" must be a string'
+    cluster = obj.get("cluster")
+    if cluster is not None and not (isinstance(cluster, str) or _is_int(cluster)):
+        return '"cluster" must be a string or a number'
+    if obj.get("trigger") is not None:
+        problem = _span_problem(obj["trigger"], '"trigger"', needs_text=True)
+        if problem:
+            return problem
+    roles = obj.get("roles", [])
+    if not isinstance(roles, list):
+        return '"roles" must be a list of {role, start, end}'
+    for index, role in enumerate(roles):
+        if not isinstance(role, dict) or not isinstance(role.get("role"), str):
+            return f'"roles" item {index} needs a "role" string, a start and an end'
+        problem = _span_problem(role, f"role {index}", needs_text=False)
+        if problem:
+            return problem
+    fatalities = obj.get("fatalities")
+    if fatalities is not None and not (
+        _is_int(fatalities)
+        or (isinstance(fatalities, list) and len(fatalities) == 2 and all(map(_is_int, fatalities)))
+    ):
+        return '"fatalities" must be a number or [low, high]'
+    return None
 
 
 def import_events(store, path: Path) -> int:
@@ -77,6 +109,9 @@ def store_event(store, doc_id: int, data: dict, path: Path, line: int | None) ->
     """Store one gold-shaped event (see the module docstring) unless it is already there.
 
     Returns (event id, whether it was added). Roles must be mentions of the document."""
+    problem = event_shape_problem(data)  # (also what a plugin importer hands over)
+    if problem:
+        raise ImportFormatError(path, problem, line)
     trigger = data.get("trigger")
     span = (trigger["start"], trigger["end"]) if isinstance(trigger, dict) else None
     if span and store.document_text(doc_id)[span[0] : span[1]] != trigger.get("text", ""):

@@ -31,7 +31,7 @@ def _mention(obj: object, path: Path, number: int, index: int) -> NewMention:
     if not isinstance(obj, dict):
         raise ImportFormatError(path, f"mention {index} is not an object", number)
     start, end = obj.get("start"), obj.get("end")
-    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
         raise ImportFormatError(path, f"mention {index}: start and end must be integers", number)
     if not (0 <= start < end):
         raise ImportFormatError(path, f"mention {index}: bad offsets {start}-{end}", number)

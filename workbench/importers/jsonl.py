@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+import codecs
+import itertools
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from workbench.errors import ImportFormatError
 from workbench.importers.reading import (
     MAX_DOCUMENT_BYTES,
     NORMALISATION,
+    check_strings,
     decode_text,
     normalise_text,
+    open_regular_file,
     sha256_text,
 )
 from workbench.importers.text import parse_published, title_from_text
@@ -23,23 +28,39 @@ _STRING_FIELDS = ("title", "source", "url", "published")
 
 def iter_json_lines(path: Path):
     """Yield (line number, parsed object) for each non-blank line; errors name the line."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise ImportFormatError(path, f"cannot read: {exc.strerror or exc}") from exc
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            if len(raw) > MAX_DOCUMENT_BYTES:
-                raise ImportFormatError(path, "line longer than the 20 MB document limit", number)
+    with open_regular_file(path) as handle:
+        start = handle.read(4)
+        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise ImportFormatError(
+                path, "is UTF-16; JSON lines must be UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)"
+            )
+        handle.seek(0)
+        for number, raw in enumerate(_lines(handle, path), start=1):
             line = decode_text(path, raw, number).strip()
             if not line:
                 continue
             try:
-                yield number, json.loads(line)
+                obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ImportFormatError(
                     path, f"malformed JSON: {exc.msg} (column {exc.colno})", number
                 ) from exc
+            except RecursionError:
+                raise ImportFormatError(path, "JSON nested too deeply", number) from None
+            check_strings(obj, path, number)
+            yield number, obj
+
+
+def _lines(handle: BinaryIO, path: Path) -> Iterator[bytes]:
+    """The file's lines, each read with a bound: a line over the document limit is an
+    error, not a read of the whole rest of the file into memory."""
+    for number in itertools.count(1):
+        raw = handle.readline(MAX_DOCUMENT_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_DOCUMENT_BYTES:
+            raise ImportFormatError(path, "line longer than the 20 MB document limit", number)
+        yield raw
 
 
 def _document(obj: Any, path: Path, number: int) -> NewDocument:

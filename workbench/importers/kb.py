@@ -7,12 +7,19 @@ from pathlib import Path
 
 from workbench.errors import ImportFormatError
 from workbench.importers.jsonl import iter_json_lines
-from workbench.model import NewEntity
+from workbench.model import MAX_NAME_LENGTH, NewEntity
 
 
 def read_entities(path: Path) -> list[NewEntity]:
     """Every entity of the file, or ImportFormatError naming the first bad line."""
-    entities = []
+    return [entity for _, entity in read_entity_lines(path)]
+
+
+def read_entity_lines(path: Path) -> list[tuple[int, NewEntity]]:
+    """(line number, entity) for every entity of the file; the same limits as `kb add`,
+    and one label per id."""
+    entities: list[tuple[int, NewEntity]] = []
+    labels: dict[str, tuple[str, int]] = {}
     for number, obj in iter_json_lines(path):
         if not isinstance(obj, dict):
             raise ImportFormatError(path, "each line must be a JSON object", number)
@@ -30,14 +37,28 @@ def read_entities(path: Path) -> list[NewEntity]:
         entity_id = obj.get("id")
         if entity_id is not None and (not isinstance(entity_id, str) or not entity_id.strip()):
             raise ImportFormatError(path, '"id" must be a non-empty string', number)
-        entities.append(
-            NewEntity(
-                name=name.strip(),
-                label=label.strip().upper(),
-                id=entity_id,
-                description=str(obj.get("description") or ""),
-                aliases=tuple(aliases),
-                external_ids={str(k): str(v) for k, v in external.items()},
-            )
+        for text in (name, *aliases):
+            if len(" ".join(text.split())) > MAX_NAME_LENGTH:
+                what = "name" if text is name else "alias"
+                raise ImportFormatError(
+                    path, f"{what} longer than {MAX_NAME_LENGTH} characters", number
+                )
+        if entity_id is not None:
+            first = labels.setdefault(entity_id, (label.strip().upper(), number))
+            if first[0] != label.strip().upper():
+                raise ImportFormatError(
+                    path,
+                    f"entity {entity_id!r} has label {label.strip().upper()}, but line "
+                    f"{first[1]} gave it {first[0]}",
+                    number,
+                )
+        entity = NewEntity(
+            name=name.strip(),
+            label=label.strip().upper(),
+            id=entity_id,
+            description=str(obj.get("description") or ""),
+            aliases=tuple(aliases),
+            external_ids={str(k): str(v) for k, v in external.items()},
         )
+        entities.append((number, entity))
     return entities

@@ -10,14 +10,13 @@ from typing import Any
 
 from workbench.errors import EntityNotFound, InvalidLabel, WorkbenchError
 from workbench.linking.normalise import match_key, strip_diacritics
-from workbench.model import Alias, Entity, NewEntity
+from workbench.model import MAX_NAME_LENGTH, Alias, Entity, NewEntity
 from workbench.store import alias_index
 from workbench.store.alias_index import SqliteCandidateIndex
 from workbench.store.changelog import Transaction
 from workbench.store.connection import utc_now
 
 _SLUG = re.compile(r"[^a-z0-9]+")
-MAX_NAME_LENGTH = 500
 
 
 def slugify(name: str) -> str:
@@ -144,7 +143,20 @@ class KnowledgeBaseMixin:
             for record in entities:
                 label = self.check_label(record.label)
                 eid = record.id or self._new_entity_id(record.name)
-                if not self.conn.execute("SELECT 1 FROM entities WHERE id = ?", (eid,)).fetchone():
+                for text in (record.name, *record.aliases):
+                    if len(" ".join(text.split())) > MAX_NAME_LENGTH:
+                        raise WorkbenchError(
+                            f"entity {eid!r}: a name or alias longer than {MAX_NAME_LENGTH} "
+                            "characters"
+                        )
+                row = self.conn.execute(
+                    "SELECT label FROM entities WHERE id = ?", (eid,)
+                ).fetchone()
+                if row is not None and row[0] != label:
+                    raise WorkbenchError(
+                        f"entity {eid!r} exists with label {row[0]}; the file gives {label}"
+                    )
+                if row is None:
                     self._insert_entity(
                         tx, eid, record.name, label, record.description, record.external_ids
                     )
