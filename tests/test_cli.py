@@ -195,3 +195,23 @@ def test_bad_inputs_are_one_error_line_each_and_the_good_file_is_imported(tmp_pa
     assert "1 document added" in result.stdout or "1 documents added" in result.stdout
     urandom = run("--db", str(db), "import", "--format", "text", "/dev/urandom", check=False)
     assert urandom.returncode == 1 and "not a regular file" in urandom.stderr
+
+
+def test_a_refused_undo_is_one_error_line_and_skip_lets_the_annotator_go_on(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "w.db")
+    run("--db", db, "--annotator", "A", "kb", "add", "Older", "--label", "ORG")
+    run("--db", db, "--annotator", "A", "kb", "add", "Xeno", "--label", "ORG", "--id", "xeno")
+    run("--db", db, "--annotator", "B", "kb", "add", "Yeno", "--label", "ORG", "--id", "yeno")
+    run("--db", db, "--annotator", "B", "kb", "merge", "xeno", "yeno")
+    for _ in range(2):
+        refused = run("--db", db, "--annotator", "A", "undo", check=False)
+        assert refused.returncode == 1
+        (line,) = refused.stderr.strip().splitlines()
+        assert line.startswith("error: cannot undo 'add entity': B's later change 'merge")
+    skipped = run("--db", db, "--annotator", "A", "undo", "--skip")
+    assert "skipped: add entity" in skipped.stdout
+    assert run("--db", db, "--annotator", "A", "undo").stdout.strip() == "undone: add entity"
+    names = [e["name"] for e in json.loads(run("--db", db, "kb", "list", "--json").stdout)]
+    assert "Older" not in names and "Xeno" in names

@@ -543,9 +543,23 @@ def stats(
 
 
 @app.command()
-def undo(ctx: typer.Context) -> None:
+def undo(
+    ctx: typer.Context,
+    skip: Annotated[
+        bool,
+        typer.Option(
+            "--skip",
+            help="Leave your newest change in place (when its undo is refused because "
+            "someone's later work depends on it); the next undo goes to the one before.",
+        ),
+    ] = False,
+) -> None:
     """Undo your newest change (works across restarts)."""
-    typer.echo(f"undone: {session(ctx).store().undo()}")
+    store = session(ctx).store()
+    if skip:
+        typer.echo(f"skipped: {store.skip_undo()} stays; undo now goes to your older changes")
+        return
+    typer.echo(f"undone: {store.undo()}")
 
 
 @app.command()

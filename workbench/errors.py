@@ -62,3 +62,7 @@ class DatabaseError(WorkbenchError):
 
 class NothingToUndo(WorkbenchError):
     """Undo or redo was asked for but the change log has nothing to apply."""
+
+
+class UndoRefused(WorkbenchError):
+    """An undo or redo would remove or change someone's later work; nothing was changed."""

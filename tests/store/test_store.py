@@ -397,3 +397,51 @@ def test_store_calls_inside_one_transaction_are_one_commit_and_one_undo_step(sto
         store.add_mention(doc_id, 0, 4, "GPE")
         raise RuntimeError("the outer code fails after the inner call committed its part")
     assert store.mentions(doc_id) == []
+
+
+# -- nobody's undo removes someone else's work (#18.2, #18.3) -------------------------------
+
+
+def test_an_undo_never_removes_another_annotators_later_work(seeded_path) -> None:
+    from workbench.errors import UndoRefused
+
+    with Store.open(seeded_path, annotator="A") as a, Store.open(seeded_path, annotator="B") as b:
+        mention = a.add_mention(1, 0, 4, "GPE")
+        event = b.add_event(1, "Battles", "Armed clash")
+        b.add_role(event.id, "Attacker", mention.id)
+        changes_before = a.stats()["changes"]
+        with pytest.raises(UndoRefused) as refused:
+            a.undo()
+        message = str(refused.value)
+        assert "cannot undo 'add mention'" in message
+        assert "B's later change 'add role'" in message and "undo --skip" in message
+        # nothing changed, nothing logged: B still sees the role, A still the mention
+        assert a.stats()["changes"] == changes_before
+        assert [r.mention_id for r in b.event(event.id).roles] == [mention.id]
+        assert a.mention(mention.id).text == "Iran"
+        # B's own undo works and puts A back in charge of A's change
+        assert b.undo() == "add role"
+        assert a.undo() == "add mention"
+        assert a.redo() == "add mention"
+        assert b.redo() == "add role"
+        assert [r.mention_id for r in a.event(event.id).roles] == [mention.id]
+
+
+def test_a_refused_undo_is_one_line_and_the_stack_goes_on_after_a_skip(seeded_path) -> None:
+    from workbench.errors import UndoRefused
+
+    with Store.open(seeded_path, annotator="A") as a, Store.open(seeded_path, annotator="B") as b:
+        a.add_alias("iran", "Islamic Republic")
+        a.add_entity("Xeno", "ORG", entity_id="xeno")
+        b.add_entity("Yeno", "ORG", entity_id="yeno")
+        b.merge_entities("xeno", "yeno")
+        for _ in range(2):  # refused every time, and never a database error
+            with pytest.raises(UndoRefused, match="B's later change 'merge entities'"):
+                a.undo()
+        assert a.skip_undo() == "add entity"
+        assert a.undo() == "add alias"  # the older change is still A's to undo
+        assert "Islamic Republic" not in [x.text for x in a.aliases("iran")]
+        assert b.undo() == "merge entities" and b.undo() == "add entity"
+        assert a.entity("xeno").name == "Xeno"  # skipped: it stays
+        with pytest.raises(NothingToUndo):
+            a.undo()

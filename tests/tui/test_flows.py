@@ -318,3 +318,21 @@ async def test_help_lists_every_binding(make_app) -> None:
             assert binding_id in shown
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_refused_undo_is_a_notification_and_U_skips_it(make_app, seeded_path) -> None:
+    app = make_app(annotator="A")
+    async with app.run_test(size=SIZE) as pilot:
+        view = main(app).panes[0].view
+        await pilot.press("e", "L", "O", "C", "enter")  # A relabels "Iran"...
+        await pilot.pause()
+        with Store.open(seeded_path, annotator="B") as b:  # ...then B relinks it
+            b.link_mention(view.mention_at_cursor().id, None)
+        await pilot.press("u")  # A's undo would overwrite B's change: refused
+        await pilot.pause()
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert errors and "B's later change" in errors[-1]
+        assert app.is_running
+        await pilot.press("U")
+        await pilot.pause()
+        assert any("stays in place" in n.message for n in app._notifications)

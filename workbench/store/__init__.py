@@ -83,6 +83,10 @@ class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin, Sugg
         """Revert this annotator's newest change; returns what was undone."""
         return changelog.undo(self.conn, self.annotator)
 
+    def skip_undo(self) -> str:
+        """Leave this annotator's newest change in place; undo goes on with older ones."""
+        return changelog.skip(self.conn, self.annotator)
+
     def redo(self) -> str:
         """Re-apply this annotator's most recently undone change."""
         return changelog.redo(self.conn, self.annotator)

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from workbench.errors import NothingToUndo, WorkbenchError
+from workbench.errors import NothingToUndo, UndoRefused, WorkbenchError
 from workbench.store import alias_index
 from workbench.store.connection import utc_now
 
@@ -276,6 +276,7 @@ def _last_group(conn: sqlite3.Connection, annotator: str, state: str, newest: bo
     order = "DESC" if newest else "ASC"
     row = conn.execute(
         f"SELECT group_id FROM changes WHERE state = ? AND annotator = ? AND undoable = 1 "
+        f"AND group_id NOT IN (SELECT group_id FROM undo_skips) "
         f"ORDER BY group_id {order} LIMIT 1",
         (state, annotator),
     ).fetchone()
@@ -291,6 +292,81 @@ def _apply(conn: sqlite3.Connection, table: str, target: dict | None, current: d
         _update_row(conn, table, target["id"], {k: v for k, v in target.items() if k != "id"})
 
 
+def _references(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    """For each table, the (table, column) pairs whose foreign keys point at its rows."""
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%REFERENCES%'"
+        )
+    ]
+    pointing: dict[str, list[tuple[str, str]]] = {}
+    for table in tables:
+        for row in conn.execute(f"PRAGMA foreign_key_list({_quoted(table)})"):
+            pointing.setdefault(row[2], []).append((table, row[3]))
+    return pointing
+
+
+class _Replay:
+    """The checks an undo or redo makes before it touches a row: the row is as the
+    change left it, and no later change by anyone points at a row it would remove."""
+
+    def __init__(self, conn: sqlite3.Connection, group: int, undo: bool, action: str) -> None:
+        self.conn = conn
+        self.group = group
+        self.verb = "undo" if undo else "redo"
+        self.action = action
+        self.pointing = _references(conn)
+
+    def refuse(self, reason: str) -> UndoRefused:
+        return UndoRefused(
+            f"cannot {self.verb} {self.action!r}: {reason}"
+            + (
+                ", or leave yours in place with `workbench undo --skip` (U in the TUI)"
+                if self.verb == "undo"
+                else ""
+            )
+        )
+
+    def later_change(self, table: str, row_id: object) -> str:
+        """Who changed a row after this group, in words."""
+        row = self.conn.execute(
+            "SELECT annotator, action, at FROM changes WHERE tbl = ? AND row_id = ? "
+            "AND group_id > ? ORDER BY id DESC LIMIT 1",
+            (table, str(row_id), self.group),
+        ).fetchone()
+        if row is None:
+            return "a later change"
+        annotator, action, at = row
+        return f"{annotator}'s later change {action!r} ({at[:16].replace('T', ' ')})"
+
+    def check_unchanged(
+        self, table: str, row_id: object, current: object, expected: object
+    ) -> None:
+        if current != expected:
+            raise self.refuse(
+                f"{table} {row_id} was changed since by {self.later_change(table, row_id)}; "
+                "undo that first"
+            )
+
+    def check_no_dependants(self, table: str, low: object, high: object | None = None) -> None:
+        """Refuse if a row of another table points at the row(s) about to be removed."""
+        for child, column in self.pointing.get(table, ()):
+            if high is None:
+                sql = f"SELECT id FROM {_quoted(child)} WHERE {_quoted(column)} = ? LIMIT 1"
+                found = self.conn.execute(sql, (low,)).fetchone()
+            else:
+                sql = (
+                    f"SELECT id FROM {_quoted(child)} WHERE {_quoted(column)} "
+                    "BETWEEN ? AND ? LIMIT 1"
+                )
+                found = self.conn.execute(sql, (low, high)).fetchone()
+            if found is not None:
+                raise self.refuse(
+                    f"{self.later_change(child, found[0])} depends on it; undo that first"
+                )
+
+
 def _replay(conn: sqlite3.Connection, annotator: str, undo: bool) -> str:
     """Undo the newest done group of `annotator`, or redo the newest undone one."""
     with Transaction(conn, annotator, "undo" if undo else "redo") as tx:
@@ -303,20 +379,22 @@ def _replay(conn: sqlite3.Connection, annotator: str, undo: bool) -> str:
             (group,),
         ).fetchall()
         action = rows[0][1]
-        for _, _, table, row_id, before_json, after_json in rows:
-            before = json.loads(before_json) if before_json else None
-            after = json.loads(after_json) if after_json else None
-            if isinstance(after, dict) and BULK_KEY in after:
-                _replay_bulk(conn, table, after[BULK_KEY], undo, action)
-                continue
-            expected, target = (after, before) if undo else (before, after)
-            current = row_snapshot(conn, table, _as_id(row_id))
-            if current != expected:
-                raise WorkbenchError(
-                    f"cannot {'undo' if undo else 'redo'} {action!r}: "
-                    f"{table} {row_id} was changed since"
-                )
-            _apply(conn, table, target, current)
+        replay = _Replay(conn, group, undo, action)
+        try:
+            for _, _, table, row_id, before_json, after_json in rows:
+                before = json.loads(before_json) if before_json else None
+                after = json.loads(after_json) if after_json else None
+                if isinstance(after, dict) and BULK_KEY in after:
+                    _replay_bulk(conn, table, after[BULK_KEY], undo, replay)
+                    continue
+                expected, target = (after, before) if undo else (before, after)
+                current = row_snapshot(conn, table, _as_id(row_id))
+                replay.check_unchanged(table, row_id, current, expected)
+                if target is None and current is not None:
+                    replay.check_no_dependants(table, current["id"])
+                _apply(conn, table, target, current)
+        except sqlite3.IntegrityError as exc:  # a rule no check above foresaw
+            raise replay.refuse(f"the database refuses it ({exc})") from exc
         conn.execute(
             "UPDATE changes SET state = ? WHERE group_id = ?",
             ("undone" if undo else "done", group),
@@ -327,10 +405,10 @@ def _replay(conn: sqlite3.Connection, annotator: str, undo: bool) -> str:
 
 
 def _replay_bulk(
-    conn: sqlite3.Connection, table: str, bulk: dict[str, Any], undo: bool, action: str
+    conn: sqlite3.Connection, table: str, bulk: dict[str, Any], undo: bool, replay: _Replay
 ) -> None:
     """Undo (delete) or redo (insert) the rows of one `insert_many` entry, refusing if any
-    of them was changed, deleted or re-created since."""
+    of them was changed, deleted or re-created since, or is pointed at by a later row."""
     shared = bulk.get("same", {})
     columns = [*bulk["columns"], *shared]
     tail = list(shared.values())
@@ -345,14 +423,31 @@ def _replay_bulk(
     ).fetchall()
     expected = [tuple(row) for row in rows] if undo else []
     if [tuple(row) for row in current] != expected:
-        raise WorkbenchError(
-            f"cannot {'undo' if undo else 'redo'} {action!r}: "
-            f"{table} rows {min(ids)}..{max(ids)} were changed since"
+        raise replay.refuse(
+            f"{table} rows {min(ids)}..{max(ids)} were changed since; undo those changes first"
         )
     if undo:
+        replay.check_no_dependants(table, min(ids), max(ids))
         conn.execute(f"DELETE FROM {_quoted(table)} WHERE id BETWEEN ? AND ?", (min(ids), max(ids)))
     else:
         _insert_rows(conn, table, columns, rows)
+
+
+def skip(conn: sqlite3.Connection, annotator: str) -> str:
+    """Leave the annotator's newest undoable change in place for good: the next undo goes
+    to the one before it. Recorded (who, when) for the audit trail; returns its action."""
+    with Transaction(conn, annotator, "skip undo") as tx:
+        group = _last_group(conn, annotator, "done", newest=True)
+        if not group:
+            raise NothingToUndo("nothing to undo")
+        action = conn.execute(
+            "SELECT action FROM changes WHERE group_id = ? LIMIT 1", (group,)
+        ).fetchone()[0]
+        conn.execute(
+            "INSERT INTO undo_skips (group_id, annotator, at) VALUES (?, ?, ?)",
+            (group, annotator, tx.at),
+        )
+    return action
 
 
 def _as_id(row_id: str) -> Any:

@@ -238,12 +238,28 @@ def _migrate_5_one_span_index(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX IF EXISTS mentions_doc")
 
 
+UNDO_SKIPS_TABLE = """
+CREATE TABLE IF NOT EXISTS undo_skips (
+    group_id INTEGER PRIMARY KEY,
+    annotator TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+"""
+
+
+def _migrate_6_undo_skips(conn: sqlite3.Connection) -> None:
+    """Version 6: changes an annotator chose to leave in place when their undo was refused
+    (`workbench undo --skip`); undo passes over them to older ones."""
+    conn.executescript(UNDO_SKIPS_TABLE)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1_base,
     _migrate_2_alias_index,
     _migrate_3_suggestions,
     _migrate_4_spelled_out_checks,
     _migrate_5_one_span_index,
+    _migrate_6_undo_skips,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -48,6 +48,7 @@ class AnnotationActions:
         ),
         Binding("u", "undo", "undo", id="history.undo"),
         Binding("ctrl+r", "redo", "redo", show=False, id="history.redo"),
+        Binding("U", "skip_undo", "skip a refused undo", show=False, id="history.skip"),
     ]
 
     def _do(
@@ -260,6 +261,11 @@ class AnnotationActions:
         action = self._do("undo", self.store.undo)
         if action:
             self.notify(f"undone: {action}")
+
+    def action_skip_undo(self) -> None:
+        action = self._do("undo step skipped", self.store.skip_undo)
+        if action:
+            self.notify(f"{action!r} stays in place; u now undoes your older changes")
 
     def action_redo(self) -> None:
         action = self._do("redo", self.store.redo)
