@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from workbench.errors import ImportFormatError
 from workbench.hookspecs import hookimpl
@@ -53,7 +54,9 @@ def read_pair(ann: Path) -> ImportedDocument:
     references: dict[str, tuple[str, str]] = {}
     notes: dict[str, dict] = {}
     events: list[tuple[int, str, list[tuple[str, str]]]] = []
-    for number, line in enumerate(read_text_file(ann).splitlines(), start=1):
+    # brat's lines end at \n only: a U+2028 inside a note's JSON is not a line end
+    for number, line in enumerate(read_text_file(ann).split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         fields = line.split("\t")
@@ -65,7 +68,7 @@ def read_pair(ann: Path) -> ImportedDocument:
                 kind, target, ref = fields[1].split(" ")
                 if kind == "Reference":
                     references[target] = (
-                        ref.partition(":")[2] or ref,
+                        unquote(ref.partition(":")[2] or ref),
                         fields[2] if len(fields) > 2 else "",
                     )
             elif ident.startswith("E"):
@@ -131,12 +134,15 @@ def _event(ann, line, ident, args, spans, notes, text) -> dict:  # type: ignore[
         raise ImportFormatError(ann, f"event {ident}: unknown trigger {trigger}", line)
     meta = notes.get(ident, {})
     _, start, end = spans[trigger]
+    named = meta.get("roles")  # the role names as the analyst wrote them (our exports)
+    if not (isinstance(named, list) and len(named) == len(role_args)):
+        named = [_ROLE_NUMBER.sub("", role) for role, _ in role_args]
     roles = []
-    for role, target in role_args:
+    for (_, target), name in zip(role_args, named, strict=True):
         if target not in spans:
             raise ImportFormatError(ann, f"event {ident}: unknown argument {target}", line)
         _, s, e = spans[target]
-        roles.append({"role": _ROLE_NUMBER.sub("", role), "start": s, "end": e})
+        roles.append({"role": str(name), "start": s, "end": e})
     fatalities = meta.get("fatalities")
     if isinstance(fatalities, list):
         low, high = (fatalities + [None, None])[:2]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 from workbench.exporters import ExportContext, Exporter, ExportView
 from workbench.exporters.files import safe_stem
@@ -45,6 +46,20 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+# Characters some readers take for line ends (Python's str.splitlines among them).
+_LINE_SEPARATORS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def note_json(value: object) -> str:
+    """JSON for an AnnotatorNotes field: one line, whatever the strings hold."""
+    return json.dumps(value, ensure_ascii=False).translate(_LINE_SEPARATORS)
+
+
+def reference_id(entity_id: str) -> str:
+    """An entity id as brat's `Reference` field holds it: no spaces (percent-encoded)."""
+    return quote(entity_id, safe="")
+
+
 def ann_lines(item, view: ExportView, context: ExportContext) -> tuple[list[str], set, dict]:  # type: ignore[no-untyped-def]
     """The .ann lines of one document, the entity labels and the event signatures used."""
     text = item.document.text
@@ -74,9 +89,12 @@ def ann_lines(item, view: ExportView, context: ExportContext) -> tuple[list[str]
         entity = view.entity(m.entity_id)
         if m.entity_id:
             name = entity.name if entity else m.entity_id
-            lines.append(f"{next_id('N')}\tReference {tid} {KB_NAME}:{m.entity_id}\t{_clean(name)}")
+            lines.append(
+                f"{next_id('N')}\tReference {tid} {KB_NAME}:{reference_id(m.entity_id)}"
+                f"\t{_clean(name)}"
+            )
         if m.status != "accepted":
-            note = json.dumps({"status": m.status, "source": m.source, "score": m.score})
+            note = note_json({"status": m.status, "source": m.source, "score": m.score})
             lines.append(f"{next_id('#')}\tAnnotatorNotes {tid}\t{note}")
     for event in item.events:
         if event.trigger_start is None:
@@ -88,10 +106,12 @@ def ann_lines(item, view: ExportView, context: ExportContext) -> tuple[list[str]
         args = [f"{etype}:{trigger}"]
         seen: dict[str, int] = {}
         roles = signatures.setdefault(etype, set())
+        role_names: list[str] = []
         for role in event.roles:
             if role.mention_id not in t_of:
                 context.warn("event roles filled by suggestions were left out")
                 continue
+            role_names.append(role.role)
             name = brat_type(role.role)
             roles.add(name)
             seen[name] = seen.get(name, 0) + 1
@@ -110,10 +130,9 @@ def ann_lines(item, view: ExportView, context: ExportContext) -> tuple[list[str]
             "certainty": event.certainty,
             "note": event.note,
             "cluster": event.cluster_id,
+            "roles": role_names,  # as named: brat's role names allow fewer characters
         }
-        lines.append(
-            f"{next_id('#')}\tAnnotatorNotes {eid}\t{json.dumps(meta, ensure_ascii=False)}"
-        )
+        lines.append(f"{next_id('#')}\tAnnotatorNotes {eid}\t{note_json(meta)}")
     return lines, labels, signatures
 
 
