@@ -247,3 +247,37 @@ def test_scope_and_suggestions(seeded, export) -> None:
     path, _ = export("jsonl", include_suggestions=True, doc_ids=[doc.id])
     spans = json.loads(path.read_text().splitlines()[0])["spans"]
     assert any(s["status"] == "suggested" and s["start"] == m.start for s in spans)
+
+
+@pytest.mark.parametrize(
+    "written, stored",
+    [
+        ("2024-02-24T10:00:00+05:00", "2024-02-24T10:00:00+05:00"),
+        ("2024-02-24T10:00", "2024-02-24T10:00:00"),
+        ("20240224", "2024-02-24"),
+        ("2024-W08-6", "2024-02-24"),
+        ("2024-02-24 10:00:00", "2024-02-24T10:00:00"),
+    ],
+)
+def test_every_published_form_import_accepts_gives_a_strictly_valid_stix_bundle(
+    store, plugins, tmp_path: Path, written: str, stored: str
+) -> None:
+    from stix2validator import ValidationOptions, validate_file
+
+    from workbench.exporters import ExportView, run_export
+
+    article = tmp_path / "a.txt"
+    article.write_text(f"Title: A\nPublished: {written}\n\nAbdolmalek Rigi spoke.\n")
+    assert not import_paths(store, [article]).errors
+    (doc,) = store.documents()
+    assert doc.published == stored
+    assert store.document(doc.id).meta.get("published_as_written", written) == written
+    person = store.add_entity("Abdolmalek Rigi", "PERSON")
+    store.add_mention(doc.id, 0, 15, "PERSON", entity_id=person.id)
+    output = tmp_path / "bundle.json"
+    run_export(plugins.exporter("stix"), ExportView(store), output)
+    result = validate_file(str(output), ValidationOptions(strict=True, version="2.1"))
+    assert result.is_valid, [str(e) for o in result.object_results for e in o.errors]
+    report = next(o for o in json.loads(output.read_text())["objects"] if o["type"] == "report")
+    if written.endswith("+05:00"):
+        assert report["published"] == "2024-02-24T05:00:00.000Z"

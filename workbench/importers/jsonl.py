@@ -20,7 +20,7 @@ from workbench.importers.reading import (
     open_regular_file,
     sha256_text,
 )
-from workbench.importers.text import parse_published, title_from_text
+from workbench.importers.text import parse_published, published_meta, title_from_text
 from workbench.model import NewDocument
 
 _STRING_FIELDS = ("title", "source", "url", "published")
@@ -83,6 +83,8 @@ def _document(obj: Any, path: Path, number: int) -> NewDocument:
         raise ImportFormatError(path, "empty document text", number)
     if obj.get("id") is not None:
         meta = {**meta, "id": obj["id"]}
+    published = parse_published(obj.get("published") or "", path, number)
+    meta = {**meta, **published_meta(obj.get("published") or "", published)}
     return NewDocument(
         title=obj.get("title") or title_from_text(normalised, f"{path.stem} line {number}"),
         text=normalised,
@@ -90,7 +92,7 @@ def _document(obj: Any, path: Path, number: int) -> NewDocument:
         origin=f"{path}:{number}",
         source=obj.get("source"),
         url=obj.get("url"),
-        published=parse_published(obj.get("published") or "", path, number),
+        published=published,
         normalisation=NORMALISATION + (" (changed)" if normalised != text else ""),
         meta=meta,
     )

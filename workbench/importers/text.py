@@ -32,20 +32,29 @@ MAX_TITLE = 300
 
 
 def parse_published(value: str, path: Path, line: int | None) -> str | None:
-    """Validate an ISO 8601 date or date-time; returns it unchanged."""
+    """An ISO 8601 date or date-time, written one way: `YYYY-MM-DD`, or
+    `YYYY-MM-DDTHH:MM:SS` with the offset it was given (`+05:00`) if any. Also accepts
+    what ISO allows besides (`20240224`, `2024-W08-6`, a space before the time)."""
     value = value.strip()
     if not value:
         return None
     try:
-        if len(value) == 10:
-            date.fromisoformat(value)
-        else:
-            datetime.fromisoformat(value)
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(value)
     except ValueError as exc:
         raise ImportFormatError(
             path, f"published date {value!r} is not ISO 8601 (YYYY-MM-DD)", line
         ) from exc
-    return value
+    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
+
+
+def published_meta(original: str, published: str | None) -> dict[str, str]:
+    """The date as the file wrote it, kept in the document's meta when it was rewritten."""
+    original = original.strip()
+    return {"published_as_written": original} if published and original != published else {}
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, str], str]:
@@ -91,6 +100,7 @@ def document_from_text(raw: str, path: Path, origin: str) -> NewDocument:
     published = parse_published(
         fields.get("published", ""), path, int(published_line) if published_line else None
     )
+    meta = published_meta(fields.get("published", ""), published)
     return NewDocument(
         title=fields.get("title") or title_from_text(body, path.stem),
         text=body,
@@ -100,6 +110,7 @@ def document_from_text(raw: str, path: Path, origin: str) -> NewDocument:
         url=fields.get("url") or None,
         published=published,
         normalisation=NORMALISATION + (" (changed)" if normalised != raw else ""),
+        meta=meta,
     )
 
 

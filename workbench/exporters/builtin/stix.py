@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 from workbench.exporters import ExportContext, Exporter, ExportView
@@ -33,15 +34,17 @@ def stix_id(kind: str, key: str) -> str:
 
 
 def stix_time(value: str | None) -> str:
-    """A STIX timestamp (UTC, milliseconds, Z) from a stored ISO date or time."""
+    """A STIX timestamp (UTC, milliseconds, Z) from a stored ISO date or time; a time
+    with an offset is converted to UTC, one without is taken as UTC."""
     if not value:
         return EPOCH
-    if len(value) == 10:
-        return f"{value}T00:00:00.000Z"
-    value = value.replace("+00:00", "").rstrip("Z")
-    date, _, time = value.partition("T")
-    hms, _, fraction = time.partition(".")
-    return f"{date}T{hms or '00:00:00'}.{(fraction + '000')[:3]}Z"
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return EPOCH
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def entity_type(entity: Entity, actors: set[str]) -> str | None:
