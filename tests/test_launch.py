@@ -19,10 +19,10 @@ from workbench.launch import TuiRequest, tui_request
         ([], TuiRequest()),
         (["tui"], TuiRequest()),
         (["tui", "2", "1"], TuiRequest(doc_a=2, doc_b=1)),
-        (["--db", "x.db"], TuiRequest(db=Path("x.db"))),
+        (["--db", "x.db"], TuiRequest(db="x.db")),
         (
             ["--db=x.db", "--annotator", "ana", "--plugins-dir", "p", "tui", "3"],
-            TuiRequest(db=Path("x.db"), annotator="ana", plugins_dir=Path("p"), doc_a=3),
+            TuiRequest(db="x.db", annotator="ana", plugins_dir=Path("p"), doc_a=3),
         ),
     ],
 )

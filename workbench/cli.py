@@ -44,7 +44,7 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             help="Database file. Default: $WORKBENCH_DB, else workbench.db in the user data dir."
         ),

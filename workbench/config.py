@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from pathlib import Path
 
 import platformdirs
+
+from workbench.errors import WorkbenchError
 
 APP_NAME = "workbench"
 DB_ENV = "WORKBENCH_DB"
@@ -29,8 +32,22 @@ def default_db_path() -> Path:
     """The embedded default database: WORKBENCH_DB, else workbench.db in the data directory."""
     env = os.environ.get(DB_ENV)
     if env:
-        return Path(env).expanduser()
+        return database_path(env)
     return data_dir() / "workbench.db"
+
+
+# "scheme:" at the start of a --db value: a URI, not a file name
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+
+
+def database_path(value: str) -> Path:
+    """The database file a --db (or WORKBENCH_DB) value names; a URI is refused."""
+    if _URI.match(value):
+        raise WorkbenchError(
+            f"--db {value!r}: database URIs are not supported; give the path of a "
+            f"database file (a file whose name holds ':' can be given as ./{value})"
+        )
+    return Path(value).expanduser()
 
 
 def seeds_dir() -> Path | None:
@@ -69,7 +86,5 @@ def default_model() -> str | None:
     try:
         value = tomllib.loads(path.read_text(encoding="utf-8")).get("model")
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        from workbench.errors import WorkbenchError
-
         raise WorkbenchError(f"{path}: {exc}") from exc
     return value if isinstance(value, str) and value else None

@@ -66,3 +66,7 @@ class NothingToUndo(WorkbenchError):
 
 class UndoRefused(WorkbenchError):
     """An undo or redo would remove or change someone's later work; nothing was changed."""
+
+
+class ReadOnlyDatabase(DatabaseError):
+    """A write was asked of a database this process can only read."""

@@ -20,7 +20,7 @@ _OPTIONS = {"--db": "db", "--annotator": "annotator", "--plugins-dir": "plugins_
 class TuiRequest(NamedTuple):
     """A plain TUI invocation: the global options and the documents for the two panes."""
 
-    db: Path | None = None
+    db: str | None = None
     annotator: str | None = None
     plugins_dir: Path | None = None
     doc_a: int | None = None
@@ -51,7 +51,7 @@ def tui_request(argv: list[str]) -> TuiRequest | None:
         return None
     ids = [int(arg) for arg in rest] + [None, None]
     return TuiRequest(
-        db=Path(values["db"]) if "db" in values else None,
+        db=values.get("db"),
         annotator=values.get("annotator"),
         plugins_dir=Path(values["plugins_dir"]) if "plugins_dir" in values else None,
         doc_a=ids[0],

@@ -3,6 +3,8 @@ by the Typer CLI and the quick TUI launcher; no Typer here."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +20,7 @@ from workbench.errors import WorkbenchError
 class Session:
     """What the global options chose; the store is opened on first use."""
 
-    db: Path | None
+    db: str | None
     annotator: str
     plugins_dir: Path | None
     _store: Any = field(default=None, repr=False)
@@ -37,7 +39,8 @@ class Session:
 
     @property
     def db_path(self) -> Path:
-        return self.db if self.db is not None else config.default_db_path()
+        """The database file chosen (--db, WORKBENCH_DB or the default)."""
+        return config.database_path(self.db) if self.db is not None else config.default_db_path()
 
     def store(self):
         """Open the database (creating and seeding the default one on first use)."""
@@ -47,6 +50,9 @@ class Session:
             path = self.db_path
             is_default = self.db is None
             is_new = not path.exists()
+            if is_default and not os.environ.get(config.DB_ENV):
+                # only the data directory is made; a folder the user names must exist
+                path.parent.mkdir(parents=True, exist_ok=True)
             self._store = Store.open(path, annotator=self.annotator)
             if is_default and is_new:
                 # (the importers load only here: every other start skips their 6 ms)
@@ -78,6 +84,9 @@ def reported_errors() -> Iterator[None]:
         yield
     except WorkbenchError as exc:
         err(f"error: {exc}")
+        sys.exit(1)
+    except sqlite3.DatabaseError as exc:  # read outside the store's methods (the linker's index)
+        err(f"error: database error: {' '.join(str(exc).split())}")
         sys.exit(1)
     except KeyboardInterrupt:
         err("interrupted")

@@ -224,7 +224,7 @@ def test_failed_transaction_leaves_nothing(store: Store) -> None:
         _doc("good one"),
         NewDocument("bad", "x", None, origin="t"),
     ]  # NULL sha256 violates NOT NULL
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(DatabaseError, match="NOT NULL"):
         store.import_documents(docs)
     assert store.documents() == []
     assert store.stats()["changes"] == 0

@@ -336,3 +336,30 @@ async def test_a_refused_undo_is_a_notification_and_U_skips_it(make_app, seeded_
         await pilot.press("U")
         await pilot.pause()
         assert any("stays in place" in n.message for n in app._notifications)
+
+
+async def test_a_read_only_database_opens_with_a_notice_and_writes_say_why_not(
+    seeded_path,
+) -> None:
+    store = Store.open(seeded_path, annotator="reader", read_only=True)
+    app = WorkbenchApp(store, keymap={}, steady=True)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert any("read-only" in (n.title or "") for n in app._notifications)
+            view = main(app).panes[0].view
+            mention = view.mention_at_cursor()
+            await pilot.press("d", "u")
+            await pilot.pause()
+            errors = [n.message for n in app._notifications if n.severity == "error"]
+            assert len(errors) == 2 and all("is read-only" in e for e in errors), errors
+            assert view.mention_at_cursor() == mention
+            main(app).save_panes()  # the periodic save of cursor positions: a no-op
+            await pilot.press("ctrl+f", *"Panjgur", "enter")  # searching works
+            await pilot.pause()
+            assert (
+                main(app).panes[0].view.text[main(app).panes[0].view.cursor :].startswith("Panjgur")
+            )
+        assert app.return_code in (0, None)
+    finally:
+        store.close()

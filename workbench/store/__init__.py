@@ -6,15 +6,18 @@ Everything the CLI, the TUI, the linker and the exporters read or write goes thr
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sqlite3
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import DatabaseError
+from workbench.errors import DatabaseError, ReadOnlyDatabase
 from workbench.store import alias_index, changelog, schema
 from workbench.store.changelog import Transaction
-from workbench.store.connection import connect
+from workbench.store.connection import close, connect, read_only_reason
 from workbench.store.documents import SNIPPET_MARKERS, DocumentsMixin
 from workbench.store.events import EventsMixin
 from workbench.store.kb import KnowledgeBaseMixin, slugify
@@ -34,29 +37,38 @@ class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin, Sugg
         self._recent_texts = OrderedDict()
 
     @classmethod
-    def open(cls, path: str | Path, annotator: str = "unknown") -> Store:
-        """Open or create a database, migrating an older schema forward (with a backup)."""
+    def open(cls, path: str | Path, annotator: str = "unknown", read_only: bool = False) -> Store:
+        """Open or create a database, migrating an older schema forward (with a backup).
+        A file this process cannot write opens read-only (see `read_only`)."""
         path = Path(path)
-        conn = connect(path)
+        conn = connect(path, read_only=read_only)
         try:
-            schema.migrate(conn, path)
-            alias_index.ensure_current(conn)
+            if read_only_reason(conn):
+                schema.check_readable(conn, path)
+            else:
+                schema.migrate(conn, path)
+                alias_index.ensure_current(conn)
         except sqlite3.DatabaseError as exc:
-            conn.close()
+            close(conn)
             raise DatabaseError(f"{path}: {exc}") from exc
         except BaseException:
-            conn.close()
+            close(conn)
             raise
         return cls(conn, path, annotator)
+
+    @property
+    def read_only(self) -> str | None:
+        """Why this database cannot be written ("… is read-only: …"), or None."""
+        return read_only_reason(self.conn)
 
     def reopen(self) -> Store:
         """Another connection to the same database, for a worker thread (WAL lets it read
         while this one writes)."""
-        return Store.open(self.path, annotator=self.annotator)
+        return Store.open(self.path, annotator=self.annotator, read_only=bool(self.read_only))
 
     def close(self) -> None:
         """Close the connection."""
-        self.conn.close()
+        close(self.conn)
 
     def __enter__(self) -> Store:
         return self
@@ -126,6 +138,8 @@ class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin, Sugg
 
     def set_setting(self, key: str, value: str) -> None:
         """Store a setting (not part of the undoable change log)."""
+        if self.read_only:
+            raise ReadOnlyDatabase(f"cannot save settings: {self.read_only}")
         self.conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -135,3 +149,31 @@ class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin, Sugg
     def integrity_check(self) -> str:
         """SQLite's PRAGMA integrity_check ("ok" when healthy)."""
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _storage_error(path: Path, exc: sqlite3.DatabaseError) -> DatabaseError:
+    """One clear error for what SQLite reports (a corrupt page, a dropped table, a file
+    that became read-only)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if "readonly" in text.replace("-", "").replace(" ", ""):
+        return ReadOnlyDatabase(f"{path}: cannot write: {text}")
+    return DatabaseError(f"{path}: database error: {text}")
+
+
+def _reported(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def call(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise _storage_error(self.path, exc) from exc
+
+    return call
+
+
+# Every public method reports a database failure as DatabaseError, never as sqlite3's
+# own exception (the CLI and TUI turn a DatabaseError into one line).
+for _name in dir(Store):
+    _member = inspect.getattr_static(Store, _name)
+    if not _name.startswith("_") and inspect.isfunction(_member):
+        setattr(Store, _name, _reported(_member))

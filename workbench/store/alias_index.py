@@ -91,10 +91,15 @@ def remove_alias(conn: sqlite3.Connection, alias_id: int, text: str) -> None:
             )
 
 
+def is_current(conn: sqlite3.Connection) -> bool:
+    """True when the index was built with this version's key rules."""
+    row = conn.execute("SELECT value FROM settings WHERE key = 'alias_index_version'").fetchone()
+    return bool(row) and row[0] == str(KEY_VERSION)
+
+
 def ensure_current(conn: sqlite3.Connection) -> bool:
     """Rebuild the index once if it was built by other key rules; True if it rebuilt."""
-    row = conn.execute("SELECT value FROM settings WHERE key = 'alias_index_version'").fetchone()
-    if row and row[0] == str(KEY_VERSION):
+    if is_current(conn):
         return False
     conn.execute("BEGIN IMMEDIATE")
     try:

@@ -15,9 +15,9 @@ from typing import Any
 
 import orjson
 
-from workbench.errors import NothingToUndo, UndoRefused, WorkbenchError
+from workbench.errors import NothingToUndo, ReadOnlyDatabase, UndoRefused, WorkbenchError
 from workbench.store import alias_index
-from workbench.store.connection import utc_now
+from workbench.store.connection import read_only_reason, utc_now
 
 # Tables whose rows are snapshotted without these (large) columns.
 _UNLOGGED_COLUMNS = {"documents": {"text"}}
@@ -146,6 +146,9 @@ class Transaction:
             outer._savepoints += 1
             self.conn.execute(f"SAVEPOINT nested_{outer._savepoints}")
             return outer
+        read_only = read_only_reason(self.conn)
+        if read_only:
+            raise ReadOnlyDatabase(f"cannot {self.action}: {read_only}")
         self.conn.execute("BEGIN IMMEDIATE")
         _OPEN[id(self.conn)] = self
         self.at = utc_now()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from workbench.errors import DatabaseError
 
@@ -32,29 +34,95 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
-    """Open (or create) a database with the pragmas every Workbench connection uses."""
+# Connections opened read-only, and why (the file or its folder cannot be written).
+_READ_ONLY: dict[int, str] = {}
+
+
+def read_only_reason(conn: sqlite3.Connection) -> str | None:
+    """Why a connection cannot write, or None when it can."""
+    return _READ_ONLY.get(id(conn))
+
+
+def _why_read_only(path: Path) -> str | None:
+    """Why an existing database file cannot be written by this process, if it cannot."""
+    if not os.access(path, os.W_OK):
+        return "the file is not writable"
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        # WAL needs its -wal and -shm files beside the database, writable
+        companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+        if not all(c.exists() and os.access(c, os.W_OK) for c in companions):
+            return "its folder is not writable"
+    return None
+
+
+def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
+    """Open (or create) a database with the pragmas every Workbench connection uses; a
+    file this process cannot write (or `read_only`) is opened for reading only."""
     path = Path(path)
     if path.exists() and path.is_dir():
         raise DatabaseError(f"{path}: is a directory, not a database file")
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        raise DatabaseError(f"{path.parent}: no such folder (create it first)")
+    reason = "opened read-only" if read_only and path.exists() else None
+    if path.exists():
+        reason = _why_read_only(path) or reason
+    elif read_only:
+        raise DatabaseError(f"{path}: no such database to open read-only")
     try:
-        # Autocommit mode: every write goes through an explicit BEGIN IMMEDIATE ... COMMIT,
-        # so a transaction takes the write lock up front instead of failing on upgrade.
-        conn = sqlite3.connect(
-            str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-        )
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        # FULL: each commit reaches the disk, so an annotation survives a power cut too,
-        # not only a killed process (NORMAL would). It costs one fsync per commit, which
-        # no analyst's keystroke rate notices; bulk work batches commits instead.
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-        conn.execute(f"PRAGMA temp_store = {TEMP_STORE}")
+        conn = _open_read_only(path) if reason else _open_for_writing(path)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path}: cannot open database: {exc}") from exc
+    if reason:
+        _READ_ONLY[id(conn)] = f"{path} is read-only: {reason}"
     return conn
+
+
+def close(conn: sqlite3.Connection) -> None:
+    """Close a connection opened by `connect`."""
+    _READ_ONLY.pop(id(conn), None)
+    conn.close()
+
+
+def _open_for_writing(path: Path) -> sqlite3.Connection:
+    # Autocommit mode: every write goes through an explicit BEGIN IMMEDIATE ... COMMIT,
+    # so a transaction takes the write lock up front instead of failing on upgrade.
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: each commit reaches the disk, so an annotation survives a power cut too,
+    # not only a killed process (NORMAL would). It costs one fsync per commit, which
+    # no analyst's keystroke rate notices; bulk work batches commits instead.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+    conn.execute(f"PRAGMA temp_store = {TEMP_STORE}")
+    return conn
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection. A WAL database whose -shm file cannot be made is opened
+    as immutable (nobody can be writing it: nobody can write where it lies)."""
+    uri = "file:" + quote(str(path.resolve()))
+    last: sqlite3.DatabaseError | None = None
+    for options in ("?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(
+                uri + options,
+                uri=True,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            last = exc
+            continue
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA temp_store = {TEMP_STORE}")
+        return conn
+    assert last is not None
+    raise last

@@ -277,6 +277,23 @@ def current_version(conn: sqlite3.Connection) -> int:
     return int(row[0] or 0)
 
 
+def check_readable(conn: sqlite3.Connection, path: Path) -> None:
+    """A database opened read-only must already have this version's schema and index."""
+    version = current_version(conn)
+    if version != LATEST_VERSION:
+        newer = version > LATEST_VERSION
+        raise DatabaseError(
+            f"{path}: schema version {version} is {'newer' if newer else 'older'} than this "
+            f"Workbench's ({LATEST_VERSION}) and the file is read-only; "
+            + ("upgrade Workbench" if newer else "open it once with write access to migrate it")
+        )
+    if not alias_index.is_current(conn):
+        raise DatabaseError(
+            f"{path}: its linking index was built by another Workbench and the file is "
+            "read-only; open it once with write access to rebuild it"
+        )
+
+
 def migrate(conn: sqlite3.Connection, path: Path | None, upto: int = LATEST_VERSION) -> int:
     """Bring the schema to `upto`, backing the file up first if it held an older version."""
     version = current_version(conn)

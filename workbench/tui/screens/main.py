@@ -115,7 +115,20 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
             else:
                 pane.update_title()
         self.panes[0].view.focus()
-        self.set_status("ready")
+        if self.store.read_only:
+            self.set_status(
+                "read-only: reading, searching and exporting work; changes are not saved"
+            )
+            self.notify(
+                f"{self.store.read_only}. Reading, searching and exporting work; "
+                "nothing can be changed.",
+                title="read-only database",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        else:
+            self.set_status("ready")
         self.set_interval(5, self.save_panes)
         self.call_after_refresh(self._first_side_panel)
 
@@ -132,6 +145,8 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
     def save_panes(self) -> None:
         """Remember open documents and cursors (also after a restart)."""
+        if self.store.read_only:
+            return  # nowhere to keep them: the next start opens the first documents
         state = [list(self._positions.get(i, (None, 0))) for i in (0, 1)]
         if state != getattr(self, "_saved_state", None):
             self.store.set_setting(PANES_SETTING, json.dumps(state))
