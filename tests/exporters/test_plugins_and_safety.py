@@ -212,7 +212,21 @@ def test_brat_export_of_hostile_titles_stays_in_its_folder(store, tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    "cell", ["=1+2", "+1", "-1+1", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x")']
+    "cell",
+    [
+        "=1+2",
+        "+1",
+        "-1+1",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        '=HYPERLINK("http://x")',
+        " =1+2",
+        "\u3000 =1+2",
+        "\uff1d1+2",  # full-width equals sign
+        "\uff0b1",
+        " \uff20SUM(A1)",
+    ],
 )
 def test_formula_cells_are_neutralised(cell: str) -> None:
     assert neutral_cell(cell) == "'" + cell

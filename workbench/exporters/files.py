@@ -28,7 +28,13 @@ def safe_stem(title: str, doc_id: int) -> str:
 
 
 def neutral_cell(value: object) -> object:
-    """A CSV cell that spreadsheet software will not run as a formula (OWASP advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A CSV cell that spreadsheet software will not run as a formula (OWASP advice): also
+    when spaces come first, or the sign is a full-width or other compatibility form."""
+    if not isinstance(value, str):
+        return value
+    first = value.lstrip()[:1]
+    if value.startswith(FORMULA_STARTS) or (
+        first and unicodedata.normalize("NFKC", first)[:1] in FORMULA_STARTS
+    ):
         return "'" + value
     return value
