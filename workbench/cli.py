@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from workbench import __version__, config, interrupts
+from workbench.display import json_text, visible
 from workbench.errors import WorkbenchError
 from workbench.session import Session, err, reported_errors
 
@@ -26,8 +27,13 @@ app.add_typer(kb_app, name="kb")
 
 
 def emit_json(data: Any) -> None:
-    """Print JSON for other tools."""
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Print JSON for other tools (terminal controls in strings escaped)."""
+    typer.echo(json_text(data))
+
+
+def say(line: str, err: bool = False) -> None:
+    """Print one line; what came from files or the database in it is shown as data."""
+    typer.echo(visible(line), err=err)
 
 
 def session(ctx: typer.Context) -> Session:
@@ -36,7 +42,7 @@ def session(ctx: typer.Context) -> Session:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"workbench {__version__}")
+        say(f"workbench {__version__}")
         raise typer.Exit()
 
 
@@ -117,7 +123,7 @@ def import_cmd(
     if json_out:
         emit_json(summary.as_dict())
     else:
-        typer.echo(
+        say(
             f"{summary.documents_added} documents added, {summary.documents_unchanged} unchanged, "
             f"{summary.entities_added} entities, {summary.aliases_added} aliases, "
             f"{summary.mentions_added} mentions, {summary.events_added} events"
@@ -139,7 +145,7 @@ def docs(
         emit_json([row._asdict() for row in rows])
         return
     for row in rows:
-        typer.echo(
+        say(
             f"{row.id:>5}  {row.mentions:>5} mentions  {row.suggestions:>4} suggested  "
             f"{row.published or '':10}  {row.title}"
         )
@@ -154,7 +160,7 @@ def kb_import(
     from workbench.importers import import_kb_file
 
     summary = import_kb_file(session(ctx).store(), file)
-    typer.echo(f"{summary.entities_added} entities added, {summary.aliases_added} aliases added")
+    say(f"{summary.entities_added} entities added, {summary.aliases_added} aliases added")
 
 
 @kb_app.command("list")
@@ -179,9 +185,7 @@ def kb_list(
         emit_json(rows)
         return
     for row in rows:
-        typer.echo(
-            f"{row['id']:<32} {row['label']:<9} {row['name']}  ({', '.join(row['aliases'])})"
-        )
+        say(f"{row['id']:<32} {row['label']:<9} {row['name']}  ({', '.join(row['aliases'])})")
 
 
 @kb_app.command("add")
@@ -203,7 +207,7 @@ def kb_add(
         .store()
         .add_entity(name, label, description=description, aliases=alias or (), entity_id=entity_id)
     )
-    typer.echo(entity.id)
+    say(entity.id)
 
 
 @kb_app.command("merge")
@@ -216,7 +220,7 @@ def kb_merge(
 ) -> None:
     """Merge OTHER into KEEP: aliases and mentions move, OTHER redirects."""
     entity = session(ctx).store().merge_entities(keep, other)
-    typer.echo(f"merged {other} into {entity.id}")
+    say(f"merged {other} into {entity.id}")
 
 
 @app.command()
@@ -244,9 +248,9 @@ def link(
         emit_json(result.as_dict())
         return
     decision = f"{result.link.name} ({result.link.entity_id})" if result.link else "NIL"
-    typer.echo(f"link: {decision}  [{result.reason}]")
+    say(f"link: {decision}  [{result.reason}]")
     for c in result.candidates:
-        typer.echo(f"{c.score:6.1f}  {c.entity_id:<32} {c.label:<9} {c.name}  via {c.alias!r}")
+        say(f"{c.score:6.1f}  {c.entity_id:<32} {c.label:<9} {c.name}  via {c.alias!r}")
 
 
 @app.command()
@@ -269,7 +273,7 @@ def search(
         if json_out:
             emit_json(rows)
         for c in result.candidates if not json_out else []:
-            typer.echo(f"{c.score:6.1f}  {c.entity_id:<32} {c.label:<9} {c.name}")
+            say(f"{c.score:6.1f}  {c.entity_id:<32} {c.label:<9} {c.name}")
         return
     from workbench.store import SNIPPET_MARKERS
 
@@ -291,7 +295,8 @@ def search(
         return
     for h in hits:
         snippet = " ".join(h.snippet.replace(opening, "«").replace(closing, "»").split())
-        typer.echo(f"{h.doc_id:>5}  {h.title}\n       {snippet}")
+        say(f"{h.doc_id:>5}  {h.title}")
+        say(f"       {snippet}")
 
 
 @app.command()
@@ -312,7 +317,7 @@ def events(
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise WorkbenchError(f"{taxonomy}: cannot read taxonomy: {exc}") from exc
         types = store.set_event_taxonomy(data)
-        typer.echo(f"event taxonomy set: {len(types)} types", err=True)
+        say(f"event taxonomy set: {len(types)} types", err=True)
     if doc is not None:
         store.document(doc)  # a clear error for a wrong id
     rows = store.events(doc)
@@ -360,7 +365,7 @@ def events(
     for e in rows:
         roles = "; ".join(f"{r.role}: {r.entity_name or r.mention_text}" for r in e.roles)
         cluster = f" cluster {e.cluster_id}" if e.cluster_id else ""
-        typer.echo(
+        say(
             f"{e.id:>4} [{e.doc_id}] {e.date or '?':10} {e.type} / {e.subtype or '-'}{cluster}  {roles}"
         )
 
@@ -427,7 +432,7 @@ def preannotate(
     if json_out:
         emit_json(summary.as_dict())
         return
-    typer.echo(
+    say(
         f"{summary.documents} documents pre-annotated ({summary.skipped} already done): "
         f"{summary.suggestions} suggestions, {summary.triggers} event triggers"
     )
@@ -488,9 +493,7 @@ def export(
     for warning in context.warnings:
         err(f"warning: {warning}")
     where = "standard output" if str(output) == "-" else str(output)
-    typer.echo(
-        f"exported {len(view)} documents with {exporter.name} to {where}", err=str(output) == "-"
-    )
+    say(f"exported {len(view)} documents with {exporter.name} to {where}", err=str(output) == "-")
 
 
 @app.command()
@@ -524,7 +527,7 @@ def plugins(
         )
         return
     for line in describe(loaded):
-        typer.echo(line)
+        say(line)
 
 
 @app.command()
@@ -539,7 +542,7 @@ def stats(
         emit_json(data)
         return
     for key, value in data.items():
-        typer.echo(f"{key:>16}: {value}")
+        say(f"{key:>16}: {value}")
 
 
 @app.command()
@@ -557,15 +560,15 @@ def undo(
     """Undo your newest change (works across restarts)."""
     store = session(ctx).store()
     if skip:
-        typer.echo(f"skipped: {store.skip_undo()} stays; undo now goes to your older changes")
+        say(f"skipped: {store.skip_undo()} stays; undo now goes to your older changes")
         return
-    typer.echo(f"undone: {store.undo()}")
+    say(f"undone: {store.undo()}")
 
 
 @app.command()
 def redo(ctx: typer.Context) -> None:
     """Redo your most recently undone change."""
-    typer.echo(f"redone: {session(ctx).store().redo()}")
+    say(f"redone: {session(ctx).store().redo()}")
 
 
 def main(argv: list[str] | None = None) -> None:

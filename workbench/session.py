@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import config
+from workbench.display import visible
 from workbench.errors import WorkbenchError
 
 
@@ -72,8 +73,8 @@ class Session:
 
 
 def err(message: str) -> None:
-    """A line on stderr."""
-    print(message, file=sys.stderr, flush=True)
+    """A line on stderr; what came from files or the database in it is shown as data."""
+    print(visible(message), file=sys.stderr, flush=True)
 
 
 @contextmanager

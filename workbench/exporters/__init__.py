@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from workbench import interrupts
+from workbench.display import visible_text
 from workbench.errors import WorkbenchError
 from workbench.exporters.view import DocumentExport, ExportView
 
@@ -182,7 +183,12 @@ def _export_through(
             with open(temporary, "rb") as source:
                 if destination.standard_output:
                     target = stdout or sys.stdout.buffer
-                    shutil.copyfileobj(source, target)
+                    if stdout is None and sys.stdout.isatty():
+                        # read on a terminal: its controls in the text are shown, not obeyed
+                        shown = visible_text(source.read().decode("utf-8", errors="replace"))
+                        target.write(shown.encode("utf-8"))
+                    else:
+                        shutil.copyfileobj(source, target)
                     target.flush()
                 else:
                     with open(destination.path, "wb") as target_file:

@@ -7,7 +7,9 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
+from workbench.display import visible
 from workbench.errors import WorkbenchError
 from workbench.tui.commands import ActionCommands, DocumentCommands, EntityCommands
 from workbench.tui.idle_gc import CHECK_EVERY_SECONDS, IdleCollector
@@ -74,6 +76,21 @@ class WorkbenchApp(App):
     def get_default_screen(self) -> MainScreen:
         # the workspace is the first screen drawn: no blank frame before it
         return MainScreen()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification shows its text as data: messages quote titles, names and
+        file names, which may hold markup or terminal controls."""
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def linker(self):
         """The linker over the store's persisted index (created, and imported, on first use)."""

@@ -5,6 +5,29 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
+
+from workbench.display import visible
+
+
+def highlighted(matcher: Matcher, text: str) -> Content:
+    """A palette entry that shows `text` as data (Matcher.highlight would parse it as
+    markup), with the matched characters styled."""
+    shown = visible(text)
+    content = Content(shown)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, shown)
+    if score:
+        for offset in offsets:
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+def help_text(text: str) -> str:
+    """The palette's help line is parsed as markup: escape what came from outside."""
+    return escape(visible(text))
+
 
 ACTIONS = [
     ("Annotate the selection or word", "annotate", "a / enter"),
@@ -48,7 +71,7 @@ class ActionCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(name),
+                    highlighted(matcher, name),
                     partial(self.app.run_action, f"screen.{action}"),
                     help=f"key: {keys}",
                 )
@@ -65,9 +88,9 @@ class DocumentCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(name),
+                    highlighted(matcher, name),
                     partial(self.app.open_document, doc.id),
-                    help=f"{doc.source or ''} {doc.published or ''}".strip() or None,
+                    help=help_text(f"{doc.source or ''} {doc.published or ''}".strip()) or None,
                 )
 
 
@@ -82,7 +105,7 @@ class EntityCommands(Provider):
             name = f"Entity {candidate.name} ({candidate.label})"
             yield Hit(
                 candidate.score / 100,
-                name,
+                Content(visible(name)),
                 partial(self.app.show_entity, candidate.entity_id),
-                help=f"via “{candidate.alias}”, score {candidate.score:.0f}",
+                help=help_text(f"via “{candidate.alias}”, score {candidate.score:.0f}"),
             )

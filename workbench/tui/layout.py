@@ -10,25 +10,16 @@ import re
 from bisect import bisect_right
 from typing import NamedTuple
 
+from workbench.display import visible_text
+
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+|\n\s*")  # a line break ends one too
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
-# Control characters shown as visible symbols, one for one, so offsets stay aligned:
-# C0 controls as Unicode "control pictures" (ESC -> ␛), DEL, C1 controls and the
-# bidirectional overrides that could reorder what the analyst reads.
-_INVISIBLE_TO_VISIBLE = {code: 0x2400 + code for code in range(0x20) if code != 0x0A}
-_INVISIBLE_TO_VISIBLE[0x09] = ord("→")
-_INVISIBLE_TO_VISIBLE[0x7F] = 0x2421
-_INVISIBLE_TO_VISIBLE.update({code: 0xFFFD for code in range(0x80, 0xA0)})
-_INVISIBLE_TO_VISIBLE.update(
-    {code: 0xFFFD for code in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-)
-
 
 def display_text(text: str) -> str:
     """The text with every control character replaced by a visible one (same length)."""
-    return text.translate(_INVISIBLE_TO_VISIBLE)
+    return visible_text(text)
 
 
 class Layout(NamedTuple):

@@ -8,11 +8,11 @@ JSON, so that Workbench's brat importer round-trips an export."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import quote
 
+from workbench.display import json_text
 from workbench.exporters import ExportContext, Exporter, ExportView
 from workbench.exporters.files import safe_stem
 
@@ -46,13 +46,10 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-# Characters some readers take for line ends (Python's str.splitlines among them).
-_LINE_SEPARATORS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
-
-
 def note_json(value: object) -> str:
-    """JSON for an AnnotatorNotes field: one line, whatever the strings hold."""
-    return json.dumps(value, ensure_ascii=False).translate(_LINE_SEPARATORS)
+    """JSON for an AnnotatorNotes field: one line whatever the strings hold (characters
+    some readers take for line ends, such as U+2028, are escaped)."""
+    return json_text(value, indent=None)
 
 
 def reference_id(entity_id: str) -> str:

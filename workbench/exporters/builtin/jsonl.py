@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from workbench.display import json_text
 from workbench.exporters import DocumentExport, ExportContext, Exporter, ExportView
 
 
@@ -89,7 +89,7 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
     total = len(view)
     with open(target, "w", encoding="utf-8", newline="\n") as out:
         for done, item in enumerate(view.documents(), start=1):
-            out.write(json.dumps(document_record(item, view, context), ensure_ascii=False))
+            out.write(json_text(document_record(item, view, context), indent=None))
             out.write("\n")
             context.step(done, total)
 

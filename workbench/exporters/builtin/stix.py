@@ -11,11 +11,11 @@ STIX type with `external_ids.stix_type` (e.g. `intrusion-set`)."""
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from workbench.display import json_text
 from workbench.exporters import ExportContext, Exporter, ExportView
 from workbench.model import Entity
 
@@ -185,7 +185,7 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
         "id": stix_id("bundle", ",".join(o["id"] for o in ordered)),
         "objects": ordered,
     }
-    target.write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    target.write_text(json_text(bundle) + "\n", encoding="utf-8")
 
 
 EXPORTER = Exporter(

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
+from workbench.display import visible
 from workbench.events.dates import resolve_date
 from workbench.events.taxonomy import CERTAINTIES, DEFAULT_ROLES, Taxonomy
 from workbench.model import Event
@@ -34,7 +35,7 @@ class EventTypePicker(FilterList):
         for index, (event_type, subtype) in enumerate(self.kinds):
             label = f"{event_type} / {subtype}" if subtype else event_type
             if all(w in label.casefold() for w in words):
-                options.append(Option(Text(label), id=str(index)))
+                options.append(Option(Text(visible(label)), id=str(index)))
         self.set_options(options)
 
     def choose(self, option_id: str | None) -> None:
@@ -54,7 +55,7 @@ class RolePicker(FilterList):
         roles = [r for r in DEFAULT_ROLES if query.casefold() in r.casefold()]
         if query.strip() and query.strip().title() not in roles:
             roles.append(query.strip().title())
-        self.set_options([Option(Text(f"{i + 1} {r}"), id=r) for i, r in enumerate(roles)])
+        self.set_options([Option(Text(visible(f"{i + 1} {r}")), id=r) for i, r in enumerate(roles)])
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -79,6 +80,7 @@ class EventForm(ModalScreen):
         self.event = event
         self.published = published
         self.steady = steady
+        self.originals: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         e = self.event
@@ -93,7 +95,10 @@ class EventForm(ModalScreen):
         )
         with Vertical():
             yield Static(
-                Text(f"{e.type} / {e.subtype or '-'}  “{e.trigger_text or ''}”", style="bold")
+                Text(
+                    visible(f"{e.type} / {e.subtype or '-'}  “{e.trigger_text or ''}”"),
+                    style="bold",
+                )
             )
             for field_id, value, placeholder in (
                 (
@@ -105,7 +110,8 @@ class EventForm(ModalScreen):
                 ("certainty", e.certainty, "certainty: asserted, claimed, denied, uncertain"),
                 ("note", e.note, "note"),
             ):
-                field = Input(value=value, placeholder=placeholder, id=f"event-{field_id}")
+                self.originals[field_id] = value
+                field = Input(value=visible(value), placeholder=placeholder, id=f"event-{field_id}")
                 field.cursor_blink = not self.steady
                 yield field
             yield Static(id="event-date-preview", classes="help")
@@ -119,14 +125,17 @@ class EventForm(ModalScreen):
     def _preview(self) -> None:
         resolved = resolve_date(self.query_one("#event-date", Input).value, self.published)
         text = f"→ {resolved.date or 'unresolved'} ({resolved.precision or 'no precision'})"
-        self.query_one("#event-date-preview", Static).update(Text(text))
+        self.query_one("#event-date-preview", Static).update(Text(visible(text)))
 
     @on(Input.Submitted)
     def _save(self) -> None:
-        values = {
-            name: self.query_one(f"#event-{name}", Input).value.strip()
-            for name in ("date", "fatalities", "certainty", "note")
-        }
+        values = {}
+        for name in ("date", "fatalities", "certainty", "note"):
+            value = self.query_one(f"#event-{name}", Input).value
+            # a field shown with control characters made visible, and left as it was,
+            # keeps its stored text
+            original = self.originals.get(name, "")
+            values[name] = (original if value == visible(original) else value).strip()
         try:
             changes = form_changes(values, self.published)
         except ValueError as exc:

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, OptionList, ProgressBar, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
+from workbench.display import visible
 from workbench.errors import WorkbenchError
 
 SCOPES = (("open", "both open documents"), ("focused", "this document"), ("all", "all documents"))
@@ -52,7 +53,9 @@ class ExportScreen(ModalScreen[None]):
             yield OptionList(
                 *(
                     Option(
-                        Text(f"{name:10} {e.description}", no_wrap=True, overflow="ellipsis"),
+                        Text(
+                            visible(f"{name:10} {e.description}"), no_wrap=True, overflow="ellipsis"
+                        ),
                         id=name,
                     )
                     for name, e in sorted(self.plugins.exporters.items())

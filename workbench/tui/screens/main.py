@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Input
 
+from workbench.display import visible
 from workbench.errors import MentionNotFound, WorkbenchError
 from workbench.model import Mention
 from workbench.store import SNIPPET_MARKERS
@@ -229,10 +230,10 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
     def set_status(self, message: str) -> None:
         status = Text(no_wrap=True, overflow="ellipsis")
-        status.append(f" {self.store.path.name} ", style="bold")
-        status.append(f" annotator: {self.store.annotator} ", style="dim")
+        status.append(visible(f" {self.store.path.name} "), style="bold")
+        status.append(visible(f" annotator: {self.store.annotator} "), style="dim")
         clock = "" if self.app.steady else f"{datetime.now():%H:%M:%S} "
-        status.append(f" {clock}{message}")
+        status.append(visible(f" {clock}{message}"))
         self.query_one("#status", TextView).update(status)
 
     def action_focus_pane(self) -> None:
@@ -428,8 +429,8 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
                     continue
                 context = " ".join(text[max(0, m.start - 40) : m.end + 40].split())
                 line = Text(f"[{doc_id}] ", style="bold")
-                line.append(titles.get(doc_id, "")[:40], style="dim")
-                line.append(f"  …{context}…")
+                line.append(visible(titles.get(doc_id, "")[:40]), style="dim")
+                line.append(visible(f"  …{context}…"))
                 rows.append((OpenAt(doc_id, m.start, m.end - m.start), line))
         from workbench.tui.screens.search import MentionListScreen
 

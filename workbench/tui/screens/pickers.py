@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workbench.display import visible
 from workbench.model import DocumentSummary
 from workbench.tui.messages import LinkChoice
 from workbench.tui.styles import label_colour
@@ -44,7 +45,7 @@ class FilterList(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(self.title_text), classes="picker-title")
+            yield Static(Text(visible(self.title_text)), classes="picker-title")
             field = Input(placeholder="type to filter", id="filter")
             field.cursor_blink = not self.app.steady
             yield field
@@ -118,7 +119,7 @@ class LabelPicker(FilterList):
         for label in shown:
             index = self.labels.index(label)
             prompt = Text(f"{index + 1 if index < 9 else ' '} ", style="bold")
-            prompt.append(label, style=label_colour(label))
+            prompt.append(visible(label), style=label_colour(label))
             options.append(Option(prompt, id=label))
         self.set_options(options)
 
@@ -172,15 +173,15 @@ class LinkPicker(FilterList):
         options = []
         for c in candidates:
             prompt = Text(f"{c.score:5.1f} ", style="bold")
-            prompt.append(f"{c.label:<8} ", style=label_colour(c.label))
-            prompt.append(c.name, style="bold")
-            prompt.append(f"  via “{c.alias}”", style="dim")
+            prompt.append(visible(f"{c.label:<8} "), style=label_colour(c.label))
+            prompt.append(visible(c.name), style="bold")
+            prompt.append(visible(f"  via “{c.alias}”"), style="dim")
             description = descriptions.get(c.entity_id)
             if description:
-                prompt.append(f"\n        {description[:80]}", style="italic dim")
+                prompt.append("\n        " + visible(description[:80]), style="italic dim")
             options.append(Option(prompt, id=c.entity_id))
         self.set_options(options)
-        self.query_one(".picker-help", Static).update(Text(f"{reason} — {self.help_text}"))
+        self.query_one(".picker-help", Static).update(Text(visible(f"{reason} — {self.help_text}")))
 
     def focus_target(self):
         return self.query_one("#options", OptionList)
@@ -225,8 +226,8 @@ class DocumentPicker(FilterList):
         options = []
         for d in docs[:200]:
             prompt = Text(f"[{d.id}] ", style="bold")
-            prompt.append(d.title)
-            prompt.append(f"  {d.published or ''} {d.mentions} mentions", style="dim")
+            prompt.append(visible(d.title))
+            prompt.append(visible(f"  {d.published or ''} {d.mentions} mentions"), style="dim")
             options.append(Option(prompt, id=str(d.id)))
         self.set_options(options)
 

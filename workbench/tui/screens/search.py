@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
+from workbench.display import visible
 from workbench.model import SearchHit
 from workbench.tui.messages import OpenAt
 from workbench.tui.screens.pickers import FilterList
@@ -26,9 +27,9 @@ def snippet_text(snippet: str, markers: tuple[str, str]) -> Text:
     while opening in rest:
         before, _, after = rest.partition(opening)
         match, _, rest = after.partition(closing)
-        text.append(before)
-        text.append(match, style="bold reverse")
-    text.append(rest)
+        text.append(visible(before))
+        text.append(visible(match), style="bold reverse")
+    text.append(visible(rest))
     return text
 
 
@@ -56,7 +57,7 @@ class SearchScreen(FilterList):
         options = []
         for key, hit in self.hits.items():
             prompt = Text(f"[{hit.doc_id}] ", style="bold")
-            prompt.append(hit.title, style="bold")
+            prompt.append(visible(hit.title), style="bold")
             prompt.append("\n   ")
             prompt.append_text(snippet_text(hit.snippet, self.markers))
             options.append(Option(prompt, id=key))
@@ -118,7 +119,7 @@ class HelpScreen(ModalScreen):
         for title, rows in self.sections:
             text.append(f"\n{title}\n", style="bold")
             for keys, description, binding_id in rows:
-                text.append(f"  {keys:<22}", style="bold cyan")
+                text.append(visible(f"  {keys:<22}"), style="bold cyan")
                 text.append(f"{description:<34}")
                 text.append(f"{binding_id}\n", style="dim")
         with VerticalScroll():

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from rich.text import Text
 from textual.widget import Widget
 
+from workbench.display import visible
 from workbench.model import Document, Entity, Event
 from workbench.tui.styles import label_colour
 
@@ -46,10 +47,10 @@ class PaneTitle(TextView):
         if suggestions:
             text.append(f", {suggestions} suggested", style="yellow")
         text.append(" · ")
-        text.append(document.title, style="bold")
+        text.append(visible(document.title), style="bold")
         details = " · ".join(x for x in (document.source, document.published) if x)
         if details:
-            text.append(f" · {details}", style="dim")
+            text.append(f" · {visible(details)}", style="dim")
         self.update(text)
 
 
@@ -84,18 +85,18 @@ class SidePanel(TextView):
         _heading(text, "Entity")
         if state.card:
             card = state.card
-            text.append(card.entity.name, style=f"bold {label_colour(card.entity.label)}")
-            text.append(f"  {card.entity.label}  ({card.entity.id})\n", style="dim")
+            text.append(visible(card.entity.name), style=f"bold {label_colour(card.entity.label)}")
+            text.append(visible(f"  {card.entity.label}  ({card.entity.id})") + "\n", style="dim")
             if card.entity.description:
-                text.append(card.entity.description + "\n", style="italic")
+                text.append(visible(card.entity.description) + "\n", style="italic")
             text.append("aliases: ", style="dim")
-            text.append(", ".join(card.aliases) + "\n")
+            text.append(visible(", ".join(card.aliases)) + "\n")
             for doc_id, title, count in card.mentions_per_document:
                 text.append(f"  [{doc_id}] {count}× ", style="bold")
-                text.append(title[:60] + "\n", style="dim")
+                text.append(visible(title[:60]) + "\n", style="dim")
             text.append("j: next mention of it\n", style="dim")
         elif state.mention_text is not None:
-            text.append(f"{state.mention_text!s}  (not linked)\n", style="italic")
+            text.append(f"{visible(state.mention_text)}  (not linked)\n", style="italic")
         else:
             text.append("cursor is not on a mention\n", style="dim")
         _heading(text, "Events")
@@ -103,25 +104,26 @@ class SidePanel(TextView):
             text.append("none (E marks one)\n", style="dim")
         for event in state.events[:20]:
             style = "bold reverse" if event.id == state.event_here else ""
-            text.append(f"{event.date or '?':10} ", style="dim")
-            text.append(f"{event.subtype or event.type}", style=style or "#ff5fd7")
+            text.append(visible(f"{event.date or '?':10} "), style="dim")
+            text.append(visible(event.subtype or event.type), style=style or "#ff5fd7")
             if event.cluster_id:
                 text.append(f" ⇄{event.cluster_id}", style="dim")
             text.append("\n")
             if event.id == state.event_here:
                 for role in event.roles:
                     text.append(
-                        f"   {role.role}: {role.entity_name or role.mention_text}\n", style="dim"
+                        visible(f"   {role.role}: {role.entity_name or role.mention_text}") + "\n",
+                        style="dim",
                     )
         _heading(text, "In this document")
         for entity, count in state.document_entities[:40]:
             text.append(f"{count:>3} ", style="dim")
-            text.append(entity.name, style=label_colour(entity.label))
-            text.append(f" {entity.label}\n", style="dim")
+            text.append(visible(entity.name), style=label_colour(entity.label))
+            text.append(visible(f" {entity.label}") + "\n", style="dim")
         _heading(text, "Shared by both panes")
         if not state.shared:
             text.append("none\n", style="dim")
         for entity in state.shared[:40]:
             text.append("• ")
-            text.append(entity.name + "\n", style=label_colour(entity.label))
+            text.append(visible(entity.name) + "\n", style=label_colour(entity.label))
         self.update(text)
