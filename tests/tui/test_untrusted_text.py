@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.importers import import_paths
+from workbench.model import NewDocument
 from workbench.store import Store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.layout import display_text
@@ -67,3 +68,90 @@ def test_display_text_keeps_offsets() -> None:
     shown = display_text(text)
     assert len(shown) == len(text)
     assert shown == "a␛b␇c→d\ufffde\n"
+
+
+# -- wide text is laid out by terminal cells (#18.12) ----------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from rich.cells import cell_len, split_graphemes  # noqa: E402
+
+from workbench.tui.layout import wrap  # noqa: E402
+
+PIECES = st.sampled_from(
+    [
+        "漢字",
+        "かな",
+        "한국어",
+        "👍🏽",
+        "👨\u200d👩\u200d👧",
+        "e\u0301",
+        "n\u0303o",
+        "🇵🇰",
+        " ",
+        " ",
+        "\n",
+        "word",
+        "a",
+        "Zahedan",
+        "—",
+        "…",
+        "\u200b",
+        "ـ",
+        "زاهدان",
+        "x" * 30,
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=60).map("".join), st.integers(8, 70))
+def test_wrapping_by_cells_draws_every_character_once_within_the_width(text, width) -> None:
+    layout = wrap(text, width)
+    covered = []
+    boundaries = set()
+    for paragraph_start, paragraph in _paragraphs(text):
+        graphemes, _ = split_graphemes(paragraph)
+        boundaries |= {paragraph_start + g[0] for g in graphemes} | {
+            paragraph_start + len(paragraph)
+        }
+    for start, end in zip(layout.starts, layout.ends, strict=True):
+        line = text[start:end]
+        assert "\n" not in line
+        if cell_len(line) > width:  # only a space (with what joins it) may hang past the edge
+            graphemes, _ = split_graphemes(line)
+            last = line[graphemes[-1][0] :]
+            assert last.startswith(" ") and cell_len(line) - cell_len(last) <= width, line
+        assert start in boundaries and end in boundaries  # never inside a grapheme
+        covered.extend(range(start, end))
+    assert covered == [i for i, ch in enumerate(text) if ch != "\n"]
+
+
+def _paragraphs(text: str):
+    position = 0
+    for paragraph in text.split("\n"):
+        yield position, paragraph
+        position += len(paragraph) + 1
+
+
+async def test_a_cjk_article_is_drawn_whole_in_a_narrow_pane(tmp_path: Path) -> None:
+    text = ("伊朗伊斯兰革命卫队周二对巴基斯坦俾路支省发动导弹和无人机袭击，" * 6 + "\n") * 3
+    text += "Emoji 👍🏽 and combining e\u0301 and a family 👨\u200d👩\u200d👧 in one line. " * 4
+    with Store.open(tmp_path / "w.db", annotator="t") as store:
+        store.import_documents([NewDocument(title="CJK", text=text, sha256="c" * 64, origin="t")])
+        app = WorkbenchApp(store, keymap={}, steady=True)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            view = app.screen.panes[0].view
+            width = view.scrollable_content_region.width
+            drawn = []
+            for index in range(view._layout.height):
+                strip = view._render_document_line(index, 0, width)
+                assert strip.cell_length == width  # nothing cut off at the edge
+                start, end = view._layout.starts[index], view._layout.ends[index]
+                shown = "".join(segment.text for segment in strip)
+                assert shown.startswith(text[start:end])
+                drawn.append(text[start:end])
+            assert "".join(drawn) == text.replace("\n", "")
+            await pilot.press("down", "down")
+            assert view._layout.line_of(view.cursor) == 2

@@ -10,6 +10,8 @@ import re
 from bisect import bisect_right
 from typing import NamedTuple
 
+from rich.cells import split_graphemes
+
 from workbench.display import visible_text
 
 _WORD = re.compile(r"\w+")
@@ -46,28 +48,72 @@ class Layout(NamedTuple):
         return min(self.starts[line] + max(0, column), self.ends[line])
 
 
+# Characters one terminal cell wide each (rich measures them so): a paragraph made only
+# of these wraps by counting characters, the rest by measuring graphemes.
+_SINGLE_CELLS = re.compile(
+    "[\x20-\x7e\xa0-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e\u2190-\u21ff"
+    "\u2400-\u2426\u2500-\u25fc\ufffd]*"
+)
+
+
 def wrap(text: str, width: int) -> Layout:
-    """Greedy word wrap, paragraph by paragraph; long words are cut."""
+    """Greedy word wrap of display text at `width` terminal cells, paragraph by paragraph;
+    long words are cut, never inside a grapheme (a letter and its combining marks, an
+    emoji with its modifiers). Offsets stay character offsets of the text."""
     width = max(8, width)
     starts: list[int] = []
     ends: list[int] = []
     position = 0
     for paragraph in text.split("\n"):
-        start, stop = position, position + len(paragraph)
-        if start == stop:
-            starts.append(start)
-            ends.append(stop)
-        while start < stop:
-            end = min(start + width, stop)
-            if end < stop:
-                space = text.rfind(" ", start, end + 1)
-                if space > start:
-                    end = space + 1  # the space stays on this line
-            starts.append(start)
-            ends.append(end)
-            start = end
-        position = stop + 1
+        if not paragraph:
+            starts.append(position)
+            ends.append(position)
+        elif _SINGLE_CELLS.fullmatch(paragraph):
+            _wrap_single_cells(paragraph, position, width, starts, ends)
+        else:
+            _wrap_graphemes(paragraph, position, width, starts, ends)
+        position += len(paragraph) + 1
     return Layout(starts, ends, width)
+
+
+def _wrap_single_cells(
+    paragraph: str, position: int, width: int, starts: list[int], ends: list[int]
+) -> None:
+    start, stop = 0, len(paragraph)
+    while start < stop:
+        end = min(start + width, stop)
+        if end < stop:
+            space = paragraph.rfind(" ", start, end + 1)
+            if space > start:
+                end = space + 1  # the space stays on this line
+        starts.append(position + start)
+        ends.append(position + end)
+        start = end
+
+
+def _wrap_graphemes(
+    paragraph: str, position: int, width: int, starts: list[int], ends: list[int]
+) -> None:
+    graphemes, _ = split_graphemes(paragraph)
+    first = 0  # the grapheme a line starts with
+    while first < len(graphemes):
+        cells, last = 0, first  # graphemes [first, last) fit
+        while last < len(graphemes) and cells + graphemes[last][2] <= width:
+            cells += graphemes[last][2]
+            last += 1
+        last = max(last, first + 1)
+        if last < len(graphemes):
+            if paragraph[graphemes[last][0]] == " ":
+                last += 1  # a space that does not fit hangs at the end of the line
+            else:
+                spaces = [
+                    i for i in range(first + 1, last) if paragraph[graphemes[i - 1][0]] == " "
+                ]
+                if spaces:
+                    last = spaces[-1]  # break after the last space
+        starts.append(position + graphemes[first][0])
+        ends.append(position + graphemes[last - 1][1])
+        first = last
 
 
 def word_at(text: str, offset: int) -> tuple[int, int] | None:

@@ -258,10 +258,11 @@ class ArticleView(ScrollView, can_focus=True):
         if (
             width != self._layout.width
             or not self._layout.starts
-            or self._layout_text is not self.text
+            or self._layout_text is not self._display
         ):
-            self._layout = layout.wrap(self.text, width - 1)
-            self._layout_text = self.text
+            # wrapped as drawn: control characters are drawn as one-cell symbols
+            self._layout = layout.wrap(self._display, width - 1)
+            self._layout_text = self._display
         self.virtual_size = Size(width, self._layout.height)
 
     _layout_text: str = ""
