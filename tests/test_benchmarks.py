@@ -93,3 +93,20 @@ def test_bench_preannotate() -> None:
     assert figures["baseline_raw_phrase_matcher"]["words_per_second"] > 0
     parallel = figures["whole_preannotation_parallel"]
     assert parallel["suggestions"] == figures["whole_preannotation"]["suggestions"]
+
+
+def test_bench_search() -> None:
+    figures = run(
+        "bench_search.py",
+        "--documents",
+        "3",
+        "--document-mb",
+        "0.05",
+        "--large-mb",
+        "0.2",
+        "--runs",
+        "1",
+    )
+    every = figures["queries"]["word in every sentence"]
+    assert every["documents_matched"] == 4 and every["hits_on_first_page"] == 20
+    assert every["fts5_ranked_top_20_ids_ms"] > 0

@@ -260,43 +260,50 @@ def search(
     kb: Annotated[
         bool, typer.Option("--kb", help="Search the knowledge base (fuzzy) instead.")
     ] = False,
-    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="How many hits.")] = 20,
+    skip: Annotated[
+        int, typer.Option(min=0, help="Leave out the first hits (for the next page).")
+    ] = 0,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Full-text search of the corpus, or fuzzy search of the knowledge base."""
+    """Full-text search of the corpus (every hit, opening at the matched word), or fuzzy
+    search of the knowledge base."""
     store = session(ctx).store()
     if kb:
         from workbench.linking import Linker
 
-        result = Linker(store.candidate_index()).link(query, limit=limit)
+        result = Linker(store.candidate_index()).link(query, limit=min(limit, 100))
         rows = [c.as_dict() for c in result.candidates]
         if json_out:
             emit_json(rows)
         for c in result.candidates if not json_out else []:
             say(f"{c.score:6.1f}  {c.entity_id:<32} {c.label:<9} {c.name}")
         return
-    from workbench.store import SNIPPET_MARKERS
-
-    hits = store.search(query, limit)
-    opening, closing = SNIPPET_MARKERS
+    hits = store.search(query, limit, skip)
     if json_out:
         emit_json(
             [
                 {
                     "doc_id": h.doc_id,
                     "title": h.title,
-                    "snippet": h.snippet.replace(opening, "«").replace(closing, "»"),
+                    "snippet": h.snippet,
                     "rank": h.rank,
                     "offset": h.offset,
+                    "length": h.length,
                 }
                 for h in hits
             ]
         )
         return
     for h in hits:
-        snippet = " ".join(h.snippet.replace(opening, "«").replace(closing, "»").split())
-        say(f"{h.doc_id:>5}  {h.title}")
-        say(f"       {snippet}")
+        where = f"@{h.offset}" if h.offset is not None else "(title)"
+        say(f"{h.doc_id:>5} {where:>9}  {h.title}")
+        say(f"                 {h.snippet}")
+    if len(hits) == limit:
+        say(
+            f"(showing {limit} hits from {skip + 1}; --skip {skip + limit} for the next ones)",
+            err=True,
+        )
 
 
 @app.command()

@@ -108,13 +108,22 @@ class Mention(NamedTuple):
 
 
 class SearchHit(NamedTuple):
-    """A full-text search result in the corpus."""
+    """One place a full-text query matches: the document, the matched token(s) at
+    `offset` (`length` characters; None when only the title matched) and their context."""
 
     doc_id: int
     title: str
-    snippet: str
+    before: str
+    match: str
+    after: str
     rank: float
     offset: int | None = None
+    length: int = 0
+
+    @property
+    def snippet(self) -> str:
+        """The context on one line, the match between « and »."""
+        return f"{self.before}«{self.match}»{self.after}" if self.match else self.before
 
 
 class NewDocument(NamedTuple):

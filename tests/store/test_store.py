@@ -445,3 +445,35 @@ def test_a_refused_undo_is_one_line_and_the_stack_goes_on_after_a_skip(seeded_pa
         assert a.entity("xeno").name == "Xeno"  # skipped: it stays
         with pytest.raises(NothingToUndo):
             a.undo()
+
+
+def test_search_opens_at_the_matched_token_and_finds_every_hit(store: Store) -> None:
+    text = "Iranian forces crossed. Iran said the Balūchestān strike hit IRAN's border. " * 3
+    store.import_documents([_doc(text, "Report")])
+    hits = store.search("Iran", limit=100)
+    assert [h.offset for h in hits] == [
+        i for i in range(len(text)) if text.startswith("Iran ", i) or text.startswith("IRAN'", i)
+    ]
+    assert all(text[h.offset : h.offset + h.length].lower() == "iran" for h in hits)
+    assert hits[0].match == "Iran" and hits[0].before.endswith("crossed. ")
+    # pages: the same hits, in the same order, a few at a time
+    paged = (
+        store.search("Iran", limit=2)
+        + store.search("Iran", limit=2, skip=2)
+        + store.search("Iran", limit=2, skip=4)
+    )
+    assert [h.offset for h in paged] == [h.offset for h in hits]
+    (first, *_) = store.search("baluchestan")
+    assert text[first.offset : first.offset + first.length] == "Balūchestān"
+    phrase = store.search('"the Baluchestan strike"')
+    assert text[phrase[0].offset :].startswith("the Balūchestān strike")
+    prefixed = store.search("Balu* NOT forces")
+    assert prefixed == [] or all(h.match.startswith("Bal") for h in prefixed)
+
+
+def test_search_in_a_document_of_one_word_repeated_reads_only_what_it_shows(store: Store) -> None:
+    text = "alpha " * 40_000
+    store.import_documents([_doc(text, "Repetitive")])
+    assert [h.offset for h in store.search("alpha", limit=3)] == [0, 6, 12]
+    every = store.search("alpha", limit=100_000)
+    assert len(every) == 40_000 and every[-1].offset == len(text) - 6

@@ -363,3 +363,27 @@ async def test_a_read_only_database_opens_with_a_notice_and_writes_say_why_not(
         assert app.return_code in (0, None)
     finally:
         store.close()
+
+
+async def test_search_screen_lists_every_hit_and_pages(make_app, monkeypatch) -> None:
+    from workbench.tui.screens import search
+
+    monkeypatch.setattr(search, "PAGE", 5)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("ctrl+f", *"Pakistan")
+        await pilot.pause()
+        dialog = app.screen
+        assert len(dialog.hits) == 5 and len({h.doc_id for h in dialog.hits}) == 1
+        await pilot.press(*["down"] * 5, "enter")  # "more hits"
+        await pilot.pause()
+        assert len(dialog.hits) == 10
+        offsets = [h.offset for h in dialog.hits if h.doc_id == dialog.hits[0].doc_id]
+        assert offsets == sorted(offsets)
+        third = dialog.hits[2]
+        await pilot.press(*["up"] * 3, "enter")  # from the sixth hit up to the third
+        await pilot.pause()
+        view = screen.panes[0].view
+        assert (view.document.id, view.cursor) == (third.doc_id, third.offset)
+        assert view.text[view.cursor : view.cursor + 8] == "Pakistan"

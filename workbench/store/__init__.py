@@ -18,13 +18,13 @@ from workbench.errors import DatabaseError, ReadOnlyDatabase
 from workbench.store import alias_index, changelog, schema
 from workbench.store.changelog import Transaction
 from workbench.store.connection import close, connect, read_only_reason
-from workbench.store.documents import SNIPPET_MARKERS, DocumentsMixin
+from workbench.store.documents import DocumentsMixin
 from workbench.store.events import EventsMixin
 from workbench.store.kb import KnowledgeBaseMixin, slugify
 from workbench.store.mentions import MentionsMixin
 from workbench.store.suggestions import SuggestionsMixin
 
-__all__ = ["SNIPPET_MARKERS", "Store", "slugify"]
+__all__ = ["Store", "slugify"]
 
 
 class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin, SuggestionsMixin):

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from workbench.errors import DocumentNotFound
+from workbench.fulltext import hit_pattern, hits, query_terms, snippet
 from workbench.model import Document, DocumentSummary, NewDocument, SearchHit
 from workbench.store.changelog import Transaction
 from workbench.store.connection import utc_now
 
-_SNIPPET_OPEN = "\u2068"  # invisible markers around matches; the UI styles them, never parses
-_SNIPPET_CLOSE = "\u2069"
-SNIPPET_MARKERS = (_SNIPPET_OPEN, _SNIPPET_CLOSE)
 # Texts of the last documents read, kept because a document's text never changes once
 # imported (nothing edits or deletes one): checking an annotation's span in SQL read the
 # whole text, about 1.5 ms per keystroke in a 1 MB document.
@@ -96,32 +95,63 @@ class DocumentsMixin:
         rows = self.conn.execute(f"SELECT id, title FROM documents WHERE id IN ({marks})", ids)
         return dict(rows.fetchall())
 
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        """Ranked full-text search; a query that is not valid FTS5 is retried as a phrase."""
+    def search(self, query: str, limit: int = 20, skip: int = 0) -> list[SearchHit]:
+        """Hits of a full-text query, best documents first and in text order within each,
+        `limit` of them after the first `skip`. The index finds and ranks the documents;
+        each is then read from its start only until enough hits are found. A query that
+        is not valid FTS5 is searched as a phrase."""
         query = query.strip()
         if not query:
             return []
         try:
-            return self._fts(query, limit)
+            ranked = self._ranked_documents(query)
         except sqlite3.OperationalError:
-            phrase = '"' + query.replace('"', '""') + '"'
-            return self._fts(phrase, limit)
+            query = '"' + query.replace('"', '""') + '"'
+            ranked = self._ranked_documents(query)
+        pattern = hit_pattern(query_terms(query))
+        found: list[SearchHit] = []
+        wanted = skip + limit
+        seen = 0
+        for doc_id, title, rank in ranked:
+            text = self.document_text(doc_id)
+            places = hits(text, pattern) if pattern else iter(())
+            any_hit = False
+            for start, end in places:
+                any_hit = True
+                seen += 1
+                if seen > skip:
+                    found.append(
+                        SearchHit(
+                            doc_id, title, *snippet(text, start, end), rank, start, end - start
+                        )
+                    )
+                if seen >= wanted:
+                    return found
+            if not any_hit:  # only the title matched: the document itself is the hit
+                seen += 1
+                if seen > skip:
+                    found.append(
+                        SearchHit(doc_id, title, " ".join(text[:120].split()), "", "", rank)
+                    )
+                if seen >= wanted:
+                    return found
+        return found
 
-    def _fts(self, match: str, limit: int) -> list[SearchHit]:
-        rows = self.conn.execute(
-            f"""
-            SELECT d.id, d.title,
-                   snippet(documents_fts, 1, '{_SNIPPET_OPEN}', '{_SNIPPET_CLOSE}', '…', 12),
-                   bm25(documents_fts, 5.0, 1.0) AS rank
+    def _ranked_documents(self, match: str) -> Iterator[tuple[int, str, float]]:
+        """(id, title, rank) of every matching document, best first (bm25, titles count
+        five times as much as text); raises OperationalError for invalid FTS5 syntax."""
+        cursor = self.conn.execute(
+            """
+            SELECT d.id, d.title, bm25(documents_fts, 5.0, 1.0) AS rank
             FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid
-            WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?
+            WHERE documents_fts MATCH ? ORDER BY rank
             """,
-            (match, limit),
-        ).fetchall()
-        return [
-            SearchHit(doc_id, title, snippet, rank, _first_match_offset(snippet, self, doc_id))
-            for doc_id, title, snippet, rank in rows
-        ]
+            (match,),
+        )
+        first = cursor.fetchmany(64)  # a syntax error surfaces here, before any hit
+        return itertools.chain(
+            first, itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(64), []))
+        )
 
     def document_text(self, doc_id: int) -> str:
         """Only the text of a document."""
@@ -140,17 +170,3 @@ class DocumentsMixin:
         else:
             self._recent_texts.move_to_end(doc_id)
         return text
-
-
-def _first_match_offset(snippet: str, store: DocumentsMixin, doc_id: int) -> int | None:
-    """Character offset in the document of the first highlighted word of a snippet."""
-    start = snippet.find(_SNIPPET_OPEN)
-    end = snippet.find(_SNIPPET_CLOSE, start + 1)
-    if start < 0 or end < 0:
-        return None
-    # found in SQL: the (possibly 1 MB) text is not copied into Python for each hit
-    row = store.conn.execute(
-        "SELECT instr(lower(text), lower(?)) - 1 FROM documents WHERE id = ?",
-        (snippet[start + 1 : end], doc_id),
-    ).fetchone()
-    return row[0] if row and row[0] >= 0 else None

@@ -24,7 +24,6 @@ from textual.widgets import Input
 from workbench.display import visible
 from workbench.errors import MentionNotFound, WorkbenchError
 from workbench.model import Mention
-from workbench.store import SNIPPET_MARKERS
 from workbench.tui.clipboard import copy_text
 from workbench.tui.messages import OpenAt
 from workbench.tui.screens.annotation_actions import AnnotationActions
@@ -404,7 +403,7 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
         from workbench.tui.screens.search import SearchScreen
 
-        self.app.push_screen(SearchScreen(self.store.search, SNIPPET_MARKERS), opened)
+        self.app.push_screen(SearchScreen(self.store.search), opened)
 
     def open_target(self, target: OpenAt | None) -> None:
         """Open a document at an offset in the focused pane (palette and lists use this)."""

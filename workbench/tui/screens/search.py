@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.display import visible
@@ -19,57 +19,65 @@ from workbench.tui.messages import OpenAt
 from workbench.tui.screens.pickers import FilterList
 
 
-def snippet_text(snippet: str, markers: tuple[str, str]) -> Text:
-    """A search snippet as Text, the matched words bold; nothing in it is markup."""
-    opening, closing = markers
-    text = Text()
-    rest = " ".join(snippet.split())
-    while opening in rest:
-        before, _, after = rest.partition(opening)
-        match, _, rest = after.partition(closing)
-        text.append(visible(before))
-        text.append(visible(match), style="bold reverse")
-    text.append(visible(rest))
-    return text
+def hit_text(hit: SearchHit) -> Text:
+    """A search hit as Text: where it is, then the match in its context, in bold."""
+    prompt = Text(f"[{hit.doc_id}] ", style="bold")
+    prompt.append(visible(hit.title), style="bold")
+    where = f"  at {hit.offset}" if hit.offset is not None else "  (title)"
+    prompt.append(where + "\n   ", style="dim")
+    prompt.append(visible(hit.before))
+    prompt.append(visible(hit.match), style="bold reverse")
+    prompt.append(visible(hit.after))
+    return prompt
+
+
+# Hits read at a time; "more hits" reads the next page.
+PAGE = 50
+MORE = "more"
 
 
 class SearchScreen(FilterList):
-    """Full-text search of the corpus; enter opens the hit in the focused pane at the match."""
+    """Full-text search of the corpus: every hit, best documents first; enter opens the
+    hit in the focused pane at the matched word."""
 
     title_text = 'Search the corpus (FTS5: words, "phrases", prefix*, AND/OR/NOT)'
     help_text = "type a query · ↑↓ choose · enter open at the match · esc close"
 
-    def __init__(
-        self, search: Callable[[str], list[SearchHit]], markers: tuple[str, str], query: str = ""
-    ) -> None:
+    def __init__(self, search: Callable[[str, int, int], list[SearchHit]], query: str = "") -> None:
         super().__init__()
         self.search = search
-        self.markers = markers
         self.initial = query
-        self.hits: dict[str, SearchHit] = {}
+        self.query_text = ""
+        self.hits: list[SearchHit] = []
 
     def initial_query(self) -> str:
         return self.initial
 
     def refill(self, query: str) -> None:
-        hits = self.search(query) if query.strip() else []
-        self.hits = {f"{h.doc_id}:{i}": h for i, h in enumerate(hits)}
-        options = []
-        for key, hit in self.hits.items():
-            prompt = Text(f"[{hit.doc_id}] ", style="bold")
-            prompt.append(visible(hit.title), style="bold")
-            prompt.append("\n   ")
-            prompt.append_text(snippet_text(hit.snippet, self.markers))
-            options.append(Option(prompt, id=key))
+        self.query_text = query
+        self.hits = self.search(query, PAGE, 0) if query.strip() else []
+        self._show()
+
+    def _show(self, highlighted: int = 0) -> None:
+        options = [Option(hit_text(hit), id=str(i)) for i, hit in enumerate(self.hits)]
+        if self.hits and len(self.hits) % PAGE == 0:
+            options.append(
+                Option(Text(f"… more hits (enter): {len(self.hits)} shown", style="dim"), id=MORE)
+            )
         self.set_options(options)
+        if options:
+            self.query_one("#options", OptionList).highlighted = min(highlighted, len(options) - 1)
 
     def choose(self, option_id: str | None) -> None:
-        hit = self.hits.get(option_id or "")
-        if hit:
-            word = hit.snippet.split(self.markers[0], 1)[-1].split(self.markers[1], 1)[0]
-            self.dismiss(
-                OpenAt(hit.doc_id, hit.offset or 0, len(word) if hit.offset is not None else 0)
-            )
+        if option_id == MORE:
+            shown = len(self.hits)
+            self.hits += self.search(self.query_text, PAGE, shown)
+            self._show(highlighted=shown)
+            return
+        if option_id is None or not option_id.isdigit():
+            return
+        hit = self.hits[int(option_id)]
+        self.dismiss(OpenAt(hit.doc_id, hit.offset or 0, hit.length))
 
 
 class MentionListScreen(FilterList):
