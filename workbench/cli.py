@@ -52,7 +52,8 @@ def main_options(
     db: Annotated[
         str | None,
         typer.Option(
-            help="Database file. Default: $WORKBENCH_DB, else workbench.db in the user data dir."
+            metavar="PATH",
+            help="Database file. Default: $WORKBENCH_DB, else workbench.db in the user data dir.",
         ),
     ] = None,
     annotator: Annotated[
