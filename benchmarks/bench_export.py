@@ -27,7 +27,10 @@ from _common import WORDS, emit  # noqa: E402
 
 from workbench.exporters import ExportView, run_export  # noqa: E402
 from workbench.importers.reading import sha256_text  # noqa: E402
-from workbench.model import NewDocument  # noqa: E402
+from workbench.model import (
+    NewDocument,  # noqa: E402
+    as_entities,  # noqa: E402
+)
 from workbench.plugins import default_plugin_dirs, load_plugins  # noqa: E402
 from workbench.store import Store  # noqa: E402
 
@@ -40,15 +43,17 @@ def build(path: Path, documents: int, per_document: int, seed: int = 7) -> int:
     """Generate the corpus; returns the number of mentions."""
     rng = random.Random(seed)
     with Store.open(path, annotator="bench") as store:
-        store.bulk_load_aliases(
-            [(f"e{i}", f"Entity {i}", LABELS[i % 4], (f"E{i}",)) for i in range(ENTITIES)]
+        store.kb.import_entities(
+            as_entities(
+                [(f"e{i}", f"Entity {i}", LABELS[i % 4], (f"E{i}",)) for i in range(ENTITIES)]
+            )
         )
         records = []
         for d in range(documents):
             words = [rng.choice(WORDS) for _ in range(per_document * 3)]
             text = " ".join(words) + "."
             records.append(NewDocument(f"Generated report {d}", text, sha256_text(text), "bench"))
-        store.import_documents(records)
+        store.documents.add_many(records)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("BEGIN")
     now = "2026-01-01T00:00:00.000+00:00"

@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import emit, summary, timings_ms  # noqa: E402
 from synthetic_kb import generate, variant_query  # noqa: E402
 
+from workbench.model import as_entities  # noqa: E402
 from workbench.store import Store  # noqa: E402
 
 # The child reports its resident memory from /proc (ru_maxrss would include the parent's
@@ -46,7 +47,7 @@ from workbench.linking import Linker
 from workbench.store import Store
 t1 = time.perf_counter()
 store = Store.open(sys.argv[1], annotator="bench")
-result = Linker(store.candidate_index()).link(sys.argv[2])
+result = Linker(store.kb.candidate_index()).link(sys.argv[2])
 t2 = time.perf_counter()
 rss = int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 print(json.dumps({"import_s": t1 - t0, "open_and_first_query_s": t2 - t1, "rss_mb": rss}))
@@ -57,9 +58,10 @@ LATENCY_SCRIPT = """
 import json, os, sys, time
 from workbench.linking import Linker
 from workbench.store import Store
+from workbench.model import as_entities
 queries = json.load(open(sys.argv[2]))
 store = Store.open(sys.argv[1], annotator="bench")
-linker = Linker(store.candidate_index())
+linker = Linker(store.kb.candidate_index())
 linker.link("warm up")
 latencies, top10 = [], []
 for query in queries:
@@ -113,7 +115,7 @@ def run_size(size: int, n_queries: int, n_brute: int, tmp: Path, drop_cache: boo
     rss_before = rss_mb()
     with Store.open(db, annotator="bench") as store:
         start = time.perf_counter()
-        store.bulk_load_aliases(rows)
+        store.kb.import_entities(as_entities(rows))
         build_s = time.perf_counter() - start
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         alias_total = store.conn.execute("SELECT count(*) FROM aliases").fetchone()[0]

@@ -27,7 +27,10 @@ from _common import emit  # noqa: E402
 from synthetic_kb import generate, spelling_variant, typo  # noqa: E402
 
 from workbench.importers.reading import sha256_text  # noqa: E402
-from workbench.model import NewDocument  # noqa: E402
+from workbench.model import (
+    NewDocument,  # noqa: E402
+    as_entities,  # noqa: E402
+)
 from workbench.nlp import batch  # noqa: E402
 from workbench.nlp.variants import alias_variants  # noqa: E402
 from workbench.store import Store  # noqa: E402
@@ -159,8 +162,10 @@ def baseline(
 def fill(db: Path, entities, texts: list[str]) -> None:
     """A database with the knowledge base and the documents, nothing pre-annotated."""
     with Store.open(db, annotator="bench") as store:
-        store.bulk_load_aliases([(e.id, e.name, e.label, e.aliases) for e in entities])
-        store.import_documents(
+        store.kb.import_entities(
+            as_entities([(e.id, e.name, e.label, e.aliases) for e in entities])
+        )
+        store.documents.add_many(
             [NewDocument(f"report {i}", t, sha256_text(t), "bench") for i, t in enumerate(texts)]
         )
 

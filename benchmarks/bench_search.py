@@ -79,8 +79,8 @@ def main() -> None:
         size = int(args.document_mb * 1024 * 1024)
         for first in range(0, args.documents, 50):
             batch = [document(rng, size, n) for n in range(first, min(first + 50, args.documents))]
-            store.import_documents(batch)
-        store.import_documents([document(rng, int(args.large_mb * 1024 * 1024), -1)])
+            store.documents.add_many(batch)
+        store.documents.add_many([document(rng, int(args.large_mb * 1024 * 1024), -1)])
         build = time.perf_counter() - started
         results = {}
         for name, query in QUERIES.items():
@@ -101,14 +101,14 @@ def main() -> None:
                 ).fetchall()
 
             matched = count()
-            first_page = best_of(args.runs, lambda q=query: store.search(q, 20))
-            deep_page = best_of(args.runs, lambda q=query: store.search(q, 20, skip=5000))
+            first_page = best_of(args.runs, lambda q=query: store.documents.search(q, 20))
+            deep_page = best_of(args.runs, lambda q=query: store.documents.search(q, 20, skip=5000))
             baseline = best_of(args.runs, count)
             ranked_baseline = best_of(args.runs, ranked)
             results[name] = {
                 "query": query,
                 "documents_matched": matched,
-                "hits_on_first_page": len(store.search(query, 20)),
+                "hits_on_first_page": len(store.documents.search(query, 20)),
                 "search_first_page_ms": first_page,
                 "search_hits_5000_to_5020_ms": deep_page,
                 "fts5_match_count_ms": baseline,

@@ -52,12 +52,12 @@ def store_commits(path: Path, n: int) -> list[float]:
     rng = random.Random(1)
     text = generated_text(rng, 5000)
     with Store.open(path, annotator="bench") as store:
-        [doc_id], _ = store.import_documents(
+        [doc_id], _ = store.documents.add_many(
             [NewDocument("bench", text, hashlib.sha256(text.encode()).hexdigest(), "bench")]
         )
         length = len(text)
         return timings_ms(
-            lambda i: store.add_mention(doc_id, i % (length - 5), i % (length - 5) + 4, "GPE"), n
+            lambda i: store.mentions.add(doc_id, i % (length - 5), i % (length - 5) + 4, "GPE"), n
         )
 
 
@@ -72,7 +72,7 @@ def import_rate(path: Path, documents: int) -> dict[str, float]:
     with Store.open(path, annotator="bench") as store:
         start = time.perf_counter()
         for i in range(0, documents, 100):  # one transaction per 100-document file
-            store.import_documents(records[i : i + 100])
+            store.documents.add_many(records[i : i + 100])
         elapsed = time.perf_counter() - start
     return {
         "documents": documents,

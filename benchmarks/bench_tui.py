@@ -117,7 +117,7 @@ def big_document(db: Path, size: int, annotations: int) -> int:
         length += len(sentence) + 1
     text = " ".join(words)[:size]
     with Store.open(db, annotator="bench") as store:
-        [doc_id], _ = store.import_documents(
+        [doc_id], _ = store.documents.add_many(
             [
                 NewDocument(
                     "Generated 1 MB report",
@@ -138,7 +138,7 @@ def big_document(db: Path, size: int, annotations: int) -> int:
             if start > last_end and end > start and len(mentions) < annotations:
                 mentions.append(NewMention(start, end, text[start:end], rng.choice(LABELS)))
                 last_end = end
-        store.import_mentions(doc_id, mentions, source="bench")
+        store.mentions.import_many(doc_id, mentions, source="bench")
     return doc_id
 
 
@@ -259,8 +259,8 @@ def main() -> None:
         big = Path(tmp) / "big.db"
         doc_id = big_document(big, args.size, args.mentions)
         with Store.open(big) as store:
-            document = store.document(doc_id)
-            stored = len(store.mentions(doc_id))
+            document = store.documents.get(doc_id)
+            stored = len(store.mentions.of_document(doc_id))
         keys = asyncio.run(keystrokes(big, doc_id, args.keys, args.annotations))
     emit(
         {

@@ -32,7 +32,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "kb.db", "bench") as store:
         # the knowledge base only: the gold mentions would teach the linker the answers
         import_paths(store, [ROOT / "seeds" / "entities.jsonl"])
-        figures = evaluate(Linker(store.candidate_index()), cases)
+        figures = evaluate(Linker(store.kb.candidate_index()), cases)
     emit({"benchmark": "linking_quality", "knowledge_base": "seeds/entities.jsonl", **figures})
 
 

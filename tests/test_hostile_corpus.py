@@ -27,7 +27,7 @@ def hostile_store(path: Path) -> None:
             f"Title line\nIran{ESCAPES} struck Panjgur in {WIDE}. Iran said so.",
             f"Pakistan answered {ESCAPES}. Iran and Pakistan talked.",
         ]
-        store.import_documents(
+        store.documents.add_many(
             [
                 NewDocument(
                     title=f"Report {i} {ESCAPES} {WIDE}",
@@ -40,18 +40,20 @@ def hostile_store(path: Path) -> None:
                 for i, text in enumerate(texts, start=1)
             ]
         )
-        iran = store.add_entity(
+        iran = store.kb.add_entity(
             f"Iran{ESCAPES}",
             "GPE",
             entity_id="iran",
             description=f"A country {ESCAPES}",
             aliases=[f"Persia{ESCAPES}", "Iran"],
         )
-        store.add_entity(f"Pakistan {WIDE}", "GPE", entity_id=f"pk{ESCAPES}", aliases=["Pakistan"])
-        first = store.add_mention(1, 11, 15 + len(ESCAPES), "GPE", entity_id=iran.id)
-        store.add_mention(1, 11 + len(ESCAPES) + 4 + 8, 11 + len(ESCAPES) + 4 + 15, "GPE")
-        store.add_mention(2, 0, 8, "GPE", entity_id=f"pk{ESCAPES}")
-        event = store.add_event(
+        store.kb.add_entity(
+            f"Pakistan {WIDE}", "GPE", entity_id=f"pk{ESCAPES}", aliases=["Pakistan"]
+        )
+        first = store.mentions.add(1, 11, 15 + len(ESCAPES), "GPE", entity_id=iran.id)
+        store.mentions.add(1, 11 + len(ESCAPES) + 4 + 8, 11 + len(ESCAPES) + 4 + 15, "GPE")
+        store.mentions.add(2, 0, 8, "GPE", entity_id=f"pk{ESCAPES}")
+        event = store.events.add(
             1,
             "Battles",
             "Armed clash",
@@ -59,8 +61,10 @@ def hostile_store(path: Path) -> None:
             date_text=f"Tuesday{ESCAPES}",
             note=f"note {ESCAPES}",
         )
-        store.add_role(event.id, f"Attacker{ESCAPES}", first.id)
-        store.set_event_taxonomy({f"Battles{ESCAPES}": ["Armed clash"], "Battles": ["Armed clash"]})
+        store.events.add_role(event.id, f"Attacker{ESCAPES}", first.id)
+        store.events.set_taxonomy(
+            {f"Battles{ESCAPES}": ["Armed clash"], "Battles": ["Armed clash"]}
+        )
 
 
 def assert_safe(output: str, where: str) -> None:

@@ -68,7 +68,7 @@ def test_seed_import_loads_everything(seeded: Store) -> None:
     assert stats["documents"] == 2
     assert stats["mentions"] == sum(len(g["mentions"]) for g in gold_lines)
     assert stats["entities"] == len((SEEDS / "entities.jsonl").read_text().splitlines())
-    shared = seeded.linked_entities(1) & seeded.linked_entities(2)
+    shared = seeded.mentions.linked_entities(1) & seeded.mentions.linked_entities(2)
     assert {
         "bla",
         "jaish-al-adl",

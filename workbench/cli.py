@@ -141,7 +141,7 @@ def docs(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List documents with their annotation counts."""
-    rows = session(ctx).store().documents()
+    rows = session(ctx).store().documents.summaries()
     if json_out:
         emit_json([row._asdict() for row in rows])
         return
@@ -173,13 +173,13 @@ def kb_list(
     """List the knowledge base's entities with aliases."""
     store = session(ctx).store()
     rows = []
-    for entity in store.entities(label):
+    for entity in store.kb.entities(label):
         rows.append(
             {
                 **entity._asdict(),
                 "external_ids": dict(entity.external_ids),
-                "aliases": [a.text for a in store.aliases(entity.id)],
-                "mentions": sum(store.entity_mention_counts(entity.id).values()),
+                "aliases": [a.text for a in store.kb.aliases(entity.id)],
+                "mentions": sum(store.mentions.per_document(entity.id).values()),
             }
         )
     if json_out:
@@ -206,7 +206,9 @@ def kb_add(
     entity = (
         session(ctx)
         .store()
-        .add_entity(name, label, description=description, aliases=alias or (), entity_id=entity_id)
+        .kb.add_entity(
+            name, label, description=description, aliases=alias or (), entity_id=entity_id
+        )
     )
     say(entity.id)
 
@@ -220,7 +222,7 @@ def kb_merge(
     ],
 ) -> None:
     """Merge OTHER into KEEP: aliases and mentions move, OTHER redirects."""
-    entity = session(ctx).store().merge_entities(keep, other)
+    entity = session(ctx).store().kb.merge(keep, other)
     say(f"merged {other} into {entity.id}")
 
 
@@ -241,10 +243,10 @@ def link(
     from workbench.linking import Linker
 
     store = session(ctx).store()
-    context = store.linked_entities(doc) if doc is not None else set()
+    context = store.mentions.linked_entities(doc) if doc is not None else set()
     if doc is not None:
-        store.document(doc)  # a clear error for a wrong id
-    result = Linker(store.candidate_index()).link(text, label, context=context, limit=limit)
+        store.documents.get(doc)  # a clear error for a wrong id
+    result = Linker(store.kb.candidate_index()).link(text, label, context=context, limit=limit)
     if json_out:
         emit_json(result.as_dict())
         return
@@ -273,14 +275,14 @@ def search(
     if kb:
         from workbench.linking import Linker
 
-        result = Linker(store.candidate_index()).link(query, limit=min(limit, 100))
+        result = Linker(store.kb.candidate_index()).link(query, limit=min(limit, 100))
         rows = [c.as_dict() for c in result.candidates]
         if json_out:
             emit_json(rows)
         for c in result.candidates if not json_out else []:
             say(f"{c.score:6.1f}  {c.entity_id:<32} {c.label:<9} {c.name}")
         return
-    hits = store.search(query, limit, skip)
+    hits = store.documents.search(query, limit, skip)
     if json_out:
         emit_json(
             [
@@ -324,11 +326,11 @@ def events(
             data = json.loads(taxonomy.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise WorkbenchError(f"{taxonomy}: cannot read taxonomy: {exc}") from exc
-        types = store.set_event_taxonomy(data)
+        types = store.events.set_taxonomy(data)
         say(f"event taxonomy set: {len(types)} types", err=True)
     if doc is not None:
-        store.document(doc)  # a clear error for a wrong id
-    rows = store.events(doc)
+        store.documents.get(doc)  # a clear error for a wrong id
+    rows = store.events.of_document(doc)
     if json_out:
         emit_json(
             [

@@ -14,14 +14,14 @@ from workbench.store import Store
 
 
 def span(store: Store, doc_id: int, text: str, context: str) -> tuple[int, int]:
-    body = store.document_text(doc_id)
+    body = store.documents.text(doc_id)
     start = body.index(text, body.index(context))
     return start, start + len(text)
 
 
 def test_event_fields_ranges_and_certainty(seeded: Store) -> None:
     trigger = span(seeded, 2, "struck", "armed forces struck")
-    event = seeded.add_event(
+    event = seeded.events.add(
         2,
         "explosions/remote violence",
         "air/drone strike",
@@ -36,7 +36,7 @@ def test_event_fields_ranges_and_certainty(seeded: Store) -> None:
     assert (event.type, event.subtype) == ("Explosions/Remote violence", "Air/drone strike")
     assert (event.trigger_text, event.fatalities_low, event.fatalities_high) == ("struck", 9, 11)
     assert event.certainty == "claimed" and event.annotator == "tester"
-    assert seeded.update_event(event.id, fatalities=9).fatalities_high == 9
+    assert seeded.events.update(event.id, fatalities=9).fatalities_high == 9
     for bad in (
         {"certainty": "rumoured"},
         {"fatalities": (5, 2)},
@@ -44,56 +44,58 @@ def test_event_fields_ranges_and_certainty(seeded: Store) -> None:
         {"type": "Picnic"},
     ):
         with pytest.raises(WorkbenchError):
-            seeded.update_event(event.id, **bad)
+            seeded.events.update(event.id, **bad)
     with pytest.raises(WorkbenchError, match="unknown sub-type"):
-        seeded.add_event(2, "Battles", "Air/drone strike")
+        seeded.events.add(2, "Battles", "Air/drone strike")
 
 
 def test_trigger_may_overlap_an_entity_mention(seeded: Store) -> None:
     # "Marg Bar Sarmachar" is an EVENT mention; the operation's trigger is that same span
     trigger = span(seeded, 1, "Marg Bar Sarmachar", "called the operation")
-    assert seeded.mention_id_at(1, *trigger) is not None
-    event = seeded.add_event(1, "Explosions/Remote violence", "Air/drone strike", trigger=trigger)
+    assert seeded.mentions.id_at(1, *trigger) is not None
+    event = seeded.events.add(1, "Explosions/Remote violence", "Air/drone strike", trigger=trigger)
     assert event.trigger_text == "Marg Bar Sarmachar"
 
 
 def test_roles_clusters_and_undo(seeded: Store) -> None:
-    left = seeded.add_event(
+    left = seeded.events.add(
         1, "Battles", "Armed clash", trigger=span(seeded, 1, "killed", "forces killed")
     )
-    right = seeded.add_event(
+    right = seeded.events.add(
         2, "Battles", "Armed clash", trigger=span(seeded, 2, "killed", "had killed")
     )
-    victim = seeded.mention_id_at(
+    victim = seeded.mentions.id_at(
         1, *span(seeded, 1, "Ismail Shahbakhsh", "killed Ismail Shahbakhsh,")
     )
-    event = seeded.add_role(left.id, "Victim", victim)
+    event = seeded.events.add_role(left.id, "Victim", victim)
     assert [(r.role, r.entity_id) for r in event.roles] == [("Victim", "ismail-shahbakhsh")]
-    other_doc = seeded.mention_id_at(2, *span(seeded, 2, "Ismail Shah Bakhsh", "killing of"))
+    other_doc = seeded.mentions.id_at(2, *span(seeded, 2, "Ismail Shah Bakhsh", "killing of"))
     with pytest.raises(InvalidSpan, match="document"):
-        seeded.add_role(left.id, "Victim", other_doc)
-    cluster = seeded.cluster_events([left.id, right.id], name="killing")
-    assert seeded.event(left.id).cluster_id == seeded.event(right.id).cluster_id == cluster
+        seeded.events.add_role(left.id, "Victim", other_doc)
+    cluster = seeded.events.cluster([left.id, right.id], name="killing")
+    assert (
+        seeded.events.get(left.id).cluster_id == seeded.events.get(right.id).cluster_id == cluster
+    )
     seeded.undo()  # the cluster
-    assert seeded.event(left.id).cluster_id is None
-    seeded.delete_event(left.id)
+    assert seeded.events.get(left.id).cluster_id is None
+    seeded.events.delete(left.id)
     with pytest.raises(EventNotFound):
-        seeded.event(left.id)
+        seeded.events.get(left.id)
     seeded.undo()  # the event comes back with its role
-    assert [r.role for r in seeded.event(left.id).roles] == ["Victim"]
+    assert [r.role for r in seeded.events.get(left.id).roles] == ["Victim"]
 
 
 def test_deleting_a_role_mention_removes_the_role_and_undo_restores_both(seeded: Store) -> None:
-    event = seeded.add_event(1, "Battles", "Armed clash")
-    victim = seeded.mention_id_at(
+    event = seeded.events.add(1, "Battles", "Armed clash")
+    victim = seeded.mentions.id_at(
         1, *span(seeded, 1, "Ismail Shahbakhsh", "killed Ismail Shahbakhsh,")
     )
-    seeded.add_role(event.id, "Victim", victim)
-    seeded.delete_mention(victim)
-    assert seeded.event(event.id).roles == ()
+    seeded.events.add_role(event.id, "Victim", victim)
+    seeded.mentions.delete(victim)
+    assert seeded.events.get(event.id).roles == ()
     seeded.undo()
-    assert seeded.mention(victim).text == "Ismail Shahbakhsh"
-    assert [r.mention_id for r in seeded.event(event.id).roles] == [victim]
+    assert seeded.mentions.get(victim).text == "Ismail Shahbakhsh"
+    assert [r.mention_id for r in seeded.events.get(event.id).roles] == [victim]
 
 
 def test_seed_gold_events_list_roles_and_a_cluster_over_both_articles(tmp_path) -> None:
@@ -129,16 +131,16 @@ def test_seed_gold_events_list_roles_and_a_cluster_over_both_articles(tmp_path) 
 
 
 def test_taxonomy_is_configurable(seeded: Store, tmp_path) -> None:
-    assert "Battles" in seeded.event_taxonomy()
-    seeded.set_event_taxonomy({"Cyber": ["Intrusion", "Leak"], "Court ruling": []})
-    event = seeded.add_event(1, "cyber", "leak")
+    assert "Battles" in seeded.events.taxonomy()
+    seeded.events.set_taxonomy({"Cyber": ["Intrusion", "Leak"], "Court ruling": []})
+    event = seeded.events.add(1, "cyber", "leak")
     assert (event.type, event.subtype) == ("Cyber", "Leak")
-    assert seeded.add_event(1, "Court ruling").subtype is None
+    assert seeded.events.add(1, "Court ruling").subtype is None
     with pytest.raises(WorkbenchError, match="unknown event type"):
-        seeded.add_event(1, "Battles", "Armed clash")
+        seeded.events.add(1, "Battles", "Armed clash")
     for bad in ({}, {"X": "not a list"}, {"": []}, ["list"]):
         with pytest.raises(WorkbenchError):
-            seeded.set_event_taxonomy(bad)
+            seeded.events.set_taxonomy(bad)
     broken = tmp_path / "taxonomy.json"
     broken.write_text("{not json")
     result = subprocess.run(

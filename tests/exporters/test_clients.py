@@ -23,9 +23,9 @@ def stored_spans(store) -> dict[int, list[tuple[int, int, str, str, str | None]]
     return {
         d.id: [
             (m.start, m.end, m.label, m.text, m.entity_id)
-            for m in store.mentions(d.id, (ACCEPTED,))
+            for m in store.mentions.of_document(d.id, (ACCEPTED,))
         ]
-        for d in store.documents()
+        for d in store.documents.summaries()
     }
 
 
@@ -122,12 +122,16 @@ def test_graphml_is_read_by_networkx(seeded, export) -> None:
 
     path, _ = export("graphml")
     graph = networkx.read_graphml(path)
-    linked = {m.entity_id for d in seeded.documents() for m in seeded.mentions(d.id, (ACCEPTED,))}
+    linked = {
+        m.entity_id
+        for d in seeded.documents.summaries()
+        for m in seeded.mentions.of_document(d.id, (ACCEPTED,))
+    }
     linked.discard(None)
     assert set(graph.nodes) == linked
     assert graph.nodes["jaish-al-adl"]["label"] == "ORG"
     assert graph.nodes["jaish-al-adl"]["mentions"] == sum(
-        seeded.entity_mention_counts("jaish-al-adl").values()
+        seeded.mentions.per_document("jaish-al-adl").values()
     )
     cooccurrence = graph.get_edge_data("iran", "pakistan")
     assert any(
@@ -202,7 +206,7 @@ def test_brat_is_read_by_bratly_and_round_trips_through_our_importer(
         )
         assert spans == sorted((s, e, label, t) for s, e, label, t, _ in stored[doc_id])
         assert all(text[s:e] == t for s, e, _, t in spans)
-        assert len(events) == len(seeded.events(doc_id))
+        assert len(events) == len(seeded.events.of_document(doc_id))
     # Our own importer, into an empty database: same spans, labels, links and events.
     with Store.open(tmp_path / "again.db", annotator="tester") as again:
         summary = import_paths(
@@ -211,9 +215,9 @@ def test_brat_is_read_by_bratly_and_round_trips_through_our_importer(
         assert not summary.errors, summary.errors
         again_spans = stored_spans(again)
         assert sorted(again_spans.values()) == sorted(stored.values())
-        assert len(again.events()) == len(seeded.events())
-        assert {e.cluster_id is not None for e in again.events()} == {
-            e.cluster_id is not None for e in seeded.events()
+        assert len(again.events.of_document()) == len(seeded.events.of_document())
+        assert {e.cluster_id is not None for e in again.events.of_document()} == {
+            e.cluster_id is not None for e in seeded.events.of_document()
         }
         # Importing the same folder again adds nothing.
         twice = import_paths(
@@ -237,9 +241,9 @@ def _bytes(path: Path) -> dict[str, bytes]:
 
 
 def test_scope_and_suggestions(seeded, export) -> None:
-    doc = seeded.documents()[0]
-    start = seeded.document_text(doc.id).index("border")
-    m = seeded.add_mention(doc.id, start, start + 6, "LOC", status="suggested", source="ruler")
+    doc = seeded.documents.summaries()[0]
+    start = seeded.documents.text(doc.id).index("border")
+    m = seeded.mentions.add(doc.id, start, start + 6, "LOC", status="suggested", source="ruler")
     path, _ = export("jsonl", doc_ids=[doc.id])
     records = [json.loads(x) for x in path.read_text().splitlines()]
     assert [r["id"] for r in records] == [doc.id]
@@ -269,11 +273,11 @@ def test_every_published_form_import_accepts_gives_a_strictly_valid_stix_bundle(
     article = tmp_path / "a.txt"
     article.write_text(f"Title: A\nPublished: {written}\n\nAbdolmalek Rigi spoke.\n")
     assert not import_paths(store, [article]).errors
-    (doc,) = store.documents()
+    (doc,) = store.documents.summaries()
     assert doc.published == stored
-    assert store.document(doc.id).meta.get("published_as_written", written) == written
-    person = store.add_entity("Abdolmalek Rigi", "PERSON")
-    store.add_mention(doc.id, 0, 15, "PERSON", entity_id=person.id)
+    assert store.documents.get(doc.id).meta.get("published_as_written", written) == written
+    person = store.kb.add_entity("Abdolmalek Rigi", "PERSON")
+    store.mentions.add(doc.id, 0, 15, "PERSON", entity_id=person.id)
     output = tmp_path / "bundle.json"
     run_export(plugins.exporter("stix"), ExportView(store), output)
     result = validate_file(str(output), ValidationOptions(strict=True, version="2.1"))

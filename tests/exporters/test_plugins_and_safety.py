@@ -196,7 +196,7 @@ def test_titles_become_safe_file_names(title: str) -> None:
 
 def test_brat_export_of_hostile_titles_stays_in_its_folder(store, tmp_path: Path) -> None:
     titles = ["../../escape", "../escape", "same", "same"]
-    store.import_documents(
+    store.documents.add_many(
         [
             NewDocument(title=t, text=f"Text number {i}.", sha256=f"{i:064x}", origin="test")
             for i, t in enumerate(titles)
@@ -235,11 +235,11 @@ def test_formula_cells_are_neutralised(cell: str) -> None:
 
 def test_csv_export_neutralises_formulas_from_the_text(store, tmp_path: Path) -> None:
     text = "=cmd|' /C calc'!A0 and @SUM(1) said Iran."
-    (doc_id,), _ = store.import_documents(
+    (doc_id,), _ = store.documents.add_many(
         [NewDocument(title="=HYPERLINK(1)", text=text, sha256="f" * 64, origin="t")]
     )
-    store.add_mention(doc_id, 0, 18, "ORG")
-    store.add_mention(doc_id, text.index("@"), text.index("@") + 7, "ORG")
+    store.mentions.add(doc_id, 0, 18, "ORG")
+    store.mentions.add(doc_id, text.index("@"), text.index("@") + 7, "ORG")
     plugins = load_plugins((), entry_points=False)
     run_export(plugins.exporter("csv"), ExportView(store), tmp_path / "csv")
     import csv

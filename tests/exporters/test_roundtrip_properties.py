@@ -37,11 +37,11 @@ def documents(draw):
 
 def _store_with(folder: Path, text: str, spans) -> Store:
     store = Store.open(folder / "w.db", annotator="prop")
-    (doc_id,), _ = store.import_documents(
+    (doc_id,), _ = store.documents.add_many(
         [NewDocument(title="../random title", text=text, sha256=sha256_text(text), origin="prop")]
     )
     for start, end, label in spans:
-        store.add_mention(doc_id, start, end, label, learn_alias=False)
+        store.mentions.add(doc_id, start, end, label, learn_alias=False)
     return store
 
 
@@ -76,9 +76,11 @@ def test_brat_round_trip(doc) -> None:
                 again, [folder / "brat"], fmt="brat", importers=PLUGINS.importers
             )
             assert not summary.errors, summary.errors
-            (d,) = again.documents()
-            assert again.document_text(d.id) == text
-            assert sorted((m.start, m.end, m.label) for m in again.mentions(d.id)) == spans
+            (d,) = again.documents.summaries()
+            assert again.documents.text(d.id) == text
+            assert (
+                sorted((m.start, m.end, m.label) for m in again.mentions.of_document(d.id)) == spans
+            )
 
 
 ANY_CHARACTER = st.characters(codec="utf-8", exclude_categories=("Cs",))
@@ -166,8 +168,8 @@ def annotated_corpora(draw):
 
 def _events_seen(store: Store, doc_id: int) -> list[tuple]:
     rows = []
-    for e in store.events(doc_id):
-        mentions = {m.id: m for m in store.mentions(doc_id)}
+    for e in store.events.of_document(doc_id):
+        mentions = {m.id: m for m in store.mentions.of_document(doc_id)}
         roles = sorted(
             (r.role, mentions[r.mention_id].start, mentions[r.mention_id].end) for r in e.roles
         )
@@ -192,10 +194,10 @@ def _events_seen(store: Store, doc_id: int) -> list[tuple]:
 
 def _clusters_seen(store: Store) -> list[list[tuple[int, int]]]:
     groups: dict[int, list] = {}
-    for e in store.events():
+    for e in store.events.of_document():
         if e.cluster_id is not None:
             groups.setdefault(e.cluster_id, []).append(
-                (store.document_text(e.doc_id)[:11], e.trigger_start)
+                (store.documents.text(e.doc_id)[:11], e.trigger_start)
             )
     return sorted(sorted(g) for g in groups.values())
 
@@ -209,21 +211,21 @@ def test_brat_round_trip_keeps_ids_notes_event_fields_and_clusters(data) -> None
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         with Store.open(folder / "w.db", annotator="prop") as store:
-            store.import_entities(
+            store.kb.import_entities(
                 [NewEntity(name=f"E{i}", label="ORG", id=eid) for i, eid in enumerate(entity_ids)]
             )
             clustered = []
             for text, spans, events in corpus:
-                (doc_id,), _ = store.import_documents(
+                (doc_id,), _ = store.documents.add_many(
                     [NewDocument(title="t", text=text, sha256=sha256_text(text), origin="prop")]
                 )
                 ids = [
-                    store.add_mention(doc_id, s, e, label, entity_id=link, learn_alias=False).id
+                    store.mentions.add(doc_id, s, e, label, entity_id=link, learn_alias=False).id
                     for s, e, label, link in spans
                 ]
                 for event in events:
                     (kind, subkind) = event["kind"]
-                    made = store.add_event(
+                    made = store.events.add(
                         doc_id,
                         kind,
                         subkind,
@@ -236,17 +238,20 @@ def test_brat_round_trip_keeps_ids_notes_event_fields_and_clusters(data) -> None
                         note=event["note"],
                     )
                     for role, index in event["roles"]:
-                        store.add_role(made.id, role, ids[index])
+                        store.events.add_role(made.id, role, ids[index])
                     if event["clustered"]:
                         clustered.append(made.id)
             if len(clustered) > 1:
-                store.cluster_events(clustered)
+                store.events.cluster(clustered)
             expected = {
                 d.id: (
-                    sorted((m.start, m.end, m.label, m.entity_id) for m in store.mentions(d.id)),
+                    sorted(
+                        (m.start, m.end, m.label, m.entity_id)
+                        for m in store.mentions.of_document(d.id)
+                    ),
                     _events_seen(store, d.id),
                 )
-                for d in store.documents()
+                for d in store.documents.summaries()
             }
             expected_clusters = _clusters_seen(store)
             run_export(PLUGINS.exporter("brat"), ExportView(store), folder / "brat")
@@ -257,10 +262,13 @@ def test_brat_round_trip_keeps_ids_notes_event_fields_and_clusters(data) -> None
             assert not summary.errors, summary.errors
             seen = {
                 d.id: (
-                    sorted((m.start, m.end, m.label, m.entity_id) for m in again.mentions(d.id)),
+                    sorted(
+                        (m.start, m.end, m.label, m.entity_id)
+                        for m in again.mentions.of_document(d.id)
+                    ),
                     _events_seen(again, d.id),
                 )
-                for d in again.documents()
+                for d in again.documents.summaries()
             }
             assert sorted(seen.values(), key=repr) == sorted(expected.values(), key=repr)
             assert _clusters_seen(again) == expected_clusters

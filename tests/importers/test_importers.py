@@ -52,7 +52,7 @@ def test_reimport_is_idempotent(store: Store, tmp_path: Path) -> None:
     second = import_paths(store, [tmp_path])
     assert (first.documents_added, first.documents_unchanged) == (1, 1)
     assert (second.documents_added, second.documents_unchanged) == (0, 2)
-    assert len(store.documents()) == 1
+    assert len(store.documents.summaries()) == 1
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,7 @@ def test_bad_text_files_get_one_clear_error(
     assert name in str(info.value) and "\n" not in str(info.value)
     summary = import_paths(store, [path])
     assert summary.documents_added == 0 and len(summary.errors) == 1
-    assert store.documents() == []
+    assert store.documents.summaries() == []
 
 
 def test_fifty_megabyte_file_is_refused_without_reading_it(store: Store, tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def test_fifty_megabyte_file_is_refused_without_reading_it(store: Store, tmp_pat
         handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB without writing them
     summary = import_paths(store, [path])
     assert "huge.txt" in summary.errors[0] and "50.0 MB" in summary.errors[0]
-    assert store.documents() == []
+    assert store.documents.summaries() == []
 
 
 def test_jsonl_documents_and_meta(store: Store, tmp_path: Path) -> None:
@@ -127,7 +127,7 @@ def test_malformed_jsonl_names_the_line_and_imports_nothing(
         read_jsonl_documents(path)
     assert f"bad.jsonl:{line_no}:" in str(info.value)
     summary = import_paths(store, [path])
-    assert summary.errors and store.documents() == []
+    assert summary.errors and store.documents.summaries() == []
 
 
 def test_folder_imports_good_files_and_reports_bad_ones(store: Store, tmp_path: Path) -> None:
@@ -139,7 +139,7 @@ def test_folder_imports_good_files_and_reports_bad_ones(store: Store, tmp_path: 
     assert summary.documents_added == 1
     assert any("bad.txt" in e for e in summary.errors)
     assert any("missing.txt" in e for e in summary.errors)
-    assert [d.title for d in store.documents()] == ["Good article"]
+    assert [d.title for d in store.documents.summaries()] == ["Good article"]
 
 
 def test_explicit_unknown_file_type_is_an_error(store: Store, tmp_path: Path) -> None:
@@ -211,7 +211,7 @@ def test_an_events_file_with_a_missing_role_imports_nothing(store: Store, tmp_pa
     }
     summary = import_paths(store, [write(tmp_path / "events.jsonl", json.dumps(event))])
     assert len(summary.errors) == 1 and "events.jsonl:1" in summary.errors[0]
-    assert store.events() == [] and summary.events_added == 0
+    assert store.events.of_document() == [] and summary.events_added == 0
 
 
 BRAT_TEXT = "Iran struck Panjgur.\n"
@@ -240,7 +240,7 @@ def test_a_brat_document_is_all_or_nothing(store: Store, tmp_path: Path, ann, re
     summary = import_paths(store, [folder], fmt="brat", importers=importers)
     assert len(summary.errors) == 1 and "bad" in summary.errors[0], summary.errors
     assert reason in summary.errors[0].lower()
-    assert [d.title for d in store.documents()] == ["good"]
+    assert [d.title for d in store.documents.summaries()] == ["good"]
     assert summary.documents_added == 1 and summary.mentions_added == 1
 
 
@@ -286,8 +286,8 @@ def test_bad_json_lines_get_one_error_naming_the_line(
     summary = import_paths(store, [path, tmp_path / "good.txt"])
     assert len(summary.errors) == 1, summary.errors
     assert f"{name}:" in summary.errors[0] and reason in summary.errors[0]
-    assert [d.title for d in store.documents()] == ["A good article."]
-    assert store.entities() == []
+    assert [d.title for d in store.documents.summaries()] == ["A good article."]
+    assert store.kb.entities() == []
 
 
 def _event_line(sha: str, **fields) -> str:
@@ -326,7 +326,7 @@ def test_bad_event_fields_are_one_error_naming_the_line(
     summary = import_paths(store, [path])
     assert len(summary.errors) == 1 and "events.jsonl:2" in summary.errors[0], summary.errors
     assert reason in summary.errors[0]
-    assert store.events() == []
+    assert store.events.of_document() == []
 
 
 def test_gold_end_must_be_an_integer_not_a_boolean(store: Store, tmp_path: Path) -> None:
@@ -339,13 +339,13 @@ def test_gold_end_must_be_an_integer_not_a_boolean(store: Store, tmp_path: Path)
 def test_an_entity_id_given_again_with_another_label_is_refused(
     store: Store, tmp_path: Path
 ) -> None:
-    store.add_entity("Panjgur", "GPE", entity_id="panjgur")
+    store.kb.add_entity("Panjgur", "GPE", entity_id="panjgur")
     path = write(
         tmp_path / "entities.jsonl", json.dumps({"id": "panjgur", "name": "P", "label": "ORG"})
     )
     summary = import_paths(store, [path])
     assert "entities.jsonl:1" in summary.errors[0] and "exists with label GPE" in summary.errors[0]
-    assert store.entity("panjgur").label == "GPE"
+    assert store.kb.entity("panjgur").label == "GPE"
 
 
 def test_devices_and_pipes_are_refused_without_reading_them(store: Store, tmp_path: Path) -> None:
@@ -356,13 +356,13 @@ def test_devices_and_pipes_are_refused_without_reading_them(store: Store, tmp_pa
     summary = import_paths(store, [Path("/dev/urandom"), fifo], fmt="text")
     assert len(summary.errors) == 2
     assert all("not a regular file" in e for e in summary.errors)
-    assert store.documents() == []
+    assert store.documents.summaries() == []
 
 
 def test_a_nul_byte_anywhere_marks_a_binary_file(store: Store, tmp_path: Path) -> None:
     path = write(tmp_path / "late-nul.txt", b"a" * 70_000 + b"\x00" + b"b" * 5)
     summary = import_paths(store, [path])
-    assert "binary" in summary.errors[0] and store.documents() == []
+    assert "binary" in summary.errors[0] and store.documents.summaries() == []
 
 
 def test_utf16_with_a_byte_order_mark_is_decoded_and_without_one_explained(
@@ -372,7 +372,9 @@ def test_utf16_with_a_byte_order_mark_is_decoded_and_without_one_explained(
     write(tmp_path / "bom.txt", text.encode("utf-16"))
     write(tmp_path / "nobom.txt", text.encode("utf-16-le"))
     summary = import_paths(store, [tmp_path / "bom.txt", tmp_path / "nobom.txt"])
-    assert [d.title for d in store.documents()] == ["Čas"]
-    assert store.document_text(store.documents()[0].id) == "Zahedan — زاهدان, 16 January."
+    assert [d.title for d in store.documents.summaries()] == ["Čas"]
+    assert (
+        store.documents.text(store.documents.summaries()[0].id) == "Zahedan — زاهدان, 16 January."
+    )
     assert len(summary.errors) == 1 and "nobom.txt" in summary.errors[0]
     assert "UTF-16" in summary.errors[0] and "iconv" in summary.errors[0]

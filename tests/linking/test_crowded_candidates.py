@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 from workbench.linking import Linker
+from workbench.model import as_entities
 from workbench.store import Store
 
 SYLLABLES = ["ka", "ro", "mi", "zu", "te", "sha", "li", "bo", "nu", "da", "fe", "qa"]
@@ -18,7 +19,7 @@ def made_up_words(count: int) -> list[str]:
 
 
 def candidates(store: Store, text: str) -> list[str]:
-    return [c.entity_id for c in Linker(store.candidate_index()).link(text).candidates]
+    return [c.entity_id for c in Linker(store.kb.candidate_index()).link(text).candidates]
 
 
 def test_a_split_half_does_not_crowd_out_the_closest_spelling(tmp_path) -> None:
@@ -30,7 +31,7 @@ def test_a_split_half_does_not_crowd_out_the_closest_spelling(tmp_path) -> None:
         for i, word in enumerate(made_up_words(200))
     ]
     with Store.open(tmp_path / "kb.db", annotator="test") as store:
-        store.bulk_load_aliases(rows)
+        store.kb.import_entities(as_entities(rows))
         assert "niabgarh" in candidates(store, "Nabgarh")[:10]
 
 
@@ -44,5 +45,5 @@ def test_a_typo_in_the_rare_word_of_a_common_first_name(tmp_path) -> None:
     near = [f"To{c}hane" for c in "abcdfgkl"]
     rows += [(f"n{i}", f"Mohammad {surname}", "PERSON", ()) for i, surname in enumerate(near)]
     with Store.open(tmp_path / "kb.db", annotator="test") as store:
-        store.bulk_load_aliases(rows)
+        store.kb.import_entities(as_entities(rows))
         assert "tojane" in candidates(store, "Mohammad Tohane")[:10]

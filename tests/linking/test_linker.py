@@ -10,11 +10,12 @@ from helpers import ROOT
 
 from workbench.errors import WorkbenchError
 from workbench.linking import Linker
+from workbench.model import as_entities
 from workbench.store import Store
 
 
 def linker(store: Store) -> Linker:
-    return Linker(store.candidate_index())
+    return Linker(store.kb.candidate_index())
 
 
 def linked(store: Store, text: str, label: str | None = None, **kw) -> str | None:
@@ -66,13 +67,16 @@ def test_surname_alone_links_a_person(seeded: Store) -> None:
 
 
 def test_too_close_to_call_is_nil_and_context_decides(seeded: Store) -> None:
-    seeded.add_entity("Ali Rigi", "PERSON", description="a different Rigi")
+    seeded.kb.add_entity("Ali Rigi", "PERSON", description="a different Rigi")
     result = linker(seeded).link("Rigi", "PERSON")
     assert result.link is None and "too close" in result.reason
     assert {c.entity_id for c in result.candidates[:2]} == {"abdolmalek-rigi", "ali-rigi"}
     # document 1 already links Abdolmalek Rigi: that lifts him above the namesake
-    assert "abdolmalek-rigi" in seeded.linked_entities(1)
-    assert linked(seeded, "Rigi", "PERSON", context=seeded.linked_entities(1)) == "abdolmalek-rigi"
+    assert "abdolmalek-rigi" in seeded.mentions.linked_entities(1)
+    assert (
+        linked(seeded, "Rigi", "PERSON", context=seeded.mentions.linked_entities(1))
+        == "abdolmalek-rigi"
+    )
 
 
 def test_scores_are_0_to_100_and_exact_is_100(seeded: Store) -> None:
@@ -85,28 +89,28 @@ def test_scores_are_0_to_100_and_exact_is_100(seeded: Store) -> None:
 def test_learning_a_new_name(seeded: Store) -> None:
     other_name = "People's Resistance Movement of Iran"  # Jundallah's other name
     assert linked(seeded, other_name) is None
-    seeded.add_alias("jundallah", other_name, provenance="user")
+    seeded.kb.add_alias("jundallah", other_name, provenance="user")
     result = linker(seeded).link(other_name)
     assert result.link.entity_id == "jundallah" and result.link.score == 100.0
-    provenance = {a.text: a.provenance for a in seeded.aliases("jundallah")}
+    provenance = {a.text: a.provenance for a in seeded.kb.aliases("jundallah")}
     assert provenance[other_name] == "user"
 
 
 def test_linking_a_mention_teaches_its_surface_form(seeded: Store) -> None:
-    doc = seeded.search("Saravan")[0]
-    text = seeded.document_text(doc.doc_id)
+    doc = seeded.documents.search("Saravan")[0]
+    text = seeded.documents.text(doc.doc_id)
     start = text.index("Saravan")
-    seeded.add_entity("Sarawan District", "GPE", entity_id="sarawan-district")
-    mention = seeded.add_mention(doc.doc_id, start, start + 7, "GPE", entity_id="sarawan-district")
+    seeded.kb.add_entity("Sarawan District", "GPE", entity_id="sarawan-district")
+    mention = seeded.mentions.add(doc.doc_id, start, start + 7, "GPE", entity_id="sarawan-district")
     assert mention.entity_id == "sarawan-district"
-    aliases = {a.text: a.provenance for a in seeded.aliases("sarawan-district")}
+    aliases = {a.text: a.provenance for a in seeded.kb.aliases("sarawan-district")}
     assert aliases["Saravan"] == "annotation"
 
 
 def test_incremental_alias_add_updates_index_without_rebuild(seeded: Store) -> None:
     count = lambda table: seeded.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: E731
     before = count("alias_postings")
-    seeded.add_entity("Zehri Tribal Levies", "ORG", entity_id="ztl")
+    seeded.kb.add_entity("Zehri Tribal Levies", "ORG", entity_id="ztl")
     # three tokens, the acronym "#ztl" and the three pairs of tokens
     assert count("alias_postings") == before + 7
     assert linked(seeded, "ZTL") == "ztl"
@@ -117,17 +121,17 @@ def test_incremental_alias_add_updates_index_without_rebuild(seeded: Store) -> N
 
 
 def test_merge_moves_aliases_and_mentions(seeded: Store) -> None:
-    seeded.add_entity("Army of the Just", "ORG", entity_id="army-just")
-    text = seeded.document_text(2)
+    seeded.kb.add_entity("Army of the Just", "ORG", entity_id="army-just")
+    text = seeded.documents.text(2)
     start = text.index("Army of Justice")
-    mention = seeded.add_mention(2, start, start + 15, "ORG", entity_id="army-just")
-    seeded.merge_entities("jaish-al-adl", "army-just")
-    assert seeded.mention(mention.id).entity_id == "jaish-al-adl"
-    assert seeded.entity("army-just").id == "jaish-al-adl"  # the old id redirects
+    mention = seeded.mentions.add(2, start, start + 15, "ORG", entity_id="army-just")
+    seeded.kb.merge("jaish-al-adl", "army-just")
+    assert seeded.mentions.get(mention.id).entity_id == "jaish-al-adl"
+    assert seeded.kb.entity("army-just").id == "jaish-al-adl"  # the old id redirects
     assert linked(seeded, "Army of the Just") == "jaish-al-adl"
-    assert "army-just" not in {e.id for e in seeded.entities()}
+    assert "army-just" not in {e.id for e in seeded.kb.entities()}
     seeded.undo()
-    assert seeded.mention(mention.id).entity_id == "army-just"
+    assert seeded.mentions.get(mention.id).entity_id == "army-just"
     assert linked(seeded, "Army of the Just") == "army-just"
 
 
@@ -165,10 +169,10 @@ def test_index_built_by_older_key_rules_is_rebuilt_once(seeded_path) -> None:
 
     with Store.open(seeded_path) as store:
         store.conn.execute("DELETE FROM index_keys")  # stale keys, as older rules would leave
-        store.set_setting("alias_index_version", "0")
+        store.settings.set("alias_index_version", "0")
         assert linked(store, "Baluch Liberaton Army") is None
     with Store.open(seeded_path) as store:
-        assert store.get_setting("alias_index_version") == str(KEY_VERSION)
+        assert store.settings.get("alias_index_version") == str(KEY_VERSION)
         assert linked(store, "Baluch Liberaton Army") == "bla"
         assert alias_index.ensure_current(store.conn) is False
 
@@ -195,7 +199,9 @@ def test_expansion_order_does_not_depend_on_the_order_keys_come_in(
     from workbench.linking import linker as linker_module
 
     spellings = ["Rahimi", "Rahimo", "Rakimi", "Rashimi", "Rahimin", "Rahmi", "Ramimi"]
-    store.bulk_load_aliases([(f"e{i}", s, "PERSON", ()) for i, s in enumerate(spellings)])
+    store.kb.import_entities(
+        as_entities([(f"e{i}", s, "PERSON", ()) for i, s in enumerate(spellings)])
+    )
 
     def expansions() -> list[str]:
         (group,) = linker(store)._groups(["rahimi"], "Rahimi", None)

@@ -13,6 +13,7 @@ from workbench.linking import Linker
 from workbench.linking import memo as memo_module
 from workbench.linking.memo import MemoIndex
 from workbench.linking.normalise import key_tokens
+from workbench.model import as_entities
 from workbench.store import Store
 
 EVAL = ROOT / "tests" / "data" / "linking_eval.jsonl"
@@ -29,12 +30,12 @@ def evaluation_queries() -> list[tuple[str, str | None]]:
 
 def test_same_candidates_in_the_same_order_on_the_seed_kb(seeded: Store) -> None:
     queries = evaluation_queries()
-    plain = decisions(Linker(seeded.candidate_index()), queries)
-    remembering = Linker(MemoIndex(seeded.candidate_index()))
+    plain = decisions(Linker(seeded.kb.candidate_index()), queries)
+    remembering = Linker(MemoIndex(seeded.kb.candidate_index()))
     assert decisions(remembering, queries) == plain  # answered by the store
     assert decisions(remembering, queries) == plain  # answered from memory
     # and with each query word's spellings worked out once (words recur across queries)
-    words = Linker(MemoIndex(seeded.candidate_index()), remember_words=True)
+    words = Linker(MemoIndex(seeded.kb.candidate_index()), remember_words=True)
     assert decisions(words, queries) == plain
     assert decisions(words, list(reversed(queries))) == list(reversed(plain))
 
@@ -52,12 +53,12 @@ def test_same_candidates_in_a_crowded_kb(tmp_path, monkeypatch, bound: int) -> N
     queries += [(f"{word} Sha", "PERSON") for word in words[:300:29]]
     queries += [("Mohammad", None), ("Shah", None), ("Mohamad Shah", None)]
     with Store.open(tmp_path / "kb.db", annotator="test") as store:
-        store.bulk_load_aliases(rows)
-        plain = decisions(Linker(store.candidate_index()), queries)
-        remembering = Linker(MemoIndex(store.candidate_index()))
+        store.kb.import_entities(as_entities(rows))
+        plain = decisions(Linker(store.kb.candidate_index()), queries)
+        remembering = Linker(MemoIndex(store.kb.candidate_index()))
         assert decisions(remembering, queries) == plain
         assert decisions(remembering, list(reversed(queries))) == list(reversed(plain))
-        words = Linker(MemoIndex(store.candidate_index()), remember_words=True)
+        words = Linker(MemoIndex(store.kb.candidate_index()), remember_words=True)
         assert decisions(words, list(reversed(queries))) == list(reversed(plain))
         assert any(result["link"] for result in plain)
 
@@ -67,8 +68,8 @@ def test_postings_are_cut_like_the_stores(tmp_path) -> None:
         (f"p{i}", f"Mohammad {word}", "PERSON", ()) for i, word in enumerate(made_up_words(300))
     ]
     with Store.open(tmp_path / "kb.db", annotator="test") as store:
-        store.bulk_load_aliases(rows)
-        index = store.candidate_index()
+        store.kb.import_entities(as_entities(rows))
+        index = store.kb.candidate_index()
         remembering = MemoIndex(index)
         (first, rare) = key_tokens(f"Mohammad {made_up_words(300)[5]}")
         tokens = [rare, first, "absent"]
@@ -85,7 +86,7 @@ def test_capped_postings_read_only_keys_that_exist_in_the_order_asked(tmp_path) 
     rows = [(f"p{i}", f"Mohammad {word}", "PERSON", ()) for i, word in enumerate(words)]
     rows.append(("q", 'Zahedān "Quoted" Front', "ORG", ()))
     with Store.open(tmp_path / "kb.db", annotator="test") as store:
-        store.bulk_load_aliases(rows)
+        store.kb.import_entities(as_entities(rows))
         conn = store.conn
 
         def probed(tokens: list[str], cap: int) -> list[tuple]:
@@ -95,7 +96,7 @@ def test_capped_postings_read_only_keys_that_exist_in_the_order_asked(tmp_path) 
         stored = [r[0] for r in conn.execute("SELECT DISTINCT token FROM alias_postings")]
         quoted = [t for t in stored if '"' in t or "ā" in t or "|" in t][:3]
         tokens = [stored[5], "absent|key", *quoted, 'no"such', stored[0], stored[-1]]
-        index = store.candidate_index()
+        index = store.kb.candidate_index()
         for cap in (1, 2, 40):
             assert index.postings_capped(tokens, cap) == probed(tokens, cap)
         assert index.postings_capped(["absent", "not|here"], 40) == []

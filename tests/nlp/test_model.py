@@ -50,8 +50,8 @@ def tiny_ner(tmp_path_factory) -> Path:
 def test_a_saved_pipeline_adds_model_suggestions(bare, tiny_ner: Path) -> None:
     summary = preannotate(bare, [1], model=str(tiny_ner))
     assert summary.documents == 1
-    model_made = [m for m in bare.mentions(1, (SUGGESTED,)) if m.source == "model"]
-    text = bare.document_text(1)
+    model_made = [m for m in bare.mentions.of_document(1, (SUGGESTED,)) if m.source == "model"]
+    text = bare.documents.text(1)
     assert model_made, "the trained NER found nothing the rules and KB had not"
     assert all(text[m.start : m.end] == m.text and m.label for m in model_made)
     assert summary.suggestions >= len(model_made)
@@ -92,5 +92,5 @@ def test_missing_models_are_clear_errors(tmp_path: Path) -> None:
 )
 def test_an_installed_model_package(bare) -> None:  # pragma: no cover - only with the model
     summary = preannotate(bare, [1], model="en_core_web_sm")
-    assert any(m.source == "model" for m in bare.mentions(1, (SUGGESTED,)))
+    assert any(m.source == "model" for m in bare.mentions.of_document(1, (SUGGESTED,)))
     assert summary.documents == 1

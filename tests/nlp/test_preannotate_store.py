@@ -8,14 +8,16 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import WorkbenchError
-from workbench.model import ACCEPTED, REJECTED, SUGGESTED
+from workbench.model import ACCEPTED, REJECTED, SUGGESTED, as_entities
 from workbench.nlp import batch
 from workbench.nlp.batch import pipeline_for, preannotate
 from workbench.store import Store
 
 
 def spans(store, doc_id: int, statuses=(SUGGESTED,)) -> list[tuple[int, int, str, str | None]]:
-    return [(m.start, m.end, m.label, m.entity_id) for m in store.mentions(doc_id, statuses)]
+    return [
+        (m.start, m.end, m.label, m.entity_id) for m in store.mentions.of_document(doc_id, statuses)
+    ]
 
 
 def test_suggestions_are_stored_with_source_and_score_and_survive_restart(bare_path: Path) -> None:
@@ -23,14 +25,16 @@ def test_suggestions_are_stored_with_source_and_score_and_survive_restart(bare_p
         summary = preannotate(store, None)
         assert summary.documents == 2 and summary.suggestions > 100 and summary.triggers > 10
         before = spans(store, 1)
-        sources = {m.source for m in store.mentions(1, (SUGGESTED,))}
+        sources = {m.source for m in store.mentions.of_document(1, (SUGGESTED,))}
         assert sources == {"ruler", "rule"}
-        assert all(m.score is not None for m in store.mentions(1, (SUGGESTED,)))
-        text = store.document_text(1)
-        assert all(text[m.start : m.end] == m.text for m in store.mentions(1, (SUGGESTED,)))
+        assert all(m.score is not None for m in store.mentions.of_document(1, (SUGGESTED,)))
+        text = store.documents.text(1)
+        assert all(
+            text[m.start : m.end] == m.text for m in store.mentions.of_document(1, (SUGGESTED,))
+        )
     with Store.open(bare_path, "tester") as again:
         assert spans(again, 1) == before
-        assert again.trigger_suggestions(1)
+        assert again.suggestions.triggers(1)
 
 
 def test_rerun_is_idempotent_and_skips_done_documents(bare) -> None:
@@ -44,29 +48,33 @@ def test_rerun_is_idempotent_and_skips_done_documents(bare) -> None:
 
 def test_rejected_suggestions_are_remembered(bare) -> None:
     preannotate(bare, [1])
-    target = next(m for m in bare.mentions(1, (SUGGESTED,)) if m.entity_id == "jaish-al-adl")
-    bare.reject_suggestion(target.id)
+    target = next(
+        m for m in bare.mentions.of_document(1, (SUGGESTED,)) if m.entity_id == "jaish-al-adl"
+    )
+    bare.mentions.reject(target.id)
     preannotate(bare, [1], redo=True)
     same = [
         m
-        for m in bare.mentions(1, (SUGGESTED, REJECTED))
+        for m in bare.mentions.of_document(1, (SUGGESTED, REJECTED))
         if (m.start, m.end, m.label) == (target.start, target.end, target.label)
     ]
     assert [m.status for m in same] == [REJECTED]
 
 
 def test_analyst_annotations_are_never_overwritten(bare) -> None:
-    text = bare.document_text(1)
+    text = bare.documents.text(1)
     start = text.index("Jaish al-Adl")
-    manual = bare.add_mention(1, start, start + len("Jaish"), "PERSON")  # deliberately odd
+    manual = bare.mentions.add(1, start, start + len("Jaish"), "PERSON")  # deliberately odd
     preannotate(bare, [1])
-    assert bare.mention(manual.id) == manual
+    assert bare.mentions.get(manual.id) == manual
     overlapping = [
-        m for m in bare.mentions(1, (SUGGESTED,)) if m.start < manual.end and manual.start < m.end
+        m
+        for m in bare.mentions.of_document(1, (SUGGESTED,))
+        if m.start < manual.end and manual.start < m.end
     ]
     assert overlapping == []
     # elsewhere the entity is still suggested
-    assert any(m.entity_id == "jaish-al-adl" for m in bare.mentions(1, (SUGGESTED,)))
+    assert any(m.entity_id == "jaish-al-adl" for m in bare.mentions.of_document(1, (SUGGESTED,)))
 
 
 def test_a_grown_knowledge_base_teaches_the_next_run(bare) -> None:
@@ -75,43 +83,43 @@ def test_a_grown_knowledge_base_teaches_the_next_run(bare) -> None:
     preannotate(bare, None)
     annotator, _ = pipeline_for(bare)
     patterns_before = annotator.patterns
-    residents = bare.add_entity("Residents of the border areas", "NORP")
-    bare.add_alias(residents.id, "Residents", provenance="annotation")
+    residents = bare.kb.add_entity("Residents of the border areas", "NORP")
+    bare.kb.add_alias(residents.id, "Residents", provenance="annotation")
     again = preannotate(bare, None)
     assert again.documents == 2  # the knowledge base changed
     grown, _ = pipeline_for(bare)
     assert grown is annotator and grown.patterns > patterns_before  # grown, not rebuilt
-    text = bare.document_text(2)
-    found = [m for m in bare.mentions(2, (SUGGESTED,)) if m.entity_id == residents.id]
+    text = bare.documents.text(2)
+    found = [m for m in bare.mentions.of_document(2, (SUGGESTED,)) if m.entity_id == residents.id]
     assert [text[m.start : m.end] for m in found] == ["Residents"]
 
 
 def test_merged_entities_are_followed(bare) -> None:
-    bare.merge_entities("bla", "blf")  # a wrong merge, but the pipeline must follow it
+    bare.kb.merge("bla", "blf")  # a wrong merge, but the pipeline must follow it
     preannotate(bare, [2])
-    linked = {m.entity_id for m in bare.mentions(2, (SUGGESTED,))}
+    linked = {m.entity_id for m in bare.mentions.of_document(2, (SUGGESTED,))}
     assert "blf" not in linked and "bla" in linked
 
 
 def test_trigger_suggestions_accept_and_reject(bare) -> None:
     preannotate(bare, [1])
-    triggers = bare.trigger_suggestions(1)
+    triggers = bare.suggestions.triggers(1)
     fired = next(t for t in triggers if t.text == "fired")
-    event = bare.accept_trigger(fired.id)
+    event = bare.suggestions.accept_trigger(fired.id)
     assert (event.trigger_start, event.trigger_end, event.type) == (
         fired.start,
         fired.end,
         fired.type,
     )
     killed = next(t for t in triggers if t.text == "killed")
-    bare.reject_trigger(killed.id)
+    bare.suggestions.reject_trigger(killed.id)
     preannotate(bare, [1], redo=True)
-    assert killed.id not in {t.id for t in bare.trigger_suggestions(1)}
+    assert killed.id not in {t.id for t in bare.suggestions.triggers(1)}
     assert (
         len(
             [
                 t
-                for t in bare.trigger_suggestions(1, (SUGGESTED, REJECTED, ACCEPTED))
+                for t in bare.suggestions.triggers(1, (SUGGESTED, REJECTED, ACCEPTED))
                 if t.start == killed.start
             ]
         )
@@ -119,7 +127,7 @@ def test_trigger_suggestions_accept_and_reject(bare) -> None:
     )
     bare.undo()  # the rejection
     bare.undo()  # the accepted trigger and its event, in one step
-    assert bare.events(1) == []
+    assert bare.events.of_document(1) == []
 
 
 def test_pipeline_is_cached_per_database(bare) -> None:
@@ -134,14 +142,14 @@ def test_a_preannotation_batch_is_one_undo_step(bare) -> None:
     count = bare.stats()["suggestions"]
     assert count > 0
     bare.undo()
-    assert bare.stats()["suggestions"] == 0 and bare.trigger_suggestions(1) == []
+    assert bare.stats()["suggestions"] == 0 and bare.suggestions.triggers(1) == []
     bare.redo()
     assert bare.stats()["suggestions"] == count
     # ids are never reused after an undo
-    again = max(m.id for m in bare.mentions(1, (SUGGESTED,)))
+    again = max(m.id for m in bare.mentions.of_document(1, (SUGGESTED,)))
     bare.undo()
     preannotate(bare, [1])
-    assert min(m.id for m in bare.mentions(1, (SUGGESTED,))) > again
+    assert min(m.id for m in bare.mentions.of_document(1, (SUGGESTED,))) > again
 
 
 def test_a_batch_is_logged_compactly_and_its_undo_refuses_over_others_work(bare_path) -> None:
@@ -151,31 +159,31 @@ def test_a_batch_is_logged_compactly_and_its_undo_refuses_over_others_work(bare_
 
     with Store.open(bare_path, "tester") as store:
         preannotate(store, [1])
-        suggested = store.mentions(1, (SUGGESTED,))
+        suggested = store.mentions.of_document(1, (SUGGESTED,))
         # one log entry per table of the batch, not one per suggestion
         entries = store.conn.execute(
             "SELECT count(*) FROM changes WHERE action = 'pre-annotate'"
         ).fetchone()[0]
         assert len(suggested) > 50 and entries <= 3
         with Store.open(bare_path, "colleague") as colleague:
-            colleague.update_mention(suggested[0].id, status=ACCEPTED)
+            colleague.mentions.update(suggested[0].id, status=ACCEPTED)
         with pytest.raises(WorkbenchError, match="changed since"):
             store.undo()
         # nothing was undone: the colleague's acceptance and the other suggestions stand
-        assert len(store.mentions(1, (SUGGESTED,))) == len(suggested) - 1
-        assert store.mentions(1, (ACCEPTED,))[0].id == suggested[0].id
+        assert len(store.mentions.of_document(1, (SUGGESTED,))) == len(suggested) - 1
+        assert store.mentions.of_document(1, (ACCEPTED,))[0].id == suggested[0].id
 
 
 def test_a_document_twice_in_one_batch_is_stored_once(bare) -> None:
     annotator, _ = pipeline_for(bare)
-    [found] = annotator.suggest([bare.document_text(1)])
+    [found] = annotator.suggest([bare.documents.text(1)])
     sig = batch.signature(bare, None)
-    added, triggers = bare.store_suggestions(
+    added, triggers = bare.suggestions.store(
         [(1, found.mentions, found.triggers), (1, found.mentions, found.triggers)], sig
     )
     assert added == len(found.mentions) > 0 and triggers == len(found.triggers) > 0
-    assert len(bare.mentions(1, (SUGGESTED,))) == added
-    assert bare.preannotated_ids(sig) == {1}
+    assert len(bare.mentions.of_document(1, (SUGGESTED,))) == added
+    assert bare.suggestions.preannotated_ids(sig) == {1}
 
 
 def test_the_tokenizer_cache_keeps_room_for_the_text_after_the_patterns(bare) -> None:
@@ -210,7 +218,7 @@ def test_the_collector_is_left_as_it_was_found(bare) -> None:
     batch._CACHE.clear()
     frozen = gc.get_freeze_count()
     paused = []
-    bare.alias_rows_since = lambda since, rows=bare.alias_rows_since: (
+    bare.kb.alias_rows_since = lambda since, rows=bare.kb.alias_rows_since: (
         paused.append(not gc.isenabled()) or rows(since)
     )
     pipeline_for(bare)
@@ -247,14 +255,16 @@ def test_a_misspelt_name_with_a_hyphened_particle_is_linked_whole(tmp_path: Path
 
     text = "Police said Foreign Minister Sehbaz oul-Haq Stanzaa was killed near Quetta."
     with Store.open(tmp_path / "kb.db", "tester") as store:
-        store.bulk_load_aliases(
-            [
-                ("shehbaz", "Shehbaz ul-Haq Stanza", "PERSON", ()),
-                ("pervez", "Pervez ul-Haq Stanzad", "PERSON", ()),
-                ("quetta", "Quetta", "GPE", ()),
-            ]
+        store.kb.import_entities(
+            as_entities(
+                [
+                    ("shehbaz", "Shehbaz ul-Haq Stanza", "PERSON", ()),
+                    ("pervez", "Pervez ul-Haq Stanzad", "PERSON", ()),
+                    ("quetta", "Quetta", "GPE", ()),
+                ]
+            )
         )
-        [doc_id], _ = store.import_documents([NewDocument("t", text, sha256_text(text), "test")])
+        [doc_id], _ = store.documents.add_many([NewDocument("t", text, sha256_text(text), "test")])
         preannotate(store, [doc_id])
         found = {(text[s:e], entity) for s, e, _, entity in spans(store, doc_id)}
     assert ("Sehbaz oul-Haq Stanzaa", "shehbaz") in found

@@ -66,7 +66,7 @@ def run_cli(db: Path, *args: str) -> subprocess.Popen:
 
 def test_killed_batch_resumes_without_duplicates(bare_path: Path, tmp_path: Path) -> None:
     with Store.open(bare_path, "tester") as store:
-        store.import_documents(generated(random.Random(3), 600))
+        store.documents.add_many(generated(random.Random(3), 600))
     reference = tmp_path / "reference.db"
     shutil.copy(bare_path, reference)
 
@@ -82,7 +82,7 @@ def test_killed_batch_resumes_without_duplicates(bare_path: Path, tmp_path: Path
     process.wait()
     with Store.open(bare_path, "tester") as store:
         assert store.integrity_check() == "ok"
-        partial = len(store.preannotated_ids(next(iter(_signatures(store)))))
+        partial = len(store.suggestions.preannotated_ids(next(iter(_signatures(store)))))
     assert 0 < partial < 602, "the kill should land mid-run"
 
     finished = run_cli(bare_path, "--all")
@@ -168,7 +168,7 @@ def test_cli_needs_a_scope_and_names_unknown_documents(bare_path: Path) -> None:
 
 def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(bare_path: Path) -> None:
     with Store.open(bare_path, "tester") as store:
-        store.import_documents(generated(random.Random(5), 400))
+        store.documents.add_many(generated(random.Random(5), 400))
     process = run_cli(bare_path, "--all")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -191,7 +191,7 @@ def test_worker_processes_find_what_one_process_finds(bare_path: Path, tmp_path:
     from workbench.nlp.batch import MIN_PARALLEL_DOCUMENTS, preannotate
 
     with Store.open(bare_path, "tester") as store:
-        store.import_documents(generated(random.Random(5), MIN_PARALLEL_DOCUMENTS + 9))
+        store.documents.add_many(generated(random.Random(5), MIN_PARALLEL_DOCUMENTS + 9))
     alone = tmp_path / "alone.db"
     shutil.copy(bare_path, alone)
     found = {}
@@ -204,8 +204,8 @@ def test_worker_processes_find_what_one_process_finds(bare_path: Path, tmp_path:
                 summary.triggers,
                 [
                     (m.doc_id, m.start, m.end, m.label, m.entity_id, m.source, m.score)
-                    for doc in store.documents()
-                    for m in store.mentions(doc.id, (SUGGESTED,))
+                    for doc in store.documents.summaries()
+                    for m in store.mentions.of_document(doc.id, (SUGGESTED,))
                 ],
             )
     assert found[1][0] == MIN_PARALLEL_DOCUMENTS + 11 and found[1][1] > 100

@@ -9,12 +9,12 @@ from workbench.store import Store
 
 def main(db: str, doc_id: int, annotator: str, count: int) -> None:
     store = Store.open(db, annotator=annotator)
-    length = len(store.document_text(doc_id))
+    length = len(store.documents.text(doc_id))
     print("ready", flush=True)
     i = 0
     while count < 0 or i < count:
         start = i % (length - 1)
-        mention = store.add_mention(doc_id, start, start + 1, "GPE", source=annotator)
+        mention = store.mentions.add(doc_id, start, start + 1, "GPE", source=annotator)
         print(mention.id, flush=True)
         i += 1
 

@@ -20,7 +20,7 @@ CHILD = Path(__file__).with_name("annotating_child.py")
 def _prepare(db: Path) -> int:
     text = "Iran and Pakistan traded strikes across the border in January 2024. " * 20
     with Store.open(db, annotator="setup") as store:
-        [doc_id], _ = store.import_documents(
+        [doc_id], _ = store.documents.add_many(
             [NewDocument("t", text, hashlib.sha256(text.encode()).hexdigest(), "test")]
         )
     return doc_id
@@ -53,7 +53,7 @@ def test_sigkill_at_random_moments_loses_nothing_committed(tmp_path: Path) -> No
     assert len(reported) > 50
     with Store.open(db, annotator="checker") as store:
         assert store.integrity_check() == "ok"
-        stored = {m.id for m in store.mentions(doc_id)}
+        stored = {m.id for m in store.mentions.of_document(doc_id)}
         assert reported <= stored
         # every stored mention has its change-log row: write and log commit together
         logged = {

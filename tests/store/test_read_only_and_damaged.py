@@ -68,11 +68,11 @@ def test_a_database_nobody_may_write_opens_read_only(seeded_path: Path, tmp_path
 def test_read_only_on_request_refuses_every_write(seeded_path: Path) -> None:
     with Store.open(seeded_path, annotator="reader", read_only=True) as store:
         assert store.read_only and "opened read-only" in store.read_only
-        assert store.documents() and store.search("Panjgur")
+        assert store.documents.summaries() and store.documents.search("Panjgur")
         with pytest.raises(ReadOnlyDatabase, match="cannot add mention"):
-            store.add_mention(1, 0, 4, "GPE")
+            store.mentions.add(1, 0, 4, "GPE")
         with pytest.raises(ReadOnlyDatabase):
-            store.set_setting("x", "y")
+            store.settings.set("x", "y")
         with pytest.raises(ReadOnlyDatabase):
             store.undo()
 
@@ -106,7 +106,7 @@ def test_a_dropped_table_and_a_corrupt_file_are_one_error_line(seeded_path: Path
         (line,) = result.stderr.strip().splitlines()
         assert line.startswith("error: ") and str(db.name) in line
     with Store.open(dropped) as store, pytest.raises(DatabaseError, match="no such table"):
-        store.events()
+        store.events.of_document()
 
 
 def test_db_paths_are_not_made_up(tmp_path: Path) -> None:

@@ -50,14 +50,14 @@ def test_new_database_has_wal_foreign_keys_and_latest_schema(store: Store) -> No
         "schema_version",
     ):
         assert name in tables
-    assert store.labels()[:3] == ["PERSON", "NORP", "FAC"]
+    assert store.kb.labels()[:3] == ["PERSON", "NORP", "FAC"]
 
 
 def test_mention_write_is_logged_with_before_and_after(store: Store) -> None:
-    [doc_id], _ = store.import_documents([_doc("Iran struck Panjgur.")])
-    mention = store.add_mention(doc_id, 0, 4, "gpe")
+    [doc_id], _ = store.documents.add_many([_doc("Iran struck Panjgur.")])
+    mention = store.mentions.add(doc_id, 0, 4, "gpe")
     assert (mention.text, mention.label, mention.annotator) == ("Iran", "GPE", "tester")
-    store.update_mention(mention.id, label="ORG")
+    store.mentions.update(mention.id, label="ORG")
     rows = store.conn.execute(
         "SELECT action, tbl, before, after, annotator FROM changes WHERE tbl = 'mentions' ORDER BY id"
     ).fetchall()
@@ -70,7 +70,7 @@ def test_mention_write_is_logged_with_before_and_after(store: Store) -> None:
 def test_a_bulk_insert_logs_shared_values_once_and_undo_redo_restore_them(store: Store) -> None:
     from workbench.store.changelog import Transaction
 
-    [doc_id], _ = store.import_documents([_doc("Iran struck Panjgur.")])
+    [doc_id], _ = store.documents.add_many([_doc("Iran struck Panjgur.")])
     columns = ("doc_id", "start", "end", "text", "label", "source")
     with Transaction(store.conn, "tester", "bulk") as tx:
         shared = {"status": "suggested", "annotator": "tester", "created_at": tx.at}
@@ -95,7 +95,7 @@ def test_a_bulk_insert_logs_shared_values_once_and_undo_redo_restore_them(store:
     assert all(len(row) == len(logged[0]["columns"]) == 7 for row in logged[0]["rows"])
 
     def statuses() -> list[tuple]:
-        shown = store.mentions(doc_id, ("suggested", "accepted"))
+        shown = store.mentions.of_document(doc_id, ("suggested", "accepted"))
         return [(m.text, m.status, m.annotator) for m in shown]
 
     assert statuses() == [
@@ -121,8 +121,8 @@ def test_a_bulk_insert_stores_every_row_with_its_id(store: Store, count: int) ->
     # fit in 999 parameters
     from workbench.store.changelog import Transaction
 
-    [doc_id], _ = store.import_documents([_doc("word " * 300)])
-    store.add_mention(doc_id, 0, 4, "ORG")
+    [doc_id], _ = store.documents.add_many([_doc("word " * 300)])
+    store.mentions.add(doc_id, 0, 4, "ORG")
     rows = [
         (doc_id, 5 * i, 5 * i + 4, "word", "ORG", None, "ruler", i / 10)
         for i in range(1, count + 1)
@@ -131,7 +131,7 @@ def test_a_bulk_insert_stores_every_row_with_its_id(store: Store, count: int) ->
     with Transaction(store.conn, "tester", "bulk") as tx:
         same = {"status": "suggested", "annotator": "x", "created_at": tx.at, "updated_at": tx.at}
         ids = tx.insert_many("mentions", columns, rows, same)
-    stored = store.mentions(doc_id, ("suggested",))
+    stored = store.mentions.of_document(doc_id, ("suggested",))
     assert [m.id for m in stored] == ids == list(range(ids[0], ids[0] + count))
     assert [(m.start, m.score) for m in stored] == [(r[1], r[7]) for r in rows]
     shared = store.conn.execute(
@@ -142,78 +142,78 @@ def test_a_bulk_insert_stores_every_row_with_its_id(store: Store, count: int) ->
 
 
 def test_bad_spans_and_labels_are_refused(store: Store) -> None:
-    [doc_id], _ = store.import_documents([_doc("short")])
+    [doc_id], _ = store.documents.add_many([_doc("short")])
     with pytest.raises(InvalidSpan):
-        store.add_mention(doc_id, 3, 99, "GPE")
+        store.mentions.add(doc_id, 3, 99, "GPE")
     with pytest.raises(InvalidSpan):
-        store.add_mention(doc_id, 3, 3, "GPE")
+        store.mentions.add(doc_id, 3, 3, "GPE")
     with pytest.raises(InvalidSpan):
-        store.add_mention(doc_id, -1, 2, "GPE")
+        store.mentions.add(doc_id, -1, 2, "GPE")
     with pytest.raises(InvalidLabel):
-        store.add_mention(doc_id, 0, 2, "NOT_A_LABEL")
+        store.mentions.add(doc_id, 0, 2, "NOT_A_LABEL")
     with pytest.raises(DocumentNotFound):
-        store.document(999)
-    assert store.mentions(doc_id) == []
+        store.documents.get(999)
+    assert store.mentions.of_document(doc_id) == []
 
 
 def test_spans_are_checked_against_the_right_text_among_many_documents(store: Store) -> None:
     # the store keeps the last few texts it read; more documents than it keeps, in turn
     texts = [f"document {n} names Quetta and Panjgur" + "." * n for n in range(TEXTS_KEPT + 3)]
-    ids, _ = store.import_documents([_doc(t) for t in texts])
+    ids, _ = store.documents.add_many([_doc(t) for t in texts])
     for _ in range(2):
         for doc_id, text in zip(ids, texts, strict=True):
             end = len(text)
-            assert store.add_mention(doc_id, end - 1, end, "CARDINAL").text == text[-1]
+            assert store.mentions.add(doc_id, end - 1, end, "CARDINAL").text == text[-1]
             with pytest.raises(InvalidSpan, match=f"outside document {doc_id}"):
-                store.add_mention(doc_id, end - 1, end + 1, "CARDINAL")
+                store.mentions.add(doc_id, end - 1, end + 1, "CARDINAL")
     with pytest.raises(InvalidSpan, match="no document with id 999"):
-        store.add_mention(999, 0, 1, "GPE")
+        store.mentions.add(999, 0, 1, "GPE")
 
 
 def test_undo_redo_survive_a_restart(db_path) -> None:
     with Store.open(db_path, annotator="ana") as first:
-        [doc_id], _ = first.import_documents([_doc("Jaish al-Adl attacked Rask.")])
-        m = first.add_mention(doc_id, 0, 12, "ORG")
-        first.update_mention(m.id, label="NORP")
+        [doc_id], _ = first.documents.add_many([_doc("Jaish al-Adl attacked Rask.")])
+        m = first.mentions.add(doc_id, 0, 12, "ORG")
+        first.mentions.update(m.id, label="NORP")
     with Store.open(db_path, annotator="ana") as second:
         assert second.undo() == "edit mention"
-        assert second.mention(m.id).label == "ORG"
+        assert second.mentions.get(m.id).label == "ORG"
         assert second.undo() == "add mention"
-        assert second.mentions(doc_id) == []
+        assert second.mentions.of_document(doc_id) == []
     with Store.open(db_path, annotator="ana") as third:
         assert third.redo() == "add mention"
-        assert third.mention(m.id).label == "ORG"
+        assert third.mentions.get(m.id).label == "ORG"
         assert third.redo() == "edit mention"
-        assert third.mention(m.id).label == "NORP"
+        assert third.mentions.get(m.id).label == "NORP"
         with pytest.raises(NothingToUndo):
             third.redo()
 
 
 def test_a_new_change_clears_redo(store: Store) -> None:
-    [doc_id], _ = store.import_documents([_doc("Iran and Pakistan")])
-    m = store.add_mention(doc_id, 0, 4, "GPE")
+    [doc_id], _ = store.documents.add_many([_doc("Iran and Pakistan")])
+    m = store.mentions.add(doc_id, 0, 4, "GPE")
     store.undo()
-    store.add_mention(doc_id, 9, 17, "GPE")
+    store.mentions.add(doc_id, 9, 17, "GPE")
     with pytest.raises(NothingToUndo):
         store.redo()
-    assert [x.text for x in store.mentions(doc_id)] == ["Pakistan"]
-    assert all(x.id != m.id for x in store.mentions(doc_id))
+    assert [x.text for x in store.mentions.of_document(doc_id)] == ["Pakistan"]
+    assert all(x.id != m.id for x in store.mentions.of_document(doc_id))
 
 
 def test_undo_is_per_annotator_and_refuses_to_clobber(db_path) -> None:
     with Store.open(db_path, annotator="ana") as ana, Store.open(db_path, annotator="ben") as ben:
-        [doc_id], _ = ana.import_documents([_doc("Iran and Pakistan")])
-        m = ana.add_mention(doc_id, 0, 4, "GPE")
-        ben.update_mention(m.id, label="ORG")
+        [doc_id], _ = ana.documents.add_many([_doc("Iran and Pakistan")])
+        m = ana.mentions.add(doc_id, 0, 4, "GPE")
+        ben.mentions.update(m.id, label="ORG")
         with pytest.raises(WorkbenchError, match="changed since"):
             ana.undo()  # ana's add would delete ben's edited row
         assert ben.undo() == "edit mention"
         assert ana.undo() == "add mention"
-        assert ana.mentions(doc_id) == []
+        assert ana.mentions.of_document(doc_id) == []
 
 
 def test_document_imports_are_audited_but_not_undone(store: Store) -> None:
-    store.import_documents([_doc("text")])
+    store.documents.add_many([_doc("text")])
     with pytest.raises(NothingToUndo):
         store.undo()
     assert store.history()[0]["action"] == "import"
@@ -225,14 +225,14 @@ def test_failed_transaction_leaves_nothing(store: Store) -> None:
         NewDocument("bad", "x", None, origin="t"),
     ]  # NULL sha256 violates NOT NULL
     with pytest.raises(DatabaseError, match="NOT NULL"):
-        store.import_documents(docs)
-    assert store.documents() == []
+        store.documents.add_many(docs)
+    assert store.documents.summaries() == []
     assert store.stats()["changes"] == 0
 
 
 def test_delete_mention_removes_its_event_roles_and_undo_restores_both(store: Store) -> None:
-    [doc_id], _ = store.import_documents([_doc("Iran struck Panjgur.")])
-    m = store.add_mention(doc_id, 0, 4, "GPE")
+    [doc_id], _ = store.documents.add_many([_doc("Iran struck Panjgur.")])
+    m = store.mentions.add(doc_id, 0, 4, "GPE")
     now = "2024-01-16T00:00:00"
     event_id = store.conn.execute(
         "INSERT INTO events (doc_id, type, created_at, updated_at) VALUES (?, 'Strike', ?, ?)",
@@ -242,10 +242,10 @@ def test_delete_mention_removes_its_event_roles_and_undo_restores_both(store: St
         "INSERT INTO event_roles (event_id, role, mention_id) VALUES (?, 'Attacker', ?)",
         (event_id, m.id),
     )
-    store.delete_mention(m.id)
+    store.mentions.delete(m.id)
     assert store.conn.execute("SELECT count(*) FROM event_roles").fetchone()[0] == 0
     store.undo()
-    assert store.mention(m.id).text == "Iran"
+    assert store.mentions.get(m.id).text == "Iran"
     assert store.conn.execute("SELECT count(*) FROM event_roles").fetchone()[0] == 1
 
 
@@ -270,7 +270,7 @@ def test_older_database_is_migrated_with_a_backup(db_path) -> None:
     _make_v1_database(db_path)
     with Store.open(db_path) as migrated:
         assert migrated.schema_version == schema.LATEST_VERSION
-        assert migrated.documents()[0].title == "t"
+        assert migrated.documents.summaries()[0].title == "t"
         # the migration built the linker's index from the existing alias
         postings = migrated.conn.execute("SELECT count(*) FROM alias_postings").fetchone()[0]
         assert postings > 0
@@ -282,8 +282,8 @@ def test_older_database_is_migrated_with_a_backup(db_path) -> None:
 
 
 def test_check_constraints_are_spelled_out_and_still_hold(db_path) -> None:
-    # Version 4 rewrites "status IN (...)" in place (a sixth of the time spent storing
-    # suggestions); the rules must stay exactly what they were, the rows untouched.
+    # Version 4 rebuilds the tables whose CHECKs say "status IN (...)" (a sixth of the time
+    # spent storing suggestions); the rules must stay exactly what they were, the rows too.
     _make_v1_database(db_path)
     conn = sqlite3.connect(str(db_path), isolation_level=None)
     conn.execute(
@@ -301,7 +301,7 @@ def test_check_constraints_are_spelled_out_and_still_hold(db_path) -> None:
         assert not [sql for sql in definitions if " IN (" in sql]
         assert sum("status = 'suggested'" in sql for sql in definitions) == 2
         assert migrated.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert [m.status for m in migrated.mentions(1)] == ["suggested"]
+        assert [m.status for m in migrated.mentions.of_document(1)] == ["suggested"]
         for status in ("maybe", "Accepted"):
             with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
                 migrated.conn.execute(
@@ -364,39 +364,39 @@ def test_corrupt_and_foreign_files_are_refused(tmp_path) -> None:
 
 
 def test_full_text_search_ranks_and_survives_fts_syntax(seeded: Store) -> None:
-    hits = seeded.search("Shahbakhsh")
+    hits = seeded.documents.search("Shahbakhsh")
     assert hits and hits[0].doc_id == 1
     assert "Shahbakhsh" in hits[0].snippet
-    text = seeded.document_text(hits[0].doc_id)
+    text = seeded.documents.text(hits[0].doc_id)
     assert text[hits[0].offset : hits[0].offset + 10] == "Shahbakhsh"
     for query in ['"unbalanced', "AND OR", "Iran*)", "NEAR(", "col:x", "-", "'"]:
-        seeded.search(query)  # never raises
-    assert seeded.search("   ") == []
+        seeded.documents.search(query)  # never raises
+    assert seeded.documents.search("   ") == []
 
 
 def test_settings_round_trip(store: Store) -> None:
-    store.set_setting("panes", "[1, 2]")
-    store.set_setting("panes", "[2, 1]")
-    assert store.get_setting("panes") == "[2, 1]"
-    assert store.get_setting("missing", "d") == "d"
+    store.settings.set("panes", "[1, 2]")
+    store.settings.set("panes", "[2, 1]")
+    assert store.settings.get("panes") == "[2, 1]"
+    assert store.settings.get("missing", "d") == "d"
 
 
 def test_store_calls_inside_one_transaction_are_one_commit_and_one_undo_step(store) -> None:
-    (doc_id,), _ = store.import_documents(
+    (doc_id,), _ = store.documents.add_many(
         [NewDocument(title="t", text="Iran and Pakistan.", sha256="x" * 64, origin="t")]
     )
     with store.transaction("two mentions"):
-        store.add_mention(doc_id, 0, 4, "GPE")
+        store.mentions.add(doc_id, 0, 4, "GPE")
         with pytest.raises(InvalidLabel):
-            store.add_mention(doc_id, 9, 17, "NOPE")  # undone alone, inside its savepoint
-        store.add_mention(doc_id, 9, 17, "GPE")
-    assert [m.text for m in store.mentions(doc_id)] == ["Iran", "Pakistan"]
+            store.mentions.add(doc_id, 9, 17, "NOPE")  # undone alone, inside its savepoint
+        store.mentions.add(doc_id, 9, 17, "GPE")
+    assert [m.text for m in store.mentions.of_document(doc_id)] == ["Iran", "Pakistan"]
     assert store.undo() == "two mentions"
-    assert store.mentions(doc_id) == []
+    assert store.mentions.of_document(doc_id) == []
     with pytest.raises(RuntimeError), store.transaction("fails"):
-        store.add_mention(doc_id, 0, 4, "GPE")
+        store.mentions.add(doc_id, 0, 4, "GPE")
         raise RuntimeError("the outer code fails after the inner call committed its part")
-    assert store.mentions(doc_id) == []
+    assert store.mentions.of_document(doc_id) == []
 
 
 # -- nobody's undo removes someone else's work (#18.2, #18.3) -------------------------------
@@ -406,9 +406,9 @@ def test_an_undo_never_removes_another_annotators_later_work(seeded_path) -> Non
     from workbench.errors import UndoRefused
 
     with Store.open(seeded_path, annotator="A") as a, Store.open(seeded_path, annotator="B") as b:
-        mention = a.add_mention(1, 0, 4, "GPE")
-        event = b.add_event(1, "Battles", "Armed clash")
-        b.add_role(event.id, "Attacker", mention.id)
+        mention = a.mentions.add(1, 0, 4, "GPE")
+        event = b.events.add(1, "Battles", "Armed clash")
+        b.events.add_role(event.id, "Attacker", mention.id)
         changes_before = a.stats()["changes"]
         with pytest.raises(UndoRefused) as refused:
             a.undo()
@@ -417,40 +417,40 @@ def test_an_undo_never_removes_another_annotators_later_work(seeded_path) -> Non
         assert "B's later change 'add role'" in message and "undo --skip" in message
         # nothing changed, nothing logged: B still sees the role, A still the mention
         assert a.stats()["changes"] == changes_before
-        assert [r.mention_id for r in b.event(event.id).roles] == [mention.id]
-        assert a.mention(mention.id).text == "Iran"
+        assert [r.mention_id for r in b.events.get(event.id).roles] == [mention.id]
+        assert a.mentions.get(mention.id).text == "Iran"
         # B's own undo works and puts A back in charge of A's change
         assert b.undo() == "add role"
         assert a.undo() == "add mention"
         assert a.redo() == "add mention"
         assert b.redo() == "add role"
-        assert [r.mention_id for r in a.event(event.id).roles] == [mention.id]
+        assert [r.mention_id for r in a.events.get(event.id).roles] == [mention.id]
 
 
 def test_a_refused_undo_is_one_line_and_the_stack_goes_on_after_a_skip(seeded_path) -> None:
     from workbench.errors import UndoRefused
 
     with Store.open(seeded_path, annotator="A") as a, Store.open(seeded_path, annotator="B") as b:
-        a.add_alias("iran", "Islamic Republic")
-        a.add_entity("Xeno", "ORG", entity_id="xeno")
-        b.add_entity("Yeno", "ORG", entity_id="yeno")
-        b.merge_entities("xeno", "yeno")
+        a.kb.add_alias("iran", "Islamic Republic")
+        a.kb.add_entity("Xeno", "ORG", entity_id="xeno")
+        b.kb.add_entity("Yeno", "ORG", entity_id="yeno")
+        b.kb.merge("xeno", "yeno")
         for _ in range(2):  # refused every time, and never a database error
             with pytest.raises(UndoRefused, match="B's later change 'merge entities'"):
                 a.undo()
         assert a.skip_undo() == "add entity"
         assert a.undo() == "add alias"  # the older change is still A's to undo
-        assert "Islamic Republic" not in [x.text for x in a.aliases("iran")]
+        assert "Islamic Republic" not in [x.text for x in a.kb.aliases("iran")]
         assert b.undo() == "merge entities" and b.undo() == "add entity"
-        assert a.entity("xeno").name == "Xeno"  # skipped: it stays
+        assert a.kb.entity("xeno").name == "Xeno"  # skipped: it stays
         with pytest.raises(NothingToUndo):
             a.undo()
 
 
 def test_search_opens_at_the_matched_token_and_finds_every_hit(store: Store) -> None:
     text = "Iranian forces crossed. Iran said the Balūchestān strike hit IRAN's border. " * 3
-    store.import_documents([_doc(text, "Report")])
-    hits = store.search("Iran", limit=100)
+    store.documents.add_many([_doc(text, "Report")])
+    hits = store.documents.search("Iran", limit=100)
     assert [h.offset for h in hits] == [
         i for i in range(len(text)) if text.startswith("Iran ", i) or text.startswith("IRAN'", i)
     ]
@@ -458,22 +458,50 @@ def test_search_opens_at_the_matched_token_and_finds_every_hit(store: Store) -> 
     assert hits[0].match == "Iran" and hits[0].before.endswith("crossed. ")
     # pages: the same hits, in the same order, a few at a time
     paged = (
-        store.search("Iran", limit=2)
-        + store.search("Iran", limit=2, skip=2)
-        + store.search("Iran", limit=2, skip=4)
+        store.documents.search("Iran", limit=2)
+        + store.documents.search("Iran", limit=2, skip=2)
+        + store.documents.search("Iran", limit=2, skip=4)
     )
     assert [h.offset for h in paged] == [h.offset for h in hits]
-    (first, *_) = store.search("baluchestan")
+    (first, *_) = store.documents.search("baluchestan")
     assert text[first.offset : first.offset + first.length] == "Balūchestān"
-    phrase = store.search('"the Baluchestan strike"')
+    phrase = store.documents.search('"the Baluchestan strike"')
     assert text[phrase[0].offset :].startswith("the Balūchestān strike")
-    prefixed = store.search("Balu* NOT forces")
+    prefixed = store.documents.search("Balu* NOT forces")
     assert prefixed == [] or all(h.match.startswith("Bal") for h in prefixed)
 
 
 def test_search_in_a_document_of_one_word_repeated_reads_only_what_it_shows(store: Store) -> None:
     text = "alpha " * 40_000
-    store.import_documents([_doc(text, "Repetitive")])
-    assert [h.offset for h in store.search("alpha", limit=3)] == [0, 6, 12]
-    every = store.search("alpha", limit=100_000)
+    store.documents.add_many([_doc(text, "Repetitive")])
+    assert [h.offset for h in store.documents.search("alpha", limit=3)] == [0, 6, 12]
+    every = store.documents.search("alpha", limit=100_000)
     assert len(every) == 40_000 and every[-1].offset == len(text) - 6
+
+
+def _schema(conn) -> list[tuple]:
+    return sorted(
+        conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+    )
+
+
+def test_the_stored_schema_is_the_codes_text_for_new_and_migrated_databases(tmp_path) -> None:
+    new, old = tmp_path / "new.db", tmp_path / "old.db"
+    _make_v1_database(old)
+    with sqlite3.connect(old) as conn:
+        conn.execute(
+            "INSERT INTO changes (group_id, at, annotator, action, tbl, row_id) "
+            "VALUES (1, 'now', 'a', 'x', 'mentions', '1')"
+        )
+        conn.execute("DELETE FROM changes")  # the sequence must survive the rebuild
+    with Store.open(new) as fresh, Store.open(old) as migrated:
+        assert _schema(fresh.conn) == _schema(migrated.conn)
+        stored = dict(
+            migrated.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+        )
+        for name, definition in schema.SPELLED_OUT.items():
+            assert stored[name] == definition
+        assert migrated.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert migrated.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        writable = migrated.conn.execute("PRAGMA writable_schema").fetchone()[0]
+        assert writable == 0

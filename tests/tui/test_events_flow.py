@@ -20,7 +20,7 @@ async def test_create_edit_fill_roles_cluster_undo_and_delete_an_event(make_app)
         screen = app.screen
         assert isinstance(screen, MainScreen)
         left = screen.panes[0].view
-        before = len(store.events(1))
+        before = len(store.events.of_document(1))
         # mark "hit back" (doc 1, 18 January) as a new event of its own
         await find(pilot, "hit back")
         await pilot.press("E")
@@ -34,7 +34,7 @@ async def test_create_edit_fill_roles_cluster_undo_and_delete_an_event(make_app)
         )
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        [event] = [e for e in store.events(1) if e.trigger_text == "hit"]
+        [event] = [e for e in store.events.of_document(1) if e.trigger_text == "hit"]
         assert (event.subtype, event.date, event.date_text, event.date_precision) == (
             "Shelling/artillery/missile attack",
             "2024-02-22",
@@ -55,7 +55,7 @@ async def test_create_edit_fill_roles_cluster_undo_and_delete_an_event(make_app)
         assert isinstance(app.screen, RolePicker)
         await pilot.press("1")  # Attacker
         await pilot.pause()
-        assert [(r.role, r.entity_id) for r in store.event(event.id).roles] == [
+        assert [(r.role, r.entity_id) for r in store.events.get(event.id).roles] == [
             ("Attacker", "pakistan")
         ]
         # the same incident in the other pane: its gold event on "struck"
@@ -64,17 +64,21 @@ async def test_create_edit_fill_roles_cluster_undo_and_delete_an_event(make_app)
         other = screen.panes[1].view.event_at_cursor()
         assert other is not None and other.doc_id == 2
         await pilot.press("K")
-        assert store.event(event.id).cluster_id == store.event(other.id).cluster_id is not None
+        assert (
+            store.events.get(event.id).cluster_id
+            == store.events.get(other.id).cluster_id
+            is not None
+        )
         await pilot.press("u")  # undo the clustering
-        assert store.event(event.id).cluster_id is None
+        assert store.events.get(event.id).cluster_id is None
         # delete it from its own pane, then undo brings it back with its role
         await pilot.press("tab")
         await find(pilot, "hit back")
         await pilot.press("D")
-        assert [e for e in store.events(1) if e.trigger_text == "hit"] == []
+        assert [e for e in store.events.of_document(1) if e.trigger_text == "hit"] == []
         await pilot.press("u")
-        assert [r.role for r in store.event(event.id).roles] == ["Attacker"]
-        assert len(store.events(1)) == before + 1
+        assert [r.role for r in store.events.get(event.id).roles] == ["Attacker"]
+        assert len(store.events.of_document(1)) == before + 1
 
 
 async def test_event_under_cursor_lights_its_roles(make_app) -> None:

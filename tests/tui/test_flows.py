@@ -98,7 +98,7 @@ async def test_label_and_link_to_existing_entity(make_app, seeded_path) -> None:
         )
         assert created.id != gold.id
     with Store.open(seeded_path) as store:  # saved at once
-        assert store.mention(created.id).entity_id == "jaish-al-adl"
+        assert store.mentions.get(created.id).entity_id == "jaish-al-adl"
 
 
 async def test_create_new_entity_and_leave_one_nil(make_app) -> None:
@@ -115,9 +115,9 @@ async def test_create_new_entity_and_leave_one_nil(make_app) -> None:
         await pilot.pause()
         mention = view.mention_at_cursor()
         assert mention.text == "state media" and mention.entity_id is not None
-        entity = store.entity(mention.entity_id)
+        entity = store.kb.entity(mention.entity_id)
         assert entity.name == "state media" and entity.label == "ORG"
-        assert [a.text for a in store.aliases(entity.id)] == ["state media"]
+        assert [a.text for a in store.kb.aliases(entity.id)] == ["state media"]
         await find(pilot, "militants died")
         await pilot.press("a", "2")  # NORP, on the word under the cursor
         await app.workers.wait_for_complete()
@@ -164,9 +164,9 @@ async def test_relabel_relink_delete_undo_redo_and_undo_after_restart(make_app) 
 async def test_span_grow_shrink_and_suggestions(make_app) -> None:
     app = make_app()
     store = app.store
-    text = store.document_text(1)
+    text = store.documents.text(1)
     start = text.index("state media")
-    suggestion = store.add_mention(1, start, start + 5, "ORG", status="suggested", source="test")
+    suggestion = store.mentions.add(1, start, start + 5, "ORG", status="suggested", source="test")
     async with app.run_test(size=SIZE) as pilot:
         view = main(app).panes[0].view
         await find(pilot, "state media")
@@ -180,21 +180,21 @@ async def test_span_grow_shrink_and_suggestions(make_app) -> None:
         await pilot.press("less_than_sign")
         assert view.mention_at_cursor().text == "state"
         await pilot.press("x")
-        assert store.mention(suggestion.id).status == "rejected"
+        assert store.mentions.get(suggestion.id).status == "rejected"
         assert view.mention_at_cursor() is None  # rejected suggestions are not drawn
         await pilot.press("u", "y")
-        assert store.mention(suggestion.id).status == "accepted"
+        assert store.mentions.get(suggestion.id).status == "accepted"
 
 
 async def test_accept_every_suggestion_of_one_entity(make_app) -> None:
     app = make_app()
     store = app.store
-    text = store.document_text(2)
+    text = store.documents.text(2)
     ids = []
     for word in ("fears", "frontier", "Saturday"):
         i = text.index(word)
         ids.append(
-            store.add_mention(
+            store.mentions.add(
                 2,
                 i,
                 i + len(word),
@@ -208,9 +208,9 @@ async def test_accept_every_suggestion_of_one_entity(make_app) -> None:
         await pilot.press("tab")
         await find(pilot, "frontier")
         await pilot.press("A")
-        assert [store.mention(i).status for i in ids] == ["accepted", "accepted", "suggested"]
+        assert [store.mentions.get(i).status for i in ids] == ["accepted", "accepted", "suggested"]
         await pilot.press("u")
-        assert [store.mention(i).status for i in ids] == ["suggested"] * 3
+        assert [store.mentions.get(i).status for i in ids] == ["suggested"] * 3
 
 
 async def test_cross_pane_highlight(make_app) -> None:
@@ -327,7 +327,7 @@ async def test_a_refused_undo_is_a_notification_and_U_skips_it(make_app, seeded_
         await pilot.press("e", "L", "O", "C", "enter")  # A relabels "Iran"...
         await pilot.pause()
         with Store.open(seeded_path, annotator="B") as b:  # ...then B relinks it
-            b.link_mention(view.mention_at_cursor().id, None)
+            b.mentions.link(view.mention_at_cursor().id, None)
         await pilot.press("u")  # A's undo would overwrite B's change: refused
         await pilot.pause()
         errors = [n.message for n in app._notifications if n.severity == "error"]

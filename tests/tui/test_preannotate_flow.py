@@ -38,14 +38,14 @@ async def test_preannotate_key_then_review(bare_path: Path) -> None:
             assert here is not None and here.status == SUGGESTED
             await pilot.press("y")
             await pilot.pause()
-            assert store.mention(here.id).status == ACCEPTED
+            assert store.mentions.get(here.id).status == ACCEPTED
             # an event trigger suggestion: cursor onto "fired", y records the event
             fired = next(t for t in view.trigger_suggestions if t.text == "fired")
             view.move_to(fired.start)
             await pilot.press("y")
             await pilot.pause()
-            assert [e.trigger_text for e in store.events(1)] == ["fired"]
+            assert [e.trigger_text for e in store.events.of_document(1)] == ["fired"]
             assert view.events and fired.id not in {t.id for t in view.trigger_suggestions}
             await pilot.press("u")
             await pilot.pause()
-            assert store.events(1) == []
+            assert store.events.of_document(1) == []

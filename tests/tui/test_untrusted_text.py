@@ -30,7 +30,7 @@ async def test_markup_and_escapes_are_shown_literally(tmp_path: Path) -> None:
     source.write_text(HOSTILE, encoding="utf-8")
     with Store.open(tmp_path / "h.db", annotator="tester") as store:
         assert not import_paths(store, [source]).errors
-        doc_id = store.documents()[0].id
+        doc_id = store.documents.summaries()[0].id
         app = WorkbenchApp(store, doc_id, doc_id, keymap={}, steady=True)
         async with app.run_test(size=(150, 30)) as pilot:
             view = app.screen.panes[0].view
@@ -56,7 +56,7 @@ async def test_markup_and_escapes_are_shown_literally(tmp_path: Path) -> None:
             await pilot.press("0")
             await pilot.pause()
             assert app.is_running
-            [mention] = store.mentions(doc_id)
+            [mention] = store.mentions.of_document(doc_id)
             assert mention.text == "[@click=app.quit]quit link[/]"
             await pilot.press("ctrl+f", *list("[bold]"), "enter")  # FTS and snippets with markup
             await pilot.pause()
@@ -138,7 +138,7 @@ async def test_a_cjk_article_is_drawn_whole_in_a_narrow_pane(tmp_path: Path) -> 
     text = ("伊朗伊斯兰革命卫队周二对巴基斯坦俾路支省发动导弹和无人机袭击，" * 6 + "\n") * 3
     text += "Emoji 👍🏽 and combining e\u0301 and a family 👨\u200d👩\u200d👧 in one line. " * 4
     with Store.open(tmp_path / "w.db", annotator="t") as store:
-        store.import_documents([NewDocument(title="CJK", text=text, sha256="c" * 64, origin="t")])
+        store.documents.add_many([NewDocument(title="CJK", text=text, sha256="c" * 64, origin="t")])
         app = WorkbenchApp(store, keymap={}, steady=True)
         async with app.run_test(size=(140, 40)) as pilot:
             await pilot.pause()

@@ -33,7 +33,7 @@ class ExportView:
         self._store = store
         self.include_suggestions = include_suggestions
         self.statuses = (ACCEPTED, SUGGESTED) if include_suggestions else (ACCEPTED,)
-        known = [d.id for d in store.documents()]
+        known = [d.id for d in store.documents.summaries()]
         if doc_ids is None:
             self.doc_ids = known
         else:
@@ -43,13 +43,13 @@ class ExportView:
 
                     raise DocumentNotFound(doc_id)
             self.doc_ids = sorted(dict.fromkeys(doc_ids))
-        counts = store.entity_mentions_by_document(
+        counts = store.mentions.entity_document_counts(
             None if doc_ids is None else self.doc_ids, self.statuses
         )
         self.entity_document_counts: dict[str, dict[int, int]] = {}
         for entity_id, doc_id, n in counts:
             self.entity_document_counts.setdefault(entity_id, {})[doc_id] = n
-        found = store.entities_by_ids(self.entity_document_counts)
+        found = store.kb.entities_by_ids(self.entity_document_counts)
         self.entities: dict[str, Entity] = {eid: found[eid] for eid in sorted(found)}
 
     def __len__(self) -> int:
@@ -59,9 +59,9 @@ class ExportView:
         """Each chosen document in id order, loaded only when reached."""
         for doc_id in self.doc_ids:
             yield DocumentExport(
-                self._store.document(doc_id),
-                tuple(self._store.mentions(doc_id, self.statuses)),
-                tuple(self._store.events(doc_id)),
+                self._store.documents.get(doc_id),
+                tuple(self._store.mentions.of_document(doc_id, self.statuses)),
+                tuple(self._store.events.of_document(doc_id)),
             )
 
     def entity(self, entity_id: str | None) -> Entity | None:

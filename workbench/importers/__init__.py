@@ -229,18 +229,20 @@ def store_imported(
     """Store a document with its mentions, linked entities (created when unknown) and events;
     events' cluster keys are collected in `clusters` (a cluster spans documents)."""
     where = record.path or Path(record.document.origin)
-    added, unchanged = store.import_documents([record.document])
+    added, unchanged = store.documents.add_many([record.document])
     summary.documents_added += len(added)
     summary.documents_unchanged += len(unchanged)
     doc_id = (added or unchanged)[0]
-    known = store.entities_by_ids(e.id for e in record.entities if e.id)
+    known = store.kb.entities_by_ids(e.id for e in record.entities if e.id)
     new = [e for e in record.entities if e.id not in known]
     if new:
-        entities, aliases = store.import_entities(new, provenance="import")
+        entities, aliases = store.kb.import_entities(new, provenance="import")
         summary.entities_added += entities
         summary.aliases_added += aliases
     try:
-        summary.mentions_added += store.import_mentions(doc_id, record.mentions, source="import")
+        summary.mentions_added += store.mentions.import_many(
+            doc_id, record.mentions, source="import"
+        )
     except WorkbenchError as exc:
         raise ImportFormatError(where, str(exc)) from exc
     for event in record.events:
@@ -252,14 +254,14 @@ def store_imported(
 
 def _import_documents(store, path: Path, summary: ImportSummary, kind: str) -> None:
     records = read_jsonl_documents(path) if kind == "jsonl" else [read_text_document(path)]
-    added, unchanged = store.import_documents(records)
+    added, unchanged = store.documents.add_many(records)
     summary.documents_added += len(added)
     summary.documents_unchanged += len(unchanged)
 
 
 def _import_kb(store, path: Path, summary: ImportSummary, provenance: str) -> None:
     lines = read_entity_lines(path)
-    existing = store.entities_by_ids(e.id for _, e in lines if e.id)
+    existing = store.kb.entities_by_ids(e.id for _, e in lines if e.id)
     for number, entity in lines:
         known = existing.get(entity.id or "")
         if known is not None and known.label != entity.label:
@@ -270,7 +272,7 @@ def _import_kb(store, path: Path, summary: ImportSummary, provenance: str) -> No
                 number,
             )
     try:
-        added, aliases = store.import_entities([e for _, e in lines], provenance=provenance)
+        added, aliases = store.kb.import_entities([e for _, e in lines], provenance=provenance)
     except WorkbenchError as exc:
         if isinstance(exc, ImportFormatError):
             raise
@@ -283,18 +285,20 @@ def _import_gold(store, path: Path, summary: ImportSummary) -> None:
     annotated = read_gold(path)
     targets = []
     for gold in annotated:
-        doc_id = store.document_id_by_sha256(gold.sha256)
+        doc_id = store.documents.id_by_sha256(gold.sha256)
         if doc_id is None:
             raise ImportFormatError(
                 path,
                 f"document {gold.document or gold.sha256[:12]} is not imported (import it first)",
                 gold.line,
             )
-        check_offsets(gold, store.document_text(doc_id), path)
+        check_offsets(gold, store.documents.text(doc_id), path)
         targets.append((doc_id, gold))
     for doc_id, gold in targets:
         try:
-            summary.mentions_added += store.import_mentions(doc_id, gold.mentions, source="gold")
+            summary.mentions_added += store.mentions.import_many(
+                doc_id, gold.mentions, source="gold"
+            )
         except WorkbenchError as exc:
             raise ImportFormatError(path, str(exc), gold.line) from exc
 

@@ -94,7 +94,7 @@ def import_events(store, path: Path) -> int:
     added = 0
     clusters: dict[str, list[int]] = {}
     for record in read_events(path):
-        doc_id = store.document_id_by_sha256(record.sha256)
+        doc_id = store.documents.id_by_sha256(record.sha256)
         if doc_id is None:
             raise ImportFormatError(path, "the event's document is not imported", record.line)
         event_id, is_new = store_event(store, doc_id, record.data, path, record.line)
@@ -114,16 +114,16 @@ def store_event(store, doc_id: int, data: dict, path: Path, line: int | None) ->
         raise ImportFormatError(path, problem, line)
     trigger = data.get("trigger")
     span = (trigger["start"], trigger["end"]) if isinstance(trigger, dict) else None
-    if span and store.document_text(doc_id)[span[0] : span[1]] != trigger.get("text", ""):
+    if span and store.documents.text(doc_id)[span[0] : span[1]] != trigger.get("text", ""):
         raise ImportFormatError(
             path, f"trigger offsets {span} do not select {trigger.get('text')!r}", line
         )
     try:
-        event_id = store.find_event(doc_id, data["type"], span)
+        event_id = store.events.find(doc_id, data["type"], span)
         if event_id is not None:
             return event_id, False
         fatalities = data.get("fatalities")
-        event = store.add_event(
+        event = store.events.add(
             doc_id,
             data["type"],
             data.get("subtype"),
@@ -136,12 +136,12 @@ def store_event(store, doc_id: int, data: dict, path: Path, line: int | None) ->
             note=data.get("note") or "",
         )
         for role in data.get("roles", []):
-            mention_id = store.mention_id_at(doc_id, role["start"], role["end"])
+            mention_id = store.mentions.id_at(doc_id, role["start"], role["end"])
             if mention_id is None:
                 raise ImportFormatError(
                     path, f"role {role['role']}: no mention at {role['start']}-{role['end']}", line
                 )
-            store.add_role(event.id, role["role"], mention_id)
+            store.events.add_role(event.id, role["role"], mention_id)
         return event.id, True
     except WorkbenchError as exc:  # a store error (bad type, certainty...) names the line
         if isinstance(exc, ImportFormatError):
@@ -153,4 +153,4 @@ def store_clusters(store, clusters: dict[str, list[int]]) -> None:
     """Group events that share a cluster key into one cross-document incident."""
     for name, event_ids in clusters.items():
         if len(event_ids) > 1:
-            store.cluster_events(event_ids, name=name)
+            store.events.cluster(event_ids, name=name)

@@ -60,7 +60,7 @@ def pipeline_for(store, model: str | None = None) -> tuple[Preannotator, float]:
     from workbench.nlp.models import load_model
 
     key = (str(store.path.resolve()), model)
-    version = store.kb_version()
+    version = store.kb.version()
     start = time.perf_counter()
     with _LOCK:
         cached = _CACHE.get(key)
@@ -70,14 +70,14 @@ def pipeline_for(store, model: str | None = None) -> tuple[Preannotator, float]:
                 _CACHE[key] = (annotator, version)
                 return annotator, 0.0
             if version[0] >= seen[0] and version[1] > seen[1]:
-                annotator.add_aliases(store.alias_rows_since(annotator.last_alias_id))
+                annotator.add_aliases(store.kb.alias_rows_since(annotator.last_alias_id))
                 _CACHE[key] = (annotator, version)
                 return annotator, time.perf_counter() - start
         with _collector_paused():
             annotator = Preannotator(
-                store.event_taxonomy(), model=load_model(model) if model else None
+                store.events.taxonomy(), model=load_model(model) if model else None
             )
-            annotator.add_aliases(store.alias_rows_since(0))
+            annotator.add_aliases(store.kb.alias_rows_since(0))
         _out_of_the_collectors_way()
         _CACHE[key] = (annotator, version)
         return annotator, time.perf_counter() - start
@@ -112,7 +112,7 @@ def _collector_paused() -> Iterator[None]:
 
 def signature(store, model: str | None) -> str:
     """What a document's suggestions depend on: the knowledge base, the rules, the model."""
-    count, newest, merged = store.kb_version()
+    count, newest, merged = store.kb.version()
     return f"kb:{count}:{newest}:{merged}|rules:{RULES_VERSION}|model:{model or '-'}"
 
 
@@ -124,7 +124,7 @@ def linker_function(store):  # type: ignore[no-untyped-def]
     from workbench.linking.memo import MemoIndex
 
     # a run links many names that share words and candidates: answers are remembered
-    linker = Linker(MemoIndex(store.candidate_index()), remember_words=True)
+    linker = Linker(MemoIndex(store.kb.candidate_index()), remember_words=True)
 
     def link(text: str, label: str | None):  # type: ignore[no-untyped-def]
         try:
@@ -156,7 +156,7 @@ def preannotate(
     import time
 
     summary = PreannotateSummary()
-    known = [d.id for d in store.documents()]
+    known = [d.id for d in store.documents.summaries()]
     if doc_ids is None:
         targets = known
     else:
@@ -169,15 +169,15 @@ def preannotate(
     summary.build_seconds = round(time.perf_counter() - started, 3)
     summary.patterns = annotator.patterns
     sig = signature(store, model)
-    done = set() if redo else store.preannotated_ids(sig)
+    done = set() if redo else store.suggestions.preannotated_ids(sig)
     todo = [d for d in targets if d not in done]
     summary.skipped = len(targets) - len(todo)
-    redirects = store.entity_redirects()
+    redirects = store.kb.redirects()
     total = len(todo)
     if jobs > 1 and total >= MIN_PARALLEL_DOCUMENTS and _can_fork():
         found_by_document = _found_in_workers(store, annotator, todo, jobs)
     else:
-        texts = (store.document_text(doc_id) for doc_id in todo)
+        texts = (store.documents.text(doc_id) for doc_id in todo)
         found_by_document = zip(todo, annotator.suggest(texts, linker_function(store)), strict=True)
     batch: list = []
     if progress:
@@ -189,7 +189,7 @@ def preannotate(
         ]
         batch.append((doc_id, mentions, found.triggers))
         if len(batch) >= batch_size or position == total:
-            added, triggers = store.store_suggestions(batch, sig)
+            added, triggers = store.suggestions.store(batch, sig)
             summary.suggestions += added
             summary.triggers += triggers
             summary.documents += len(batch)
@@ -239,7 +239,7 @@ def _start_worker(db_path: str) -> None:
 
 
 def _suggest_in_worker(doc_id: int):  # type: ignore[no-untyped-def]
-    text = _WORKER["store"].document_text(doc_id)
+    text = _WORKER["store"].documents.text(doc_id)
     return doc_id, next(_WORKER["annotator"].suggest([text], _WORKER["link"]))
 
 

@@ -49,10 +49,10 @@ def cross_article(
     golds = {g.document: g for g in read_gold(seeds / "gold.jsonl")}
     kb_gold, target_gold = golds[kb_document], golds[target_document]
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "eval.db", "eval") as store:
-        store.import_entities(kb_from_gold(kb_gold), provenance="gold")
-        (doc_id,), _ = store.import_documents([read_text_document(seeds / target_document)])
+        store.kb.import_entities(kb_from_gold(kb_gold), provenance="gold")
+        (doc_id,), _ = store.documents.add_many([read_text_document(seeds / target_document)])
         summary = preannotate(store, [doc_id], model=model)
-        suggested = store.mentions(doc_id, (SUGGESTED,))
+        suggested = store.mentions.of_document(doc_id, (SUGGESTED,))
     known = {m.entity_id for m in kb_gold.mentions if m.entity_id}
     gold = {(m.start, m.end, m.label, m.entity_id) for m in target_gold.mentions}
     got = {(m.start, m.end, m.label, m.entity_id) for m in suggested}

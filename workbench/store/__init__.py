@@ -1,7 +1,9 @@
-"""The only code that speaks SQL: one `Store` per database file.
+"""The only code that speaks SQL: one `Store` per database file, made of small
+repositories (documents, knowledge base, mentions, events, suggestions, settings) that
+share one connection and one way to write: a logged transaction (`Database.transaction`).
 
-Everything the CLI, the TUI, the linker and the exporters read or write goes through
-`Store`; each write is its own committed transaction with a row in the change log.
+Every write is its own committed transaction with a row in the change log, or part of a
+larger one that a caller opened with `Store.transaction`.
 """
 
 from __future__ import annotations
@@ -9,32 +11,50 @@ from __future__ import annotations
 import functools
 import inspect
 import sqlite3
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from workbench.errors import DatabaseError, ReadOnlyDatabase
-from workbench.store import alias_index, changelog, schema
+from workbench.store import alias_index, history, schema
 from workbench.store.changelog import Transaction
 from workbench.store.connection import close, connect, read_only_reason
-from workbench.store.documents import DocumentsMixin
-from workbench.store.events import EventsMixin
-from workbench.store.kb import KnowledgeBaseMixin, slugify
-from workbench.store.mentions import MentionsMixin
-from workbench.store.suggestions import SuggestionsMixin
+from workbench.store.database import Database
+from workbench.store.documents import Documents
+from workbench.store.events import Events
+from workbench.store.kb import EntityListing, KnowledgeBase, slugify
+from workbench.store.mentions import Mentions
+from workbench.store.settings import Settings
+from workbench.store.suggestions import DocumentSuggestions, Suggestions
 
-__all__ = ["Store", "slugify"]
+__all__ = ["DocumentSuggestions", "EntityListing", "Store", "slugify"]
+
+_COUNTS = {
+    "documents": "SELECT count(*) FROM documents",
+    "entities": "SELECT count(*) FROM entities WHERE merged_into IS NULL",
+    "aliases": "SELECT count(*) FROM aliases",
+    "mentions": "SELECT count(*) FROM mentions WHERE status = 'accepted'",
+    "linked_mentions": "SELECT count(*) FROM mentions WHERE status = 'accepted' "
+    "AND entity_id IS NOT NULL",
+    "suggestions": "SELECT count(*) FROM mentions WHERE status = 'suggested'",
+    "trigger_suggestions": "SELECT count(*) FROM trigger_suggestions WHERE status = 'suggested'",
+    "rejected": "SELECT count(*) FROM mentions WHERE status = 'rejected'",
+    "events": "SELECT count(*) FROM events",
+    "changes": "SELECT count(*) FROM changes",
+}
 
 
-class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin, SuggestionsMixin):
+class Store:
     """A Workbench database: documents, knowledge base, annotations and their history."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, annotator: str) -> None:
-        self.conn = conn
-        self.path = path
-        self.annotator = annotator
-        self._recent_texts = OrderedDict()
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.settings = Settings(db)
+        self.documents = Documents(db)
+        self.kb = KnowledgeBase(db)
+        self.mentions = Mentions(db, self.documents, self.kb)
+        self.events = Events(db, self.documents, self.mentions, self.settings)
+        self.suggestions = Suggestions(db, self.kb, self.events)
 
     @classmethod
     def open(cls, path: str | Path, annotator: str = "unknown", read_only: bool = False) -> Store:
@@ -54,12 +74,27 @@ class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin, Sugg
         except BaseException:
             close(conn)
             raise
-        return cls(conn, path, annotator)
+        return cls(Database(conn, path, annotator))
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The connection (tests and benchmarks look at the tables directly)."""
+        return self.db.conn
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self.db.path
+
+    @property
+    def annotator(self) -> str:
+        """Who this store's changes are recorded as."""
+        return self.db.annotator
 
     @property
     def read_only(self) -> str | None:
         """Why this database cannot be written ("… is read-only: …"), or None."""
-        return read_only_reason(self.conn)
+        return self.db.read_only
 
     def reopen(self) -> Store:
         """Another connection to the same database, for a worker thread (WAL lets it read
@@ -68,7 +103,7 @@ class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin, Sugg
 
     def close(self) -> None:
         """Close the connection."""
-        close(self.conn)
+        close(self.db.conn)
 
     def __enter__(self) -> Store:
         return self
@@ -76,36 +111,36 @@ class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin, Sugg
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def transaction(self, action: str) -> Transaction:
+        """One change made of several store calls: one commit, one undo step."""
+        return self.db.transaction(action)
+
     @property
     def schema_version(self) -> int:
         """The schema version of the open database."""
-        return schema.current_version(self.conn)
+        return schema.current_version(self.db.conn)
 
     def is_empty(self) -> bool:
         """True when the database holds no documents and no entities."""
-        return not self.conn.execute(
+        return not self.db.value(
             "SELECT EXISTS(SELECT 1 FROM documents) OR EXISTS(SELECT 1 FROM entities)"
-        ).fetchone()[0]
-
-    def transaction(self, action: str) -> Transaction:
-        """One change made of several store calls: one commit, one undo step."""
-        return Transaction(self.conn, self.annotator, action)
+        )
 
     def undo(self) -> str:
         """Revert this annotator's newest change; returns what was undone."""
-        return changelog.undo(self.conn, self.annotator)
-
-    def skip_undo(self) -> str:
-        """Leave this annotator's newest change in place; undo goes on with older ones."""
-        return changelog.skip(self.conn, self.annotator)
+        return history.undo(self.db.conn, self.annotator, self.db.hooks)
 
     def redo(self) -> str:
         """Re-apply this annotator's most recently undone change."""
-        return changelog.redo(self.conn, self.annotator)
+        return history.redo(self.db.conn, self.annotator, self.db.hooks)
+
+    def skip_undo(self) -> str:
+        """Leave this annotator's newest change in place; undo goes on with older ones."""
+        return history.skip(self.db.conn, self.annotator)
 
     def history(self, limit: int = 50) -> list[dict[str, Any]]:
         """The newest change groups: id, time, annotator, action, rows, state."""
-        rows = self.conn.execute(
+        rows = self.db.rows(
             "SELECT group_id, min(at), annotator, action, count(*), min(state) FROM changes "
             "GROUP BY group_id ORDER BY group_id DESC LIMIT ?",
             (limit,),
@@ -115,40 +150,11 @@ class Store(DocumentsMixin, KnowledgeBaseMixin, MentionsMixin, EventsMixin, Sugg
 
     def stats(self) -> dict[str, int]:
         """Counts of what the database holds."""
-        queries = {
-            "documents": "SELECT count(*) FROM documents",
-            "entities": "SELECT count(*) FROM entities WHERE merged_into IS NULL",
-            "aliases": "SELECT count(*) FROM aliases",
-            "mentions": "SELECT count(*) FROM mentions WHERE status = 'accepted'",
-            "linked_mentions": "SELECT count(*) FROM mentions WHERE status = 'accepted' "
-            "AND entity_id IS NOT NULL",
-            "suggestions": "SELECT count(*) FROM mentions WHERE status = 'suggested'",
-            "trigger_suggestions": "SELECT count(*) FROM trigger_suggestions "
-            "WHERE status = 'suggested'",
-            "rejected": "SELECT count(*) FROM mentions WHERE status = 'rejected'",
-            "events": "SELECT count(*) FROM events",
-            "changes": "SELECT count(*) FROM changes",
-        }
-        return {name: self.conn.execute(sql).fetchone()[0] for name, sql in queries.items()}
-
-    def get_setting(self, key: str, default: str | None = None) -> str | None:
-        """A stored UI/app setting (e.g. last open documents)."""
-        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else default
-
-    def set_setting(self, key: str, value: str) -> None:
-        """Store a setting (not part of the undoable change log)."""
-        if self.read_only:
-            raise ReadOnlyDatabase(f"cannot save settings: {self.read_only}")
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        return {name: int(self.db.value(sql)) for name, sql in _COUNTS.items()}
 
     def integrity_check(self) -> str:
         """SQLite's PRAGMA integrity_check ("ok" when healthy)."""
-        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+        return str(self.db.value("PRAGMA integrity_check"))
 
 
 def _storage_error(path: Path, exc: sqlite3.DatabaseError) -> DatabaseError:
@@ -160,20 +166,25 @@ def _storage_error(path: Path, exc: sqlite3.DatabaseError) -> DatabaseError:
     return DatabaseError(f"{path}: database error: {text}")
 
 
-def _reported(method: Callable[..., Any]) -> Callable[..., Any]:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reported(method: F) -> F:
     @functools.wraps(method)
-    def call(self: Store, *args: Any, **kwargs: Any) -> Any:
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except sqlite3.DatabaseError as exc:
-            raise _storage_error(self.path, exc) from exc
+            raise _storage_error(self.db.path, exc) from exc
 
-    return call
+    return call  # type: ignore[return-value]
 
 
-# Every public method reports a database failure as DatabaseError, never as sqlite3's
-# own exception (the CLI and TUI turn a DatabaseError into one line).
-for _name in dir(Store):
-    _member = inspect.getattr_static(Store, _name)
-    if not _name.startswith("_") and inspect.isfunction(_member):
-        setattr(Store, _name, _reported(_member))
+# Every public method of the store and its repositories reports a database failure as
+# DatabaseError, never as sqlite3's own exception (the CLI and TUI turn a DatabaseError
+# into one line).
+for _class in (Store, Settings, Documents, KnowledgeBase, Mentions, Events, Suggestions):
+    for _name in dir(_class):
+        _member = inspect.getattr_static(_class, _name)
+        if not _name.startswith("_") and inspect.isfunction(_member):
+            setattr(_class, _name, _reported(_member))

@@ -1,22 +1,24 @@
-"""The linker's candidate index, persisted beside the aliases and kept in step with them.
+"""The SQL of the linker's candidate index (`workbench.linking.index` says what goes in).
 
-Tables (all WITHOUT ROWID, clustered by the looked-up column):
-- alias_postings(token, alias_id, ntok): which aliases hold a token or a pair of tokens;
-- index_vocab(token, df): each distinct token and how many aliases hold it;
-- index_keys(key, token): deletion and phonetic keys leading to vocabulary tokens.
-Adding an alias touches only its own tokens: no rebuild, whatever the size of the KB.
+Tables (all WITHOUT ROWID, clustered by the looked-up column): alias_postings (token,
+alias_id, ntok), index_vocab (token, df), index_keys (key, token). The index is kept in
+step with the aliases by `AliasIndexUpkeep`, which the change log calls for every alias a
+write, an undo or a redo adds or removes.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import orjson
 
-from workbench.linking.keys import KEY_VERSION, alias_pairs, alias_tokens, vocabulary_keys
+from workbench.linking.index import AliasRow, Expansion, Posting, index_entries
+from workbench.linking.keys import KEY_VERSION, vocabulary_keys
 from workbench.linking.normalise import match_key
+from workbench.store.changelog import Row
+from workbench.store.sql import VALUES_PER_STATEMENT, marks
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS alias_postings (
@@ -36,59 +38,82 @@ CREATE TABLE IF NOT EXISTS index_keys (
 ) WITHOUT ROWID;
 """
 
-# SQLite's default limit on host parameters is 32766; stay far below it.
-_CHUNK = 900
 
-
-def rows_in(conn: sqlite3.Connection, sql: str, values: Sequence, before: Sequence = ()) -> list:
-    """Run `sql` (with an `IN ({marks})` placeholder) over `values` in chunks; all rows."""
-    out: list = []
-    step = max(1, _CHUNK - len(before))
+def _rows_in(
+    conn: sqlite3.Connection, sql: str, values: Sequence[Any], before: Sequence[Any] = ()
+) -> list[Any]:
+    out: list[Any] = []
+    step = max(1, VALUES_PER_STATEMENT - len(before))
     for i in range(0, len(values), step):
         chunk = list(values[i : i + step])
-        out.extend(conn.execute(sql.format(marks=",".join("?" * len(chunk))), [*before, *chunk]))
+        out.extend(conn.execute(sql.format(marks=marks(len(chunk))), [*before, *chunk]))
     return out
 
 
-def add_alias(conn: sqlite3.Connection, alias_id: int, text: str) -> None:
-    """Index one alias (call inside the transaction that inserts it)."""
-    tokens, ntok = alias_tokens(text)
+class AliasIndexUpkeep:
+    """Keeps the index in step with the aliases table (the change log's row hooks)."""
+
+    def inserted(self, conn: sqlite3.Connection, rows: Sequence[Row]) -> None:
+        add_many(conn, ((int(row["id"]), str(row["text"])) for row in rows))
+
+    def deleted(self, conn: sqlite3.Connection, rows: Sequence[Row]) -> None:
+        remove_many(conn, ((int(row["id"]), str(row["text"])) for row in rows))
+
+
+def add_many(conn: sqlite3.Connection, aliases: Iterable[tuple[int, str]]) -> None:
+    """Index new aliases; vocabulary counts are merged, not rebuilt."""
+    entries = index_entries(aliases)
     conn.executemany(
         "INSERT OR IGNORE INTO alias_postings (token, alias_id, ntok) VALUES (?, ?, ?)",
-        [(token, alias_id, ntok) for token in (*tokens, *alias_pairs(tokens))],
+        entries.postings,
     )
-    for token in tokens:
-        updated = conn.execute(
-            "UPDATE index_vocab SET df = df + 1 WHERE token = ?", (token,)
-        ).rowcount
-        if not updated:
-            conn.execute("INSERT INTO index_vocab (token, df) VALUES (?, 1)", (token,))
-            conn.executemany(
-                "INSERT OR IGNORE INTO index_keys (key, token) VALUES (?, ?)",
-                [(key, token) for key in vocabulary_keys(token)],
-            )
+    frequency = entries.document_frequency
+    known = {
+        row[0]
+        for row in _rows_in(
+            conn, "SELECT token FROM index_vocab WHERE token IN ({marks})", list(frequency)
+        )
+    }
+    conn.executemany(
+        "UPDATE index_vocab SET df = df + ? WHERE token = ?",
+        [(df, token) for token, df in frequency.items() if token in known],
+    )
+    new_tokens = [token for token in frequency if token not in known]
+    conn.executemany(
+        "INSERT INTO index_vocab (token, df) VALUES (?, ?)",
+        [(token, frequency[token]) for token in new_tokens],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO index_keys (key, token) VALUES (?, ?)",
+        ((key, token) for token in new_tokens for key in vocabulary_keys(token)),
+    )
 
 
-def remove_alias(conn: sqlite3.Connection, alias_id: int, text: str) -> None:
-    """Drop one alias from the index (call inside the transaction that deletes it)."""
-    tokens, _ = alias_tokens(text)
+def remove_many(conn: sqlite3.Connection, aliases: Iterable[tuple[int, str]]) -> None:
+    """Take aliases out of the index; a token no alias holds any more loses its keys."""
+    entries = index_entries(aliases)
     conn.executemany(
         "DELETE FROM alias_postings WHERE token = ? AND alias_id = ?",
-        [(pair, alias_id) for pair in alias_pairs(tokens)],
+        [(token, alias_id) for token, alias_id, _ in entries.postings],
     )
-    for token in tokens:
-        removed = conn.execute(
-            "DELETE FROM alias_postings WHERE token = ? AND alias_id = ?", (token, alias_id)
-        ).rowcount
-        if not removed:
-            continue
-        conn.execute("UPDATE index_vocab SET df = df - 1 WHERE token = ?", (token,))
-        conn.execute("DELETE FROM index_vocab WHERE token = ? AND df <= 0", (token,))
-        if not conn.execute("SELECT 1 FROM index_vocab WHERE token = ?", (token,)).fetchone():
-            conn.executemany(
-                "DELETE FROM index_keys WHERE key = ? AND token = ?",
-                [(key, token) for key in vocabulary_keys(token)],
-            )
+    frequency = entries.document_frequency
+    conn.executemany(
+        "UPDATE index_vocab SET df = df - ? WHERE token = ?",
+        [(df, token) for token, df in frequency.items()],
+    )
+    gone = [
+        row[0]
+        for row in _rows_in(
+            conn,
+            "SELECT token FROM index_vocab WHERE df <= 0 AND token IN ({marks})",
+            list(frequency),
+        )
+    ]
+    conn.executemany("DELETE FROM index_vocab WHERE token = ?", [(token,) for token in gone])
+    conn.executemany(
+        "DELETE FROM index_keys WHERE key = ? AND token = ?",
+        [(key, token) for token in gone for key in vocabulary_keys(token)],
+    )
 
 
 def is_current(conn: sqlite3.Connection) -> bool:
@@ -124,58 +149,22 @@ def ensure_current(conn: sqlite3.Connection) -> bool:
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
-    """Build the whole index from the aliases table (migration, or after a bulk load)."""
+    """Build the whole index from the aliases table (after new key rules)."""
     conn.execute("DELETE FROM alias_postings")
     conn.execute("DELETE FROM index_vocab")
     conn.execute("DELETE FROM index_keys")
-    rows = conn.execute("SELECT id, text FROM aliases").fetchall()
-    add_many(conn, rows)
-
-
-def add_many(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> None:
-    """Index many new aliases at once; vocabulary counts are merged, not rebuilt."""
-    document_frequency: Counter[str] = Counter()
-    postings = []
-    for alias_id, text in rows:
-        tokens, ntok = alias_tokens(text)
-        document_frequency.update(tokens)
-        postings.extend((token, alias_id, ntok) for token in (*tokens, *alias_pairs(tokens)))
-    postings.sort()  # B-tree inserts in key order are several times faster
-    conn.executemany(
-        "INSERT OR IGNORE INTO alias_postings (token, alias_id, ntok) VALUES (?, ?, ?)", postings
-    )
-    known = set(_existing_tokens(conn, list(document_frequency)))
-    conn.executemany(
-        "UPDATE index_vocab SET df = df + ? WHERE token = ?",
-        [(df, token) for token, df in document_frequency.items() if token in known],
-    )
-    new_tokens = [token for token in document_frequency if token not in known]
-    conn.executemany(
-        "INSERT INTO index_vocab (token, df) VALUES (?, ?)",
-        [(token, document_frequency[token]) for token in new_tokens],
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO index_keys (key, token) VALUES (?, ?)",
-        ((key, token) for token in new_tokens for key in vocabulary_keys(token)),
-    )
-
-
-def _existing_tokens(conn: sqlite3.Connection, tokens: Sequence[str]) -> list[str]:
-    return [
-        r[0]
-        for r in rows_in(conn, "SELECT token FROM index_vocab WHERE token IN ({marks})", tokens)
-    ]
+    add_many(conn, conn.execute("SELECT id, text FROM aliases").fetchall())
 
 
 class SqliteCandidateIndex:
     """The read side of the index, in the shape the linker's `CandidateIndex` asks for."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
+    def __init__(self, db: Any) -> None:
+        self._conn: sqlite3.Connection = db.conn
 
-    def expand(self, keys: Sequence[str]) -> list[tuple[str, str, int]]:
+    def expand(self, keys: Sequence[str]) -> list[Expansion]:
         """(key, vocabulary token, df) for every token reachable from the given keys."""
-        return rows_in(
+        return _rows_in(
             self._conn,
             "SELECT k.key, k.token, v.df FROM index_keys k "
             "JOIN index_vocab v ON v.token = k.token WHERE k.key IN ({marks})",
@@ -185,22 +174,23 @@ class SqliteCandidateIndex:
     def document_frequency(self, tokens: Sequence[str]) -> dict[str, int]:
         """df of each token that is in the vocabulary."""
         return dict(
-            rows_in(
+            _rows_in(
                 self._conn, "SELECT token, df FROM index_vocab WHERE token IN ({marks})", tokens
             )
         )
 
-    def postings(self, tokens: Sequence[str], limit: int) -> list[tuple[int, str, int]]:
+    def postings(self, tokens: Sequence[str], limit: int) -> list[Posting]:
         """(alias_id, token, ntok) of aliases holding any of the tokens, at most `limit` rows."""
         if not tokens:
             return []
-        marks = ",".join("?" * len(tokens))
-        return self._conn.execute(
-            f"SELECT alias_id, token, ntok FROM alias_postings WHERE token IN ({marks}) LIMIT ?",
+        result: list[Posting] = self._conn.execute(
+            f"SELECT alias_id, token, ntok FROM alias_postings WHERE token IN ({marks(len(tokens))}) "
+            "LIMIT ?",
             [*tokens, limit],
         ).fetchall()
+        return result
 
-    def postings_capped(self, tokens: Sequence[str], per_token: int) -> list[tuple[int, str, int]]:
+    def postings_capped(self, tokens: Sequence[str], per_token: int) -> list[Posting]:
         """Like `postings`, but at most `per_token` rows for each token, so a common key
         cannot crowd out a rare one."""
         # Most keys asked for (pairs of spellings) do not exist: one statement picks out
@@ -217,7 +207,7 @@ class SqliteCandidateIndex:
             }
         except sqlite3.OperationalError:  # a SQLite built without its JSON functions
             present = set(tokens)
-        out: list[tuple[int, str, int]] = []
+        out: list[Posting] = []
         execute = self._conn.execute
         for token in tokens:
             if token in present:
@@ -235,11 +225,10 @@ class SqliteCandidateIndex:
         """(alias_id, token) for the given aliases that hold any of the tokens."""
         if not tokens or not alias_ids:
             return []
-        token_marks = ",".join("?" * len(tokens))
-        return rows_in(
+        return _rows_in(
             self._conn,
-            f"SELECT alias_id, token FROM alias_postings WHERE token IN ({token_marks}) "
-            "AND alias_id IN ({marks})",
+            f"SELECT alias_id, token FROM alias_postings WHERE token IN ({marks(len(tokens))}) "
+            "AND alias_id IN ({marks})",  # (not an f-string: _rows_in fills this one)
             alias_ids,
             before=tokens,
         )
@@ -250,12 +239,15 @@ class SqliteCandidateIndex:
             row[0] for row in self._conn.execute("SELECT id FROM aliases WHERE norm = ?", (key,))
         ]
 
-    def alias_rows(self, alias_ids: Sequence[int]) -> list[tuple[int, str, str, str, str, str]]:
-        """(alias_id, entity_id, alias text, match key, entity label, entity name)."""
-        return rows_in(
-            self._conn,
-            "SELECT a.id, a.entity_id, a.text, a.norm, e.label, e.name FROM aliases a "
-            "JOIN entities e ON e.id = a.entity_id "
-            "WHERE a.id IN ({marks}) AND e.merged_into IS NULL",
-            alias_ids,
-        )
+    def alias_rows(self, alias_ids: Sequence[int]) -> list[AliasRow]:
+        """The aliases of live entities, with their entities."""
+        return [
+            AliasRow._make(row)
+            for row in _rows_in(
+                self._conn,
+                "SELECT a.id, a.entity_id, a.text, a.norm, e.label, e.name FROM aliases a "
+                "JOIN entities e ON e.id = a.entity_id "
+                "WHERE a.id IN ({marks}) AND e.merged_into IS NULL",
+                alias_ids,
+            )
+        ]

@@ -11,33 +11,31 @@ from collections.abc import Iterator, Sequence
 from workbench.errors import DocumentNotFound
 from workbench.fulltext import hit_pattern, hits, query_terms, snippet
 from workbench.model import Document, DocumentSummary, NewDocument, SearchHit
-from workbench.store.changelog import Transaction
 from workbench.store.connection import utc_now
+from workbench.store.database import Database
 
 # Texts of the last documents read, kept because a document's text never changes once
-# imported (nothing edits or deletes one): checking an annotation's span in SQL read the
-# whole text, about 1.5 ms per keystroke in a 1 MB document.
+# imported (nothing edits or deletes one): checking an annotation's span would otherwise
+# read the whole text on every keystroke in a long document.
 TEXTS_KEPT = 4
 
 
-class DocumentsMixin:
-    """Store methods about documents."""
+class Documents:
+    """The corpus: each document's exact text, where it came from, and its full-text index."""
 
-    conn: sqlite3.Connection
-    annotator: str
-    _recent_texts: OrderedDict[int, str]
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._recent_texts: OrderedDict[int, str] = OrderedDict()
 
-    def import_documents(self, documents: Sequence[NewDocument]) -> tuple[list[int], list[int]]:
+    def add_many(self, documents: Sequence[NewDocument]) -> tuple[list[int], list[int]]:
         """Store documents in one transaction; returns (added ids, ids already present)."""
         added: list[int] = []
         unchanged: list[int] = []
-        with Transaction(self.conn, self.annotator, "import") as tx:
+        with self.db.transaction("import") as tx:
             for doc in documents:
-                existing = self.conn.execute(
-                    "SELECT id FROM documents WHERE sha256 = ?", (doc.sha256,)
-                ).fetchone()
-                if existing:
-                    unchanged.append(existing[0])
+                existing = self.id_by_sha256(doc.sha256)
+                if existing is not None:
+                    unchanged.append(existing)
                     continue
                 doc_id = tx.insert(
                     "documents",
@@ -54,46 +52,71 @@ class DocumentsMixin:
                         "meta": json.dumps(dict(doc.meta), ensure_ascii=False, sort_keys=True),
                     },
                 )
-                added.append(doc_id)
+                added.append(int(doc_id))
         return added, unchanged
 
-    def document(self, doc_id: int) -> Document:
+    def get(self, doc_id: int) -> Document:
         """The document with its full text."""
-        cursor = self.conn.execute(
+        row = self.db.one(
             "SELECT id, title, text, sha256, source, url, published, imported_at, "
             "normalisation, meta FROM documents WHERE id = ?",
             (doc_id,),
         )
-        row = cursor.fetchone()
         if row is None:
             raise DocumentNotFound(doc_id)
         *fields, meta = row
         return Document(*fields, meta=json.loads(meta or "{}"))
 
-    def document_id_by_sha256(self, sha256: str) -> int | None:
+    def id_by_sha256(self, sha256: str) -> int | None:
         """Id of the document with this text hash, if stored."""
-        row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-        return row[0] if row else None
+        value = self.db.value("SELECT id FROM documents WHERE sha256 = ?", (sha256,))
+        return int(value) if value is not None else None
 
-    def documents(self) -> list[DocumentSummary]:
+    def ids(self) -> list[int]:
+        """Every document id, in order."""
+        return [int(row[0]) for row in self.db.rows("SELECT id FROM documents ORDER BY id")]
+
+    def summaries(self) -> list[DocumentSummary]:
         """Every document with its accepted-mention and suggestion counts, by id."""
-        rows = self.conn.execute(
+        rows = self.db.rows(
             """
             SELECT d.id, d.title, d.source, d.published, length(d.text),
                    count(CASE WHEN m.status = 'accepted' THEN 1 END),
                    count(CASE WHEN m.status = 'suggested' THEN 1 END)
+                   + (SELECT count(*) FROM trigger_suggestions t
+                      WHERE t.doc_id = d.id AND t.status = 'suggested')
             FROM documents d LEFT JOIN mentions m ON m.doc_id = d.id
             GROUP BY d.id ORDER BY d.id
             """
-        ).fetchall()
+        )
         return [DocumentSummary(*row) for row in rows]
 
-    def document_titles(self, doc_ids: Sequence[int]) -> dict[int, str]:
+    def titles(self, doc_ids: Sequence[int]) -> dict[int, str]:
         """Titles of the given documents (without reading their text)."""
-        ids = list(doc_ids)[:900]
-        marks = ",".join("?" * len(ids))
-        rows = self.conn.execute(f"SELECT id, title FROM documents WHERE id IN ({marks})", ids)
-        return dict(rows.fetchall())
+        return {
+            int(doc_id): str(title)
+            for doc_id, title in self.db.rows_in(
+                "SELECT id, title FROM documents WHERE id IN ({marks})", dict.fromkeys(doc_ids)
+            )
+        }
+
+    def text(self, doc_id: int) -> str:
+        """Only the text of a document."""
+        value = self.db.value("SELECT text FROM documents WHERE id = ?", (doc_id,))
+        if value is None:
+            raise DocumentNotFound(doc_id)
+        return str(value)
+
+    def recent_text(self, doc_id: int) -> str:
+        """The text of a document, from the few last read when it is one of them."""
+        text = self._recent_texts.get(doc_id)
+        if text is None:
+            text = self._recent_texts[doc_id] = self.text(doc_id)
+            while len(self._recent_texts) > TEXTS_KEPT:
+                self._recent_texts.popitem(last=False)
+        else:
+            self._recent_texts.move_to_end(doc_id)
+        return text
 
     def search(self, query: str, limit: int = 20, skip: int = 0) -> list[SearchHit]:
         """Hits of a full-text query, best documents first and in text order within each,
@@ -113,18 +136,15 @@ class DocumentsMixin:
         wanted = skip + limit
         seen = 0
         for doc_id, title, rank in ranked:
-            text = self.document_text(doc_id)
+            text = self.text(doc_id)
             places = hits(text, pattern) if pattern else iter(())
             any_hit = False
             for start, end in places:
                 any_hit = True
                 seen += 1
                 if seen > skip:
-                    found.append(
-                        SearchHit(
-                            doc_id, title, *snippet(text, start, end), rank, start, end - start
-                        )
-                    )
+                    hit = snippet(text, start, end)
+                    found.append(SearchHit(doc_id, title, *hit, rank, start, end - start))
                 if seen >= wanted:
                     return found
             if not any_hit:  # only the title matched: the document itself is the hit
@@ -140,7 +160,7 @@ class DocumentsMixin:
     def _ranked_documents(self, match: str) -> Iterator[tuple[int, str, float]]:
         """(id, title, rank) of every matching document, best first (bm25, titles count
         five times as much as text); raises OperationalError for invalid FTS5 syntax."""
-        cursor = self.conn.execute(
+        cursor = self.db.conn.execute(
             """
             SELECT d.id, d.title, bm25(documents_fts, 5.0, 1.0) AS rank
             FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid
@@ -149,24 +169,5 @@ class DocumentsMixin:
             (match,),
         )
         first = cursor.fetchmany(64)  # a syntax error surfaces here, before any hit
-        return itertools.chain(
-            first, itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(64), []))
-        )
-
-    def document_text(self, doc_id: int) -> str:
-        """Only the text of a document."""
-        row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        if row is None:
-            raise DocumentNotFound(doc_id)
-        return row[0]
-
-    def recent_text(self, doc_id: int) -> str:
-        """The text of a document, from the few last read when it is one of them."""
-        text = self._recent_texts.get(doc_id)
-        if text is None:
-            text = self._recent_texts[doc_id] = self.document_text(doc_id)
-            while len(self._recent_texts) > TEXTS_KEPT:
-                self._recent_texts.popitem(last=False)
-        else:
-            self._recent_texts.move_to_end(doc_id)
-        return text
+        rest = itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(64), []))
+        return itertools.chain(first, rest)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 from workbench.errors import EventNotFound, InvalidSpan, WorkbenchError
+from workbench.events.records import fatalities_range
 from workbench.events.taxonomy import (
     CERTAINTIES,
     DEFAULT_TAXONOMY,
@@ -17,52 +17,61 @@ from workbench.events.taxonomy import (
 )
 from workbench.model import Event, Role
 from workbench.store.changelog import Transaction
+from workbench.store.database import Database
+from workbench.store.documents import Documents
+from workbench.store.mentions import Mentions
+from workbench.store.settings import Settings
 
 _EVENT_COLUMNS = (
     "id, doc_id, type, subtype, trigger_start, trigger_end, trigger_text, date, date_text, "
     "date_precision, fatalities_low, fatalities_high, certainty, note, cluster_id, annotator"
 )
-
-
-def _fatalities(value: int | tuple[int, int] | None) -> tuple[int | None, int | None]:
-    if value is None:
-        return None, None
-    low, high = (value, value) if isinstance(value, int) else value
-    if low < 0 or high < low:
-        raise WorkbenchError(f"fatalities must be a number or a low-high range, not {value!r}")
-    return low, high
-
-
+_EDITABLE = {
+    "type",
+    "subtype",
+    "date",
+    "date_text",
+    "date_precision",
+    "fatalities_low",
+    "fatalities_high",
+    "certainty",
+    "note",
+}
 TAXONOMY_SETTING = "event_taxonomy"
 
 
-class EventsMixin:
-    """Store methods about events."""
+class Events:
+    """Who did what to whom, as each document reports it, and which reports are one incident."""
 
-    conn: sqlite3.Connection
-    annotator: str
+    def __init__(
+        self, db: Database, documents: Documents, mentions: Mentions, settings: Settings
+    ) -> None:
+        self.db = db
+        self.documents = documents
+        self.mentions = mentions
+        self.settings = settings
 
-    def event_taxonomy(self) -> Taxonomy:
+    def taxonomy(self) -> Taxonomy:
         """The project's event types and sub-types (the ACLED-based default unless set)."""
-        stored = self.get_setting(TAXONOMY_SETTING)
+        stored = self.settings.get(TAXONOMY_SETTING)
         return parse_taxonomy(json.loads(stored)) if stored else DEFAULT_TAXONOMY
 
-    def set_event_taxonomy(self, taxonomy: object) -> Taxonomy:
+    def set_taxonomy(self, taxonomy: object) -> Taxonomy:
         """Replace the project's taxonomy (JSON-like `{"Type": ["Sub-type", ...]}`)."""
         parsed = parse_taxonomy(taxonomy)
-        self.set_setting(TAXONOMY_SETTING, json.dumps({k: list(v) for k, v in parsed.items()}))
+        self.settings.set(TAXONOMY_SETTING, json.dumps({k: list(v) for k, v in parsed.items()}))
         return parsed
 
-    def add_event(
+    def add(
         self, doc_id: int, event_type: str, subtype: str | None = None, **details: Any
     ) -> Event:
         """Record an event reported by a document. `details`: trigger (start, end), date,
         date_text, date_precision, fatalities (n or (low, high)), certainty, note."""
-        with Transaction(self.conn, self.annotator, "add event") as tx:
-            event_id = self._insert_event(tx, doc_id, event_type, subtype, **details)
-        return self.event(event_id)
+        with self.db.transaction("add event") as tx:
+            event_id = self.insert(tx, doc_id, event_type, subtype, **details)
+        return self.get(event_id)
 
-    def _insert_event(
+    def insert(
         self,
         tx: Transaction,
         doc_id: int,
@@ -77,82 +86,76 @@ class EventsMixin:
         certainty: str = "asserted",
         note: str = "",
     ) -> int:
-        event_type, subtype = check_event_type(event_type, subtype, self.event_taxonomy())
+        """Insert one event inside an open transaction; returns its id."""
+        event_type, subtype = check_event_type(event_type, subtype, self.taxonomy())
         if certainty not in CERTAINTIES:
             raise WorkbenchError(f"certainty must be one of {', '.join(CERTAINTIES)}")
-        trigger_text = self._span_text(doc_id, *trigger) if trigger else None
         if trigger is None:
-            self.document_text(doc_id)  # a clear error for a wrong document
-        low, high = _fatalities(fatalities)
-        return tx.insert(
-            "events",
-            {
-                "doc_id": doc_id,
-                "type": event_type,
-                "subtype": subtype,
-                "trigger_start": trigger[0] if trigger else None,
-                "trigger_end": trigger[1] if trigger else None,
-                "trigger_text": trigger_text,
-                "date": date,
-                "date_text": date_text,
-                "date_precision": date_precision,
-                "fatalities_low": low,
-                "fatalities_high": high,
-                "certainty": certainty,
-                "note": note,
-                "annotator": self.annotator,
-                "created_at": tx.at,
-                "updated_at": tx.at,
-            },
+            self.documents.text(doc_id)  # a clear error for a wrong document
+            trigger_text = None
+        else:
+            trigger_text = self.mentions.span_text(doc_id, *trigger)
+        low, high = fatalities_range(fatalities)
+        return int(
+            tx.insert(
+                "events",
+                {
+                    "doc_id": doc_id,
+                    "type": event_type,
+                    "subtype": subtype,
+                    "trigger_start": trigger[0] if trigger else None,
+                    "trigger_end": trigger[1] if trigger else None,
+                    "trigger_text": trigger_text,
+                    "date": date,
+                    "date_text": date_text,
+                    "date_precision": date_precision,
+                    "fatalities_low": low,
+                    "fatalities_high": high,
+                    "certainty": certainty,
+                    "note": note,
+                    "annotator": self.db.annotator,
+                    "created_at": tx.at,
+                    "updated_at": tx.at,
+                },
+            )
         )
 
-    def update_event(self, event_id: int, **changes: Any) -> Event:
+    def update(self, event_id: int, **changes: Any) -> Event:
         """Change fields of an event (type, sub-type, date, fatalities, certainty, note)."""
-        current = self.event(event_id)
+        current = self.get(event_id)
         if "fatalities" in changes:
-            changes["fatalities_low"], changes["fatalities_high"] = _fatalities(
+            changes["fatalities_low"], changes["fatalities_high"] = fatalities_range(
                 changes.pop("fatalities")
             )
         if "type" in changes or "subtype" in changes:
             changes["type"], changes["subtype"] = check_event_type(
                 changes.get("type", current.type),
                 changes.get("subtype", current.subtype),
-                self.event_taxonomy(),
+                self.taxonomy(),
             )
         if changes.get("certainty", current.certainty) not in CERTAINTIES:
             raise WorkbenchError(f"certainty must be one of {', '.join(CERTAINTIES)}")
-        allowed = {
-            "type",
-            "subtype",
-            "date",
-            "date_text",
-            "date_precision",
-            "fatalities_low",
-            "fatalities_high",
-            "certainty",
-            "note",
-        }
-        unknown = set(changes) - allowed
+        unknown = set(changes) - _EDITABLE
         if unknown:
             raise WorkbenchError(f"cannot change {', '.join(sorted(unknown))} of an event")
-        with Transaction(self.conn, self.annotator, "edit event") as tx:
+        with self.db.transaction("edit event") as tx:
             tx.update("events", event_id, **changes, updated_at=tx.at)
-        return self.event(event_id)
+        return self.get(event_id)
 
-    def delete_event(self, event_id: int) -> None:
+    def delete(self, event_id: int) -> None:
         """Delete an event and its roles (one undo step)."""
-        self.event(event_id)
-        with Transaction(self.conn, self.annotator, "delete event") as tx:
-            for (role_id,) in self.conn.execute(
+        self.get(event_id)
+        with self.db.transaction("delete event") as tx:
+            for (role_id,) in self.db.rows(
                 "SELECT id FROM event_roles WHERE event_id = ?", (event_id,)
-            ).fetchall():
+            ):
                 tx.delete("event_roles", role_id)
             tx.delete("events", event_id)
 
     def add_role(self, event_id: int, role: str, mention_id: int) -> Event:
         """Fill a role of an event with a mention of the same document."""
-        event = self.event(event_id)
-        mention = self.mention(mention_id)
+        event = self.get(event_id)
+        mention = self.mentions.get(mention_id)
         if mention.doc_id != event.doc_id:
             raise InvalidSpan(
                 f"mention {mention_id} is in document {mention.doc_id}, the event in {event.doc_id}"
@@ -160,75 +163,63 @@ class EventsMixin:
         role = role.strip()
         if not role:
             raise WorkbenchError("a role needs a name (e.g. Attacker, Target, Victim, Place)")
-        with Transaction(self.conn, self.annotator, "add role") as tx:
+        with self.db.transaction("add role") as tx:
             tx.insert("event_roles", {"event_id": event_id, "role": role, "mention_id": mention_id})
-        return self.event(event_id)
+        return self.get(event_id)
 
-    def remove_role(self, role_id: int) -> None:
-        """Empty one role of an event."""
-        with Transaction(self.conn, self.annotator, "remove role") as tx:
-            if tx.delete("event_roles", role_id) is None:
-                raise WorkbenchError(f"no event role with id {role_id}")
-
-    def cluster_events(self, event_ids: Sequence[int], name: str = "") -> int:
+    def cluster(self, event_ids: Sequence[int], name: str = "") -> int:
         """Mark events (usually from different documents) as one real-world incident."""
-        events = [self.event(i) for i in event_ids]
+        events = [self.get(i) for i in event_ids]
         if len(events) < 2:
             raise WorkbenchError("a cluster joins at least two events")
-        with Transaction(self.conn, self.annotator, "cluster events") as tx:
+        with self.db.transaction("cluster events") as tx:
             existing = [e.cluster_id for e in events if e.cluster_id is not None]
             cluster_id = (
                 existing[0]
                 if existing
-                else tx.insert("event_clusters", {"name": name, "created_at": tx.at})
+                else int(tx.insert("event_clusters", {"name": name, "created_at": tx.at}))
             )
             for event in events:
                 if event.cluster_id != cluster_id:
                     tx.update("events", event.id, cluster_id=cluster_id, updated_at=tx.at)
         return cluster_id
 
-    def find_event(
-        self, doc_id: int, event_type: str, trigger: tuple[int, int] | None
-    ) -> int | None:
+    def find(self, doc_id: int, event_type: str, trigger: tuple[int, int] | None) -> int | None:
         """Id of an event of this type with this trigger in the document, if recorded."""
         start, end = trigger if trigger else (None, None)
-        row = self.conn.execute(
-            "SELECT id FROM events WHERE doc_id = ? AND type = ? AND trigger_start IS ? AND trigger_end IS ?",
+        value = self.db.value(
+            "SELECT id FROM events WHERE doc_id = ? AND type = ? AND trigger_start IS ? "
+            "AND trigger_end IS ?",
             (doc_id, event_type, start, end),
-        ).fetchone()
-        return row[0] if row else None
+        )
+        return int(value) if value is not None else None
 
-    def event(self, event_id: int) -> Event:
+    def get(self, event_id: int) -> Event:
         """One event with its roles."""
-        row = self.conn.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,)
-        ).fetchone()
+        row = self.db.one(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,))
         if row is None:
             raise EventNotFound(event_id)
         return Event(*row, roles=tuple(self._roles([event_id]).get(event_id, ())))
 
-    def events(self, doc_id: int | None = None) -> list[Event]:
+    def of_document(self, doc_id: int | None = None) -> list[Event]:
         """Every event (of one document, or all), by document and trigger position."""
         sql = f"SELECT {_EVENT_COLUMNS} FROM events"
-        params: tuple = ()
+        params: tuple[int, ...] = ()
         if doc_id is not None:
             sql += " WHERE doc_id = ?"
             params = (doc_id,)
-        rows = self.conn.execute(sql + " ORDER BY doc_id, trigger_start, id", params).fetchall()
+        rows = self.db.rows(sql + " ORDER BY doc_id, trigger_start, id", params)
         roles = self._roles([r[0] for r in rows])
         return [Event(*r, roles=tuple(roles.get(r[0], ()))) for r in rows]
 
     def _roles(self, event_ids: list[int]) -> dict[int, list[Role]]:
         out: dict[int, list[Role]] = {}
-        for i in range(0, len(event_ids), 500):
-            chunk = event_ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"""SELECT r.id, r.event_id, r.role, r.mention_id, m.text, m.entity_id, e.name
-                    FROM event_roles r JOIN mentions m ON m.id = r.mention_id
-                    LEFT JOIN entities e ON e.id = m.entity_id
-                    WHERE r.event_id IN ({marks}) ORDER BY r.event_id, r.id""",
-                chunk,
-            ):
-                out.setdefault(row[1], []).append(Role(*row))
+        for row in self.db.iter_in(
+            """SELECT r.id, r.event_id, r.role, r.mention_id, m.text, m.entity_id, e.name
+               FROM event_roles r JOIN mentions m ON m.id = r.mention_id
+               LEFT JOIN entities e ON e.id = m.entity_id
+               WHERE r.event_id IN ({marks}) ORDER BY r.event_id, r.id""",
+            event_ids,
+        ):
+            out.setdefault(row[1], []).append(Role(*row))
         return out

@@ -1,22 +1,21 @@
-"""The knowledge base: entities, their aliases, merging; aliases keep the linker's index."""
+"""The knowledge base: entities, their aliases, merging; the label set."""
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from workbench.errors import EntityNotFound, InvalidLabel, WorkbenchError
 from workbench.linking.normalise import match_key, strip_diacritics
 from workbench.model import MAX_NAME_LENGTH, Alias, Entity, NewEntity
-from workbench.store import alias_index
-from workbench.store.alias_index import SqliteCandidateIndex
+from workbench.store.alias_index import AliasIndexUpkeep, SqliteCandidateIndex
 from workbench.store.changelog import Transaction
-from workbench.store.connection import utc_now
+from workbench.store.database import Database
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+_ENTITY_COLUMNS = "id, name, label, description, external_ids, created_by, created_at"
 
 
 def slugify(name: str) -> str:
@@ -25,41 +24,56 @@ def slugify(name: str) -> str:
     return slug[:60] or "entity"
 
 
-def _entity(row: Sequence) -> Entity:
+def _entity(row: Sequence[Any]) -> Entity:
     eid, name, label, description, external_ids, created_by, created_at = row
     return Entity(
         eid, name, label, description, json.loads(external_ids or "{}"), created_by, created_at
     )
 
 
-_ENTITY_COLUMNS = "id, name, label, description, external_ids, created_by, created_at"
+def _clean_name(text: str) -> str:
+    return " ".join(text.split())
 
 
-class KnowledgeBaseMixin:
-    """Store methods about entities and aliases."""
+class EntityListing(NamedTuple):
+    """An entity with its aliases and accepted mentions, for lists (`kb list`)."""
 
-    conn: sqlite3.Connection
-    annotator: str
+    entity: Entity
+    aliases: list[str]
+    mentions: int
+
+
+class KnowledgeBase:
+    """Entities and aliases; every alias written also updates the linker's index."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.hooks["aliases"] = AliasIndexUpkeep()
+        self._label_cache: frozenset[str] = frozenset()
+
+    # -- labels ------------------------------------------------------------------------
 
     def labels(self) -> list[str]:
         """The project's label set, in display order."""
-        return [r[0] for r in self.conn.execute("SELECT name FROM labels ORDER BY position")]
+        return [str(r[0]) for r in self.db.rows("SELECT name FROM labels ORDER BY position")]
 
     def check_label(self, label: str) -> str:
         """Return the label if it is in the label set, else raise InvalidLabel."""
         label = label.strip().upper()
-        known = getattr(self, "_label_cache", None)
-        if known is None or label not in known:
+        if label not in self._label_cache:
             # re-read on a miss: another process may have added the label
-            known = self._label_cache = frozenset(self.labels())
-        if label not in known:
+            self._label_cache = frozenset(self.labels())
+        if label not in self._label_cache:
             raise InvalidLabel(f"unknown label {label!r} (known: {', '.join(self.labels())})")
         return label
 
-    def _new_entity_id(self, name: str) -> str:
+    # -- writing -----------------------------------------------------------------------
+
+    def new_entity_id(self, name: str) -> str:
+        """A free id made from a name: "jaish-al-adl", else "jaish-al-adl-2", ..."""
         base = slugify(name)
         candidate, n = base, 1
-        while self.conn.execute("SELECT 1 FROM entities WHERE id = ?", (candidate,)).fetchone():
+        while self.db.one("SELECT 1 FROM entities WHERE id = ?", (candidate,)):
             n += 1
             candidate = f"{base}-{n}"
         return candidate
@@ -72,26 +86,26 @@ class KnowledgeBaseMixin:
         description: str = "",
         aliases: Iterable[str] = (),
         entity_id: str | None = None,
-        external_ids: dict[str, str] | None = None,
+        external_ids: Mapping[str, str] | None = None,
         provenance: str = "user",
     ) -> Entity:
         """Create an entity with its name and aliases as aliases; returns it."""
-        name = " ".join(name.split())
+        name = _clean_name(name)
         if not name:
             raise WorkbenchError("an entity needs a non-empty name")
         if len(name) > MAX_NAME_LENGTH:
             raise WorkbenchError(f"entity name longer than {MAX_NAME_LENGTH} characters")
         label = self.check_label(label)
-        with Transaction(self.conn, self.annotator, "add entity") as tx:
-            eid = entity_id or self._new_entity_id(name)
-            if self.conn.execute("SELECT 1 FROM entities WHERE id = ?", (eid,)).fetchone():
+        with self.db.transaction("add entity") as tx:
+            eid = entity_id or self.new_entity_id(name)
+            if self.db.one("SELECT 1 FROM entities WHERE id = ?", (eid,)):
                 raise WorkbenchError(f"an entity with id {eid!r} already exists")
-            self._insert_entity(tx, eid, name, label, description, external_ids or {})
+            self.insert_entity(tx, eid, name, label, description, external_ids or {})
             for alias in dict.fromkeys([name, *aliases]):
-                self._insert_alias(tx, eid, alias, provenance)
+                self.insert_alias(tx, eid, alias, provenance)
         return self.entity(eid)
 
-    def _insert_entity(
+    def insert_entity(
         self,
         tx: Transaction,
         eid: str,
@@ -100,6 +114,7 @@ class KnowledgeBaseMixin:
         description: str,
         external_ids: Mapping[str, str],
     ) -> None:
+        """Insert one entity row inside an open transaction."""
         tx.insert(
             "entities",
             {
@@ -108,19 +123,18 @@ class KnowledgeBaseMixin:
                 "label": label,
                 "description": description,
                 "external_ids": json.dumps(dict(external_ids), sort_keys=True),
-                "created_by": self.annotator,
+                "created_by": self.db.annotator,
                 "created_at": tx.at,
             },
         )
 
-    def _insert_alias(self, tx: Transaction, entity_id: str, text: str, provenance: str) -> bool:
-        text = " ".join(text.split())
+    def insert_alias(self, tx: Transaction, entity_id: str, text: str, provenance: str) -> bool:
+        """Add a surface form inside an open transaction; False if it was there already
+        (or is empty or too long to be a name)."""
+        text = _clean_name(text)
         if not text or len(text) > MAX_NAME_LENGTH:
             return False
-        exists = self.conn.execute(
-            "SELECT 1 FROM aliases WHERE entity_id = ? AND text = ?", (entity_id, text)
-        ).fetchone()
-        if exists:
+        if self.db.one("SELECT 1 FROM aliases WHERE entity_id = ? AND text = ?", (entity_id, text)):
             return False
         tx.insert(
             "aliases",
@@ -137,192 +151,195 @@ class KnowledgeBaseMixin:
     def import_entities(
         self, entities: Sequence[NewEntity], provenance: str = "import"
     ) -> tuple[int, int]:
-        """Add entities (by id) and their missing aliases in one transaction; idempotent."""
-        added = aliases = 0
-        with Transaction(self.conn, self.annotator, "import entities") as tx:
+        """Add entities (by id) and their missing aliases in one transaction, idempotent:
+        new entities and new aliases are each written by one bulk insert (a knowledge base
+        of a million aliases is one logged change, undone as one)."""
+        with self.db.transaction("import entities") as tx:
+            known = {
+                str(eid): str(label)
+                for eid, label in self.db.rows_in(
+                    "SELECT id, label FROM entities WHERE id IN ({marks})",
+                    dict.fromkeys(e.id for e in entities if e.id),
+                )
+            }
+            new_rows: list[tuple[Any, ...]] = []
+            wanted: dict[tuple[str, str], None] = {}
             for record in entities:
                 label = self.check_label(record.label)
-                eid = record.id or self._new_entity_id(record.name)
+                eid = record.id or self.new_entity_id(record.name)
                 for text in (record.name, *record.aliases):
-                    if len(" ".join(text.split())) > MAX_NAME_LENGTH:
+                    if len(_clean_name(text)) > MAX_NAME_LENGTH:
                         raise WorkbenchError(
                             f"entity {eid!r}: a name or alias longer than {MAX_NAME_LENGTH} "
                             "characters"
                         )
-                row = self.conn.execute(
-                    "SELECT label FROM entities WHERE id = ?", (eid,)
-                ).fetchone()
-                if row is not None and row[0] != label:
+                if eid in known and known[eid] != label:
                     raise WorkbenchError(
-                        f"entity {eid!r} exists with label {row[0]}; the file gives {label}"
+                        f"entity {eid!r} exists with label {known[eid]}; the file gives {label}"
                     )
-                if row is None:
-                    self._insert_entity(
-                        tx, eid, record.name, label, record.description, record.external_ids
-                    )
-                    added += 1
-                for alias in dict.fromkeys([record.name, *record.aliases]):
-                    aliases += self._insert_alias(tx, eid, alias, provenance)
-        return added, aliases
+                if eid not in known:
+                    known[eid] = label
+                    name = _clean_name(record.name)
+                    external = json.dumps(dict(record.external_ids), sort_keys=True)
+                    new_rows.append((eid, name, label, record.description, external))
+                for alias in (record.name, *record.aliases):
+                    text = _clean_name(alias)
+                    if text:
+                        wanted[(eid, text)] = None
+            tx.insert_many(
+                "entities",
+                ("name", "label", "description", "external_ids"),
+                [row[1:] for row in new_rows],
+                {"created_by": self.db.annotator, "created_at": tx.at},
+                ids=[row[0] for row in new_rows],
+            )
+            present = {
+                (str(eid), str(text))
+                for eid, text in self.db.rows_in(
+                    "SELECT entity_id, text FROM aliases WHERE entity_id IN ({marks})",
+                    dict.fromkeys(eid for eid, _ in wanted),
+                )
+            }
+            alias_rows = [
+                (eid, text, match_key(text)) for eid, text in wanted if (eid, text) not in present
+            ]
+            tx.insert_many(
+                "aliases",
+                ("entity_id", "text", "norm"),
+                alias_rows,
+                {"provenance": provenance, "created_at": tx.at},
+            )
+        return len(new_rows), len(alias_rows)
 
     def add_alias(self, entity_id: str, text: str, provenance: str = "user") -> bool:
         """Add a surface form to an entity; False if it was already there."""
         entity = self.entity(entity_id)
-        with Transaction(self.conn, self.annotator, "add alias") as tx:
-            return self._insert_alias(tx, entity.id, text, provenance)
+        with self.db.transaction("add alias") as tx:
+            return self.insert_alias(tx, entity.id, text, provenance)
 
-    def resolve_entity_id(self, entity_id: str) -> str:
+    def merge(self, keep: str, other: str) -> Entity:
+        """Move `other`'s aliases and mentions to `keep`; `other` then redirects to `keep`."""
+        keep_id, other_id = self.resolve(keep), self.resolve(other)
+        if keep_id == other_id:
+            raise WorkbenchError(f"{keep!r} and {other!r} are already the same entity")
+        with self.db.transaction("merge entities") as tx:
+            for alias_id, text, provenance in self.db.rows(
+                "SELECT id, text, provenance FROM aliases WHERE entity_id = ?", (other_id,)
+            ):
+                tx.delete("aliases", alias_id)
+                self.insert_alias(tx, keep_id, text, provenance)
+            for (mention_id,) in self.db.rows(
+                "SELECT id FROM mentions WHERE entity_id = ?", (other_id,)
+            ):
+                tx.update("mentions", mention_id, entity_id=keep_id, updated_at=tx.at)
+            tx.update("entities", other_id, merged_into=keep_id)
+        return self.entity(keep_id)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def resolve(self, entity_id: str) -> str:
         """Follow merge redirects to the entity that lives on."""
         seen = set()
         current = entity_id
         while current not in seen:
             seen.add(current)
-            row = self.conn.execute(
-                "SELECT merged_into FROM entities WHERE id = ?", (current,)
-            ).fetchone()
+            row = self.db.one("SELECT merged_into FROM entities WHERE id = ?", (current,))
             if row is None:
                 raise EntityNotFound(entity_id)
             if row[0] is None:
                 return current
-            current = row[0]
+            current = str(row[0])
         raise WorkbenchError(f"entity {entity_id!r} has a merge cycle")
 
     def entity(self, entity_id: str) -> Entity:
         """The entity, following merge redirects."""
-        eid = self.resolve_entity_id(entity_id)
-        row = self.conn.execute(
-            f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE id = ?", (eid,)
-        ).fetchone()
+        row = self.db.one(
+            f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE id = ?", (self.resolve(entity_id),)
+        )
+        assert row is not None
         return _entity(row)
 
     def entities(self, label: str | None = None) -> list[Entity]:
         """Every live (not merged away) entity, by name."""
         sql = f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE merged_into IS NULL"
-        params: tuple = ()
+        params: tuple[str, ...] = ()
         if label:
             sql += " AND label = ?"
             params = (label.upper(),)
-        return [
-            _entity(r) for r in self.conn.execute(sql + " ORDER BY name COLLATE NOCASE", params)
-        ]
-
-    def aliases(self, entity_id: str) -> list[Alias]:
-        """An entity's aliases, oldest first."""
-        eid = self.resolve_entity_id(entity_id)
-        rows = self.conn.execute(
-            "SELECT id, entity_id, text, norm, provenance FROM aliases WHERE entity_id = ? ORDER BY id",
-            (eid,),
-        )
-        return [Alias(*r) for r in rows]
-
-    def merge_entities(self, keep: str, other: str) -> Entity:
-        """Move `other`'s aliases and mentions to `keep`; `other` then redirects to `keep`."""
-        keep_id, other_id = self.resolve_entity_id(keep), self.resolve_entity_id(other)
-        if keep_id == other_id:
-            raise WorkbenchError(f"{keep!r} and {other!r} are already the same entity")
-        with Transaction(self.conn, self.annotator, "merge entities") as tx:
-            for alias_id, text, provenance in self.conn.execute(
-                "SELECT id, text, provenance FROM aliases WHERE entity_id = ?", (other_id,)
-            ).fetchall():
-                tx.delete("aliases", alias_id)
-                self._insert_alias(tx, keep_id, text, provenance)
-            for (mention_id,) in self.conn.execute(
-                "SELECT id FROM mentions WHERE entity_id = ?", (other_id,)
-            ).fetchall():
-                tx.update("mentions", mention_id, entity_id=keep_id, updated_at=tx.at)
-            tx.update("entities", other_id, merged_into=keep_id)
-        return self.entity(keep_id)
-
-    def entity_mention_counts(self, entity_id: str) -> dict[int, int]:
-        """Accepted mentions of an entity per document id."""
-        eid = self.resolve_entity_id(entity_id)
-        rows = self.conn.execute(
-            "SELECT doc_id, count(*) FROM mentions WHERE entity_id = ? AND status = 'accepted' "
-            "GROUP BY doc_id ORDER BY doc_id",
-            (eid,),
-        )
-        return dict(rows.fetchall())
-
-    def entity_mentions_by_document(
-        self, doc_ids: Sequence[int] | None, statuses: Sequence[str] = ("accepted",)
-    ) -> list[tuple[str, int, int]]:
-        """(entity id, document id, mentions) for linked mentions of the documents (None: all)."""
-        marks = ",".join("?" * len(statuses))
-        sql = (
-            "SELECT entity_id, doc_id, count(*) FROM mentions WHERE entity_id IS NOT NULL "
-            f"AND status IN ({marks})"
-        )
-        params: list[Any] = list(statuses)
-        if doc_ids is not None:
-            sql += " AND doc_id IN (SELECT value FROM json_each(?))"
-            params.append(json.dumps(list(doc_ids)))
-        rows = self.conn.execute(
-            sql + " GROUP BY entity_id, doc_id ORDER BY entity_id, doc_id", params
-        )
-        return rows.fetchall()
+        return [_entity(r) for r in self.db.rows(sql + " ORDER BY name COLLATE NOCASE", params)]
 
     def entities_by_ids(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
         """Entities by id (missing ids are left out)."""
-        ids = list(dict.fromkeys(entity_ids))
-        found: dict[str, Entity] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE id IN ({marks})", chunk
-            ):
-                found[row[0]] = _entity(row)
-        return found
+        return {
+            str(row[0]): _entity(row)
+            for row in self.db.rows_in(
+                f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE id IN ({{marks}})",
+                dict.fromkeys(entity_ids),
+            )
+        }
 
-    def document_entity_counts(self, doc_id: int) -> list[tuple[Entity, int]]:
-        """Entities linked by a document's accepted mentions, most mentioned first."""
-        counts = self.conn.execute(
-            "SELECT entity_id, count(*) FROM mentions WHERE doc_id = ? AND status = 'accepted' "
-            "AND entity_id IS NOT NULL GROUP BY entity_id",
-            (doc_id,),
-        ).fetchall()
-        entities = self.entities_by_ids(eid for eid, _ in counts)
-        rows = [(entities[eid], n) for eid, n in counts if eid in entities]
-        return sorted(rows, key=lambda row: (-row[1], row[0].name.casefold()))
+    def listing(self, label: str | None = None) -> list[EntityListing]:
+        """Every live entity with its aliases and accepted mentions, by name, in one query."""
+        where = "WHERE e.merged_into IS NULL" + (" AND e.label = ?" if label else "")
+        rows = self.db.rows(
+            f"""
+            SELECT {", ".join("e." + c.strip() for c in _ENTITY_COLUMNS.split(","))},
+                (SELECT json_group_array(a.text) FROM
+                    (SELECT text FROM aliases WHERE entity_id = e.id ORDER BY id) a),
+                (SELECT count(*) FROM mentions m
+                    WHERE m.entity_id = e.id AND m.status = 'accepted')
+            FROM entities e {where} ORDER BY e.name COLLATE NOCASE
+            """,
+            (label.upper(),) if label else (),
+        )
+        return [EntityListing(_entity(r[:7]), json.loads(r[7]), int(r[8])) for r in rows]
+
+    def aliases(self, entity_id: str) -> list[Alias]:
+        """An entity's aliases, oldest first."""
+        rows = self.db.rows(
+            "SELECT id, entity_id, text, norm, provenance FROM aliases WHERE entity_id = ? "
+            "ORDER BY id",
+            (self.resolve(entity_id),),
+        )
+        return [Alias(*r) for r in rows]
 
     def candidate_index(self) -> SqliteCandidateIndex:
         """The linker's view of the alias index."""
-        return SqliteCandidateIndex(self.conn)
+        return SqliteCandidateIndex(self.db)
 
-    def linked_entities(self, doc_id: int) -> set[str]:
-        """Entities already linked by accepted mentions of a document (the linker's context)."""
-        rows = self.conn.execute(
-            "SELECT DISTINCT entity_id FROM mentions WHERE doc_id = ? AND status = 'accepted' "
-            "AND entity_id IS NOT NULL",
-            (doc_id,),
+    def version(self) -> tuple[int, int, int]:
+        """(aliases, newest alias id, merged entities): changes whenever patterns must."""
+        row = self.db.one(
+            "SELECT count(*), coalesce(max(id), 0), "
+            "(SELECT count(*) FROM entities WHERE merged_into IS NOT NULL) FROM aliases"
         )
-        return {r[0] for r in rows}
+        assert row is not None
+        return int(row[0]), int(row[1]), int(row[2])
 
-    def bulk_load_aliases(self, entities: Sequence[tuple[str, str, str, Sequence[str]]]) -> None:
-        """Load a large KB fast: (id, name, label, aliases) rows, not logged, one transaction.
+    def alias_rows_since(self, alias_id: int) -> list[tuple[int, str, str, str]]:
+        """(alias id, entity id, entity label, alias text) of aliases newer than alias_id."""
+        return [
+            (int(a), str(e), str(label), str(text))
+            for a, e, label, text in self.db.rows(
+                "SELECT a.id, a.entity_id, e.label, a.text FROM aliases a "
+                "JOIN entities e ON e.id = a.entity_id WHERE a.id > ? ORDER BY a.id",
+                (alias_id,),
+            )
+        ]
 
-        For benchmarks and big initial imports: the change log would double the file for
-        data that is not an analyst's work.
-        """
-        now = utc_now()
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            self.conn.executemany(
-                "INSERT INTO entities (id, name, label, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                [(eid, name, label, self.annotator, now) for eid, name, label, _ in entities],
+    def redirects(self) -> dict[str, str]:
+        """Merged entity id -> the entity it was merged into (followed to the end)."""
+        rows = {
+            str(a): str(b)
+            for a, b in self.db.rows(
+                "SELECT id, merged_into FROM entities WHERE merged_into IS NOT NULL"
             )
-            start = (self.conn.execute("SELECT max(id) FROM aliases").fetchone()[0] or 0) + 1
-            rows = []
-            for eid, name, _label, alias_texts in entities:
-                for text in dict.fromkeys([name, *alias_texts]):
-                    rows.append((start + len(rows), eid, text, match_key(text), "import", now))
-            self.conn.executemany(
-                "INSERT INTO aliases (id, entity_id, text, norm, provenance, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            alias_index.add_many(self.conn, ((r[0], r[2]) for r in rows))
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+        }
+        resolved = {}
+        for start in rows:
+            target, seen = rows[start], {start}
+            while target in rows and target not in seen:
+                seen.add(target)
+                target = rows[target]
+            resolved[start] = target
+        return resolved

@@ -2,39 +2,43 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from workbench.errors import DocumentNotFound, InvalidSpan, MentionNotFound, WorkbenchError
 from workbench.model import ACCEPTED, MENTION_STATUSES, REJECTED, SUGGESTED, Mention, NewMention
 from workbench.store.changelog import Transaction
+from workbench.store.database import Database
+from workbench.store.documents import Documents
+from workbench.store.kb import KnowledgeBase
+from workbench.store.sql import marks
 
 _MENTION_COLUMNS = (
     'id, doc_id, start, "end", text, label, entity_id, status, source, score, annotator, '
     "created_at, updated_at"
 )
+_EDITABLE = {"label", "start", "end", "status", "entity_id", "score", "source"}
 
 
-class MentionsMixin:
-    """Store methods about mentions (annotations and suggestions)."""
+class Mentions:
+    """Annotations and suggestions; linking one teaches the entity its surface form."""
 
-    conn: sqlite3.Connection
-    annotator: str
+    def __init__(self, db: Database, documents: Documents, kb: KnowledgeBase) -> None:
+        self.db = db
+        self.documents = documents
+        self.kb = kb
 
-    # check_label, resolve_entity_id and _insert_alias come from KnowledgeBaseMixin;
-    # recent_text from DocumentsMixin.
-
-    def _span_text(self, doc_id: int, start: int, end: int) -> str:
+    def span_text(self, doc_id: int, start: int, end: int) -> str:
+        """The text of a span, or InvalidSpan when it does not fit the document."""
         try:
-            text = self.recent_text(doc_id)
+            text = self.documents.recent_text(doc_id)
         except DocumentNotFound:
             raise InvalidSpan(f"no document with id {doc_id}") from None
         if not (0 <= start < end <= len(text)):
             raise InvalidSpan(f"span {start}-{end} is outside document {doc_id} (0-{len(text)})")
         return text[start:end]
 
-    def add_mention(
+    def add(
         self,
         doc_id: int,
         start: int,
@@ -50,11 +54,11 @@ class MentionsMixin:
         """Annotate a span; linking it teaches the entity this surface form."""
         if status not in MENTION_STATUSES:
             raise WorkbenchError(f"unknown mention status {status!r}")
-        label = self.check_label(label)
-        text = self._span_text(doc_id, start, end)
+        label = self.kb.check_label(label)
+        text = self.span_text(doc_id, start, end)
         if entity_id is not None:
-            entity_id = self.resolve_entity_id(entity_id)
-        with Transaction(self.conn, self.annotator, "add mention") as tx:
+            entity_id = self.kb.resolve(entity_id)
+        with self.db.transaction("add mention") as tx:
             mention_id = tx.insert(
                 "mentions",
                 {
@@ -67,132 +71,129 @@ class MentionsMixin:
                     "status": status,
                     "source": source,
                     "score": score,
-                    "annotator": self.annotator,
+                    "annotator": self.db.annotator,
                     "created_at": tx.at,
                     "updated_at": tx.at,
                 },
             )
             if entity_id is not None and learn_alias and status == ACCEPTED:
-                self._insert_alias(tx, entity_id, text, "annotation")
-        return self.mention(mention_id)
+                self.kb.insert_alias(tx, entity_id, text, "annotation")
+        return self.get(int(mention_id))
 
-    def mention(self, mention_id: int) -> Mention:
+    def get(self, mention_id: int) -> Mention:
         """One mention by id."""
-        row = self.conn.execute(
-            f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE id = ?", (mention_id,)
-        ).fetchone()
+        row = self.db.one(f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE id = ?", (mention_id,))
         if row is None:
             raise MentionNotFound(mention_id)
         return Mention(*row)
 
-    def mention_id_at(self, doc_id: int, start: int, end: int) -> int | None:
+    def id_at(self, doc_id: int, start: int, end: int) -> int | None:
         """Id of an accepted or suggested mention with exactly this span, if any."""
-        row = self.conn.execute(
+        value = self.db.value(
             'SELECT id FROM mentions WHERE doc_id = ? AND start = ? AND "end" = ? '
             "AND status != 'rejected' ORDER BY status = 'accepted' DESC, id LIMIT 1",
             (doc_id, start, end),
-        ).fetchone()
-        return row[0] if row else None
+        )
+        return int(value) if value is not None else None
 
-    def mentions(
+    def of_document(
         self, doc_id: int, statuses: Sequence[str] = (ACCEPTED, SUGGESTED)
     ) -> list[Mention]:
         """A document's mentions with the given statuses, by position."""
-        marks = ",".join("?" * len(statuses))
-        rows = self.conn.execute(
-            f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE doc_id = ? AND status IN ({marks}) "
-            'ORDER BY start, "end", id',
+        rows = self.db.rows(
+            f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE doc_id = ? "
+            f'AND status IN ({marks(len(statuses))}) ORDER BY start, "end", id',
             (doc_id, *statuses),
         )
         return [Mention(*r) for r in rows]
 
-    def update_mention(self, mention_id: int, **changes: Any) -> Mention:
+    def update(self, mention_id: int, **changes: Any) -> Mention:
         """Change label, span, status or link of a mention (one logged change)."""
-        current = self.mention(mention_id)
-        allowed = {"label", "start", "end", "status", "entity_id", "score", "source"}
-        unknown = set(changes) - allowed
+        with self.db.transaction("edit mention") as tx:
+            self.update_in(tx, mention_id, **changes)
+        return self.get(mention_id)
+
+    def update_in(self, tx: Transaction, mention_id: int, **changes: Any) -> Mention:
+        """`update` inside an open transaction (part of a larger change)."""
+        current = self.get(mention_id)
+        unknown = set(changes) - _EDITABLE
         if unknown:
             raise WorkbenchError(f"cannot change {', '.join(sorted(unknown))} of a mention")
         if "label" in changes:
-            changes["label"] = self.check_label(changes["label"])
+            changes["label"] = self.kb.check_label(changes["label"])
         if "status" in changes and changes["status"] not in MENTION_STATUSES:
             raise WorkbenchError(f"unknown mention status {changes['status']!r}")
         if "start" in changes or "end" in changes:
             start = changes.get("start", current.start)
             end = changes.get("end", current.end)
-            changes["text"] = self._span_text(current.doc_id, start, end)
+            changes["text"] = self.span_text(current.doc_id, start, end)
         if changes.get("entity_id") is not None:
-            changes["entity_id"] = self.resolve_entity_id(changes["entity_id"])
-        with Transaction(self.conn, self.annotator, "edit mention") as tx:
-            tx.update("mentions", mention_id, **changes, updated_at=tx.at)
-            updated = self.mention(mention_id)
-            if (
-                updated.entity_id
-                and updated.status == ACCEPTED
-                and (changes.get("entity_id") or changes.get("status") == ACCEPTED)
-            ):
-                self._insert_alias(tx, updated.entity_id, updated.text, "annotation")
-        return self.mention(mention_id)
+            changes["entity_id"] = self.kb.resolve(changes["entity_id"])
+        tx.update("mentions", mention_id, **changes, updated_at=tx.at)
+        updated = self.get(mention_id)
+        if (
+            updated.entity_id
+            and updated.status == ACCEPTED
+            and (changes.get("entity_id") or changes.get("status") == ACCEPTED)
+        ):
+            self.kb.insert_alias(tx, updated.entity_id, updated.text, "annotation")
+        return updated
 
-    def link_mention(self, mention_id: int, entity_id: str | None) -> Mention:
+    def link(self, mention_id: int, entity_id: str | None) -> Mention:
         """Link a mention to an entity (or unlink with None, the NIL decision)."""
-        return self.update_mention(mention_id, entity_id=entity_id)
+        return self.update(mention_id, entity_id=entity_id)
 
-    def accept_suggestion(self, mention_id: int) -> Mention:
+    def accept(self, mention_id: int) -> Mention:
         """Turn a suggestion into an accepted annotation."""
-        return self.update_mention(mention_id, status=ACCEPTED)
+        return self.update(mention_id, status=ACCEPTED)
 
-    def reject_suggestion(self, mention_id: int) -> Mention:
+    def reject(self, mention_id: int) -> Mention:
         """Reject a suggestion; it is remembered and not proposed again for that span."""
-        return self.update_mention(mention_id, status=REJECTED)
+        return self.update(mention_id, status=REJECTED)
 
     def set_status_many(self, mention_ids: Sequence[int], status: str) -> int:
         """Accept or reject many suggestions in one change (one undo step)."""
         if status not in MENTION_STATUSES:
             raise WorkbenchError(f"unknown mention status {status!r}")
-        mentions = [self.mention(mention_id) for mention_id in mention_ids]
-        with Transaction(self.conn, self.annotator, f"mark {len(mentions)} {status}") as tx:
+        mentions = [self.get(mention_id) for mention_id in mention_ids]
+        with self.db.transaction(f"mark {len(mentions)} {status}") as tx:
             for m in mentions:
                 tx.update("mentions", m.id, status=status, updated_at=tx.at)
                 if status == ACCEPTED and m.entity_id:
-                    self._insert_alias(tx, m.entity_id, m.text, "annotation")
+                    self.kb.insert_alias(tx, m.entity_id, m.text, "annotation")
         return len(mentions)
 
-    def delete_mention(self, mention_id: int) -> Mention:
-        """Delete a mention (and, through the schema, the event roles pointing at it)."""
-        mention = self.mention(mention_id)
-        with Transaction(self.conn, self.annotator, "delete mention") as tx:
-            for (role_id,) in self.conn.execute(
+    def delete(self, mention_id: int) -> Mention:
+        """Delete a mention and the event roles it fills (one undo step restores both)."""
+        mention = self.get(mention_id)
+        with self.db.transaction("delete mention") as tx:
+            for (role_id,) in self.db.rows(
                 "SELECT id FROM event_roles WHERE mention_id = ?", (mention_id,)
-            ).fetchall():
+            ):
                 tx.delete("event_roles", role_id)
             tx.delete("mentions", mention_id)
         return mention
 
-    def import_mentions(
-        self, doc_id: int, mentions: Sequence[NewMention], source: str = "gold"
-    ) -> int:
+    def import_many(self, doc_id: int, mentions: Sequence[NewMention], source: str = "gold") -> int:
         """Add accepted, linked mentions from a file in one transaction; skips exact repeats."""
-        text_length = self.conn.execute(
-            "SELECT length(text) FROM documents WHERE id = ?", (doc_id,)
-        ).fetchone()
-        if text_length is None:
+        length = self.db.value("SELECT length(text) FROM documents WHERE id = ?", (doc_id,))
+        if length is None:
             raise InvalidSpan(f"no document with id {doc_id}")
         added = 0
-        with Transaction(self.conn, self.annotator, "import mentions") as tx:
+        with self.db.transaction("import mentions") as tx:
             for m in mentions:
-                if not (0 <= m.start < m.end <= text_length[0]):
+                if not (0 <= m.start < m.end <= length):
                     raise InvalidSpan(
-                        f"span {m.start}-{m.end} is outside document {doc_id} (0-{text_length[0]})"
+                        f"span {m.start}-{m.end} is outside document {doc_id} (0-{length})"
                     )
-                label = self.check_label(m.label)
-                exists = self.conn.execute(
-                    'SELECT 1 FROM mentions WHERE doc_id = ? AND start = ? AND "end" = ? AND label = ?',
+                label = self.kb.check_label(m.label)
+                if self.db.one(
+                    'SELECT 1 FROM mentions WHERE doc_id = ? AND start = ? AND "end" = ? '
+                    "AND label = ?",
                     (doc_id, m.start, m.end, label),
-                ).fetchone()
-                if exists:
+                ):
                     continue
-                entity_id = self.resolve_entity_id(m.entity_id) if m.entity_id else None
+                entity_id = self.kb.resolve(m.entity_id) if m.entity_id else None
                 tx.insert(
                     "mentions",
                     {
@@ -204,12 +205,58 @@ class MentionsMixin:
                         "entity_id": entity_id,
                         "status": ACCEPTED,
                         "source": source,
-                        "annotator": self.annotator,
+                        "annotator": self.db.annotator,
                         "created_at": tx.at,
                         "updated_at": tx.at,
                     },
                 )
                 if entity_id:
-                    self._insert_alias(tx, entity_id, m.text, "annotation")
+                    self.kb.insert_alias(tx, entity_id, m.text, "annotation")
                 added += 1
         return added
+
+    # -- counts of linked mentions ----------------------------------------------------------
+
+    def per_document(self, entity_id: str) -> dict[int, int]:
+        """Accepted mentions of an entity per document id."""
+        rows = self.db.rows(
+            "SELECT doc_id, count(*) FROM mentions WHERE entity_id = ? AND status = 'accepted' "
+            "GROUP BY doc_id ORDER BY doc_id",
+            (self.kb.resolve(entity_id),),
+        )
+        return {int(doc_id): int(n) for doc_id, n in rows}
+
+    def entity_document_counts(
+        self, doc_ids: Iterable[int] | None, statuses: Sequence[str] = (ACCEPTED,)
+    ) -> list[tuple[str, int, int]]:
+        """(entity id, document id, mentions) for linked mentions of the documents (None: all)."""
+        select = (
+            "SELECT entity_id, doc_id, count(*) FROM mentions WHERE entity_id IS NOT NULL "
+            f"AND status IN ({marks(len(statuses))})"
+        )
+        group = " GROUP BY entity_id, doc_id"
+        if doc_ids is None:
+            rows = self.db.rows(select + group + " ORDER BY entity_id, doc_id", statuses)
+        else:
+            rows = self.db.rows_in(
+                select + " AND doc_id IN ({marks})" + group, doc_ids, before=statuses
+            )
+        return sorted((str(e), int(d), int(n)) for e, d, n in rows)
+
+    def document_entity_counts(self, doc_id: int) -> list[tuple[str, int]]:
+        """(entity id, accepted mentions) of the entities a document links to."""
+        rows = self.db.rows(
+            "SELECT entity_id, count(*) FROM mentions WHERE doc_id = ? AND status = 'accepted' "
+            "AND entity_id IS NOT NULL GROUP BY entity_id",
+            (doc_id,),
+        )
+        return [(str(e), int(n)) for e, n in rows]
+
+    def linked_entities(self, doc_id: int) -> set[str]:
+        """Entities already linked by accepted mentions of a document (the linker's context)."""
+        rows = self.db.rows(
+            "SELECT DISTINCT entity_id FROM mentions WHERE doc_id = ? AND status = 'accepted' "
+            "AND entity_id IS NOT NULL",
+            (doc_id,),
+        )
+        return {str(r[0]) for r in rows}

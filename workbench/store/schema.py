@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from workbench.errors import DatabaseError
@@ -203,32 +203,86 @@ def spelled_out_checks(sql: str) -> str:
     return _IN_LIST.sub(spelled_out, sql)
 
 
+def _table_definitions(script: str) -> dict[str, str]:
+    """Each CREATE TABLE statement of a script by table name, as SQLite stores it (without
+    IF NOT EXISTS)."""
+    found = {}
+    for statement in script.split(";"):
+        match = re.search(r"CREATE TABLE IF NOT EXISTS (\w+)", statement)
+        if match:
+            found[match.group(1)] = statement.strip().replace(" IF NOT EXISTS", "", 1)
+    return found
+
+
+# The four tables whose CHECK constraints version 4 spells out, in their final form.
+SPELLED_OUT = {
+    name: spelled_out_checks(sql)
+    for name, sql in {
+        **_table_definitions(BASE_TABLES),
+        **_table_definitions(SUGGESTION_TABLES),
+    }.items()
+    if " IN (" in sql
+}
+# Indexes to make again after a table is rebuilt (dropping a table drops its indexes).
+_INDEXES = {
+    "mentions": (
+        'CREATE INDEX mentions_span ON mentions(doc_id, start, "end")',
+        "CREATE INDEX mentions_entity ON mentions(entity_id)",
+    ),
+    "events": ("CREATE INDEX events_doc ON events(doc_id)",),
+    "changes": (
+        "CREATE INDEX changes_group ON changes(group_id)",
+        "CREATE INDEX changes_state ON changes(state, annotator, group_id)",
+    ),
+    "trigger_suggestions": (),
+}
+
+
 def _migrate_4_spelled_out_checks(conn: sqlite3.Connection) -> None:
-    """Version 4: CHECK constraints spelled out (see `spelled_out_checks`): the same rules,
-    but SQLite builds a lookup table for an IN list at every row it checks, which was a
-    sixth of the time pre-annotation spent storing suggestions. Only the constraints'
-    text changes, not the stored rows, so the definitions are rewritten in place as
-    SQLite's documentation on ALTER TABLE describes for such changes."""
+    """Version 4: CHECK constraints spelled out (`status = 'a' OR status = 'b'` for
+    `status IN ('a', 'b')`: the same rules, but SQLite builds a lookup table for an IN
+    list at every row it checks, which cost pre-annotation a sixth of its storing time).
+    Each table still written the old way is rebuilt, rows, ids and sequence kept, as
+    SQLite's documentation on ALTER TABLE describes for a change of constraints."""
+    stored = dict(
+        conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+    )
+    for name, definition in SPELLED_OUT.items():
+        if name in stored and stored[name] != definition:
+            rebuild_table(conn, name, definition, _INDEXES[name])
+
+
+def rebuild_table(
+    conn: sqlite3.Connection, name: str, definition: str, indexes: Sequence[str]
+) -> None:
+    """Give a table a new definition: a new table of that definition takes its rows (and
+    its AUTOINCREMENT sequence), references to it from other tables are kept, its indexes
+    are made again. One transaction; foreign keys are checked before it commits."""
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA legacy_alter_table = ON")  # references to `name` stay as written
     conn.execute("BEGIN IMMEDIATE")
     try:
-        version = conn.execute("PRAGMA schema_version").fetchone()[0]
-        conn.execute("PRAGMA writable_schema = ON")
-        tables = conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '% IN (%'"
-        ).fetchall()
-        for name, sql in tables:
-            conn.execute(
-                "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
-                (spelled_out_checks(sql), name),
-            )
-        conn.execute(f"PRAGMA schema_version = {version + 1}")
-        conn.execute("PRAGMA writable_schema = OFF")
+        sequence = conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?", (name,)
+        ).fetchone()
+        conn.execute(f'ALTER TABLE "{name}" RENAME TO "{name}_rebuilt"')
+        conn.execute(definition)
+        conn.execute(f'INSERT INTO "{name}" SELECT * FROM "{name}_rebuilt"')
+        conn.execute(f'DROP TABLE "{name}_rebuilt"')
+        for index in indexes:
+            conn.execute(index)
+        if sequence is not None:
+            conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (sequence[0], name))
+        problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise DatabaseError(f"rebuilding {name} would break references: {problems[:3]}")
         conn.execute("COMMIT")
-    except sqlite3.DatabaseError:
-        # A SQLite built to refuse schema edits ("defensive"): the constraints keep their
-        # slower spelling, which means the same.
+    except BaseException:
         conn.execute("ROLLBACK")
-        conn.execute("PRAGMA writable_schema = OFF")
+        raise
+    finally:
+        conn.execute("PRAGMA legacy_alter_table = OFF")
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
 def _migrate_5_one_span_index(conn: sqlite3.Connection) -> None:

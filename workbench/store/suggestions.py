@@ -3,9 +3,8 @@ one transaction with a record that the document is done (which makes a batch res
 
 from __future__ import annotations
 
-import bisect
-import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.model import (
@@ -17,12 +16,14 @@ from workbench.model import (
     Suggestion,
     TriggerSuggestion,
 )
-from workbench.store.changelog import Transaction
+from workbench.spans import SpanIndex
+from workbench.store.database import Database
+from workbench.store.events import Events
+from workbench.store.kb import KnowledgeBase
+from workbench.store.sql import marks
 
 _TRIGGER_COLUMNS = 'id, doc_id, start, "end", text, type, subtype, status, source, score, event_id'
 
-# SQLite's limit on a statement's parameters is 999 in older builds.
-_IDS_PER_QUERY = 500
 _MENTION_COLUMNS = (
     "doc_id",
     "start",
@@ -47,86 +48,37 @@ _NEW_TRIGGER_COLUMNS = (
 DocumentSuggestions = tuple[int, Sequence[Suggestion], Sequence[SuggestedTrigger]]
 
 
-class _Spans:
-    """Spans sorted by start, asked whether anything overlaps [start, end) by bisection
-    (a long document has thousands of annotations and thousands of suggestions)."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        self.spans = sorted(spans)
-        self.starts = [s for s, _ in self.spans]
-        self.longest = max((e - s for s, e in self.spans), default=0)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        if not self.spans:  # a document nobody has annotated yet
-            return False
-        i = bisect.bisect_left(self.starts, start - self.longest)
-        while i < len(self.spans) and self.spans[i][0] < end:
-            if self.spans[i][1] > start:
-                return True
-            i += 1
-        return False
+def _span(span: tuple[int, int]) -> tuple[int, int]:
+    return span
 
 
-class SuggestionsMixin:
-    """Store methods for pre-annotation."""
+class Suggestions:
+    """Pre-annotation's results: suggested mentions and event triggers, stored per batch
+    of documents with a record that each document is done (which makes a run resumable)."""
 
-    conn: sqlite3.Connection
-    annotator: str
-
-    def kb_version(self) -> tuple[int, int, int]:
-        """(aliases, newest alias id, merged entities): changes whenever patterns must."""
-        row = self.conn.execute(
-            "SELECT count(*), coalesce(max(id), 0), "
-            "(SELECT count(*) FROM entities WHERE merged_into IS NOT NULL) FROM aliases"
-        ).fetchone()
-        return int(row[0]), int(row[1]), int(row[2])
-
-    def alias_rows_since(self, alias_id: int) -> list[tuple[int, str, str, str]]:
-        """(alias id, entity id, entity label, alias text) of aliases newer than alias_id."""
-        return self.conn.execute(
-            "SELECT a.id, a.entity_id, e.label, a.text FROM aliases a "
-            "JOIN entities e ON e.id = a.entity_id WHERE a.id > ? ORDER BY a.id",
-            (alias_id,),
-        ).fetchall()
-
-    def entity_redirects(self) -> dict[str, str]:
-        """Merged entity id -> the entity it was merged into (followed to the end)."""
-        rows = dict(
-            self.conn.execute(
-                "SELECT id, merged_into FROM entities WHERE merged_into IS NOT NULL"
-            ).fetchall()
-        )
-        resolved = {}
-        for start in rows:
-            target, seen = rows[start], {start}
-            while target in rows and target not in seen:
-                seen.add(target)
-                target = rows[target]
-            resolved[start] = target
-        return resolved
+    def __init__(self, db: Database, kb: KnowledgeBase, events: Events) -> None:
+        self.db = db
+        self.kb = kb
+        self.events = events
 
     def preannotated_ids(self, signature: str) -> set[int]:
         """Documents already pre-annotated by a pipeline with this signature."""
-        rows = self.conn.execute(
-            "SELECT doc_id FROM preannotated WHERE signature = ?", (signature,)
-        )
-        return {r[0] for r in rows}
+        rows = self.db.rows("SELECT doc_id FROM preannotated WHERE signature = ?", (signature,))
+        return {int(r[0]) for r in rows}
 
-    def store_suggestions(
-        self, batch: Sequence[DocumentSuggestions], signature: str
-    ) -> tuple[int, int]:
+    def store(self, batch: Sequence[DocumentSuggestions], signature: str) -> tuple[int, int]:
         """Store the suggestions of several documents in one transaction, and mark them done.
 
         Never touches what exists: a span that already has a mention with that label, in
         any status (accepted, suggested, or rejected: the rejection is remembered), or that
         overlaps an accepted annotation, is skipped; so is a trigger already suggested,
         rejected or recorded as an event. Returns (mentions, triggers) added."""
-        labels = set(self.labels())
+        labels = set(self.kb.labels())
         doc_ids = list(dict.fromkeys(doc_id for doc_id, _, _ in batch))
-        mention_rows: list[tuple] = []
-        trigger_rows: list[tuple] = []
-        done_rows: list[tuple] = []
-        with Transaction(self.conn, self.annotator, "pre-annotate") as tx:
+        mention_rows: list[tuple[Any, ...]] = []
+        trigger_rows: list[tuple[Any, ...]] = []
+        done_rows: list[tuple[Any, ...]] = []
+        with self.db.transaction("pre-annotate") as tx:
             texts = self._by_document("SELECT id, text FROM documents", "id", doc_ids)
             existing = self._by_document(
                 'SELECT doc_id, start, "end", label, status FROM mentions', "doc_id", doc_ids
@@ -143,7 +95,10 @@ class SuggestionsMixin:
                 )
             )
             # per document: (mention keys taken, accepted spans, trigger spans taken)
-            seen: dict[int, tuple[set, _Spans, set]] = {}
+            seen: dict[
+                int,
+                tuple[set[tuple[int, int, str]], SpanIndex[tuple[int, int]], set[tuple[int, int]]],
+            ] = {}
             for doc_id, suggestions, triggers in batch:
                 if doc_id not in texts:
                     raise WorkbenchError(f"no document with id {doc_id}")
@@ -152,9 +107,11 @@ class SuggestionsMixin:
                     rows = existing.get(doc_id, [])
                     seen[doc_id] = (
                         {(s, e, label) for s, e, label, _ in rows},
-                        _Spans((s, e) for s, e, _, status in rows if status == ACCEPTED),
-                        {tuple(r) for r in known_triggers.get(doc_id, [])}
-                        | {tuple(r) for r in events.get(doc_id, []) if r[0] is not None},
+                        SpanIndex(
+                            ((s, e) for s, e, _, status in rows if status == ACCEPTED), _span
+                        ),
+                        {(r[0], r[1]) for r in known_triggers.get(doc_id, [])}
+                        | {(r[0], r[1]) for r in events.get(doc_id, []) if r[0] is not None},
                     )
                 taken, accepted, spans = seen[doc_id]
                 size = len(text)
@@ -166,7 +123,7 @@ class SuggestionsMixin:
                         key in taken
                         or label not in labels
                         or not 0 <= start < end <= size
-                        or accepted.overlaps(start, end)
+                        or (accepted and accepted.any_overlap(start, end))
                     ):
                         continue
                     taken.add(key)
@@ -205,7 +162,7 @@ class SuggestionsMixin:
             # every row of a batch shares these: given once, and logged once
             same = {"status": SUGGESTED, "created_at": tx.at, "updated_at": tx.at}
             tx.insert_many(
-                "mentions", _MENTION_COLUMNS, mention_rows, {**same, "annotator": self.annotator}
+                "mentions", _MENTION_COLUMNS, mention_rows, {**same, "annotator": self.db.annotator}
             )
             tx.insert_many("trigger_suggestions", _NEW_TRIGGER_COLUMNS, trigger_rows, same)
             tx.insert_many("preannotated", ("doc_id", "signature", "suggestions", "at"), done_rows)
@@ -213,54 +170,51 @@ class SuggestionsMixin:
 
     def _by_document(
         self, select: str, column: str, doc_ids: Sequence[int], where: str = "", *args: object
-    ) -> dict[int, list[tuple]]:
+    ) -> dict[int, list[tuple[Any, ...]]]:
         """Rows of `select` for the documents, grouped by document id (the first column,
         which is left out of the rows)."""
         extra = f" AND {where}" if where else ""
-        grouped: dict[int, list[tuple]] = {}
-        for first in range(0, len(doc_ids), _IDS_PER_QUERY):
-            chunk = doc_ids[first : first + _IDS_PER_QUERY]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"{select} WHERE {column} IN ({marks}){extra}", (*chunk, *args)
-            ):
-                grouped.setdefault(row[0], []).append(row[1:])
+        grouped: dict[int, list[tuple[Any, ...]]] = {}
+        for row in self.db.iter_in(
+            f"{select} WHERE {column} IN ({{marks}}){extra}", doc_ids, after=args
+        ):
+            grouped.setdefault(row[0], []).append(row[1:])
         return grouped
 
-    def trigger_suggestions(
+    def triggers(
         self, doc_id: int, statuses: Sequence[str] = (SUGGESTED,)
     ) -> list[TriggerSuggestion]:
         """A document's trigger suggestions with the given statuses, by position."""
-        marks = ",".join("?" * len(statuses))
-        rows = self.conn.execute(
+        rows = self.db.rows(
             f"SELECT {_TRIGGER_COLUMNS} FROM trigger_suggestions WHERE doc_id = ? "
-            f'AND status IN ({marks}) ORDER BY start, "end"',
+            f'AND status IN ({marks(len(statuses))}) ORDER BY start, "end"',
             (doc_id, *statuses),
         )
         return [TriggerSuggestion(*r) for r in rows]
 
-    def trigger_suggestion(self, suggestion_id: int) -> TriggerSuggestion:
-        row = self.conn.execute(
+    def trigger(self, suggestion_id: int) -> TriggerSuggestion:
+        """One trigger suggestion by id."""
+        row = self.db.one(
             f"SELECT {_TRIGGER_COLUMNS} FROM trigger_suggestions WHERE id = ?", (suggestion_id,)
-        ).fetchone()
+        )
         if row is None:
             raise WorkbenchError(f"no trigger suggestion with id {suggestion_id}")
         return TriggerSuggestion(*row)
 
-    def accept_trigger(self, suggestion_id: int) -> Event:
-        """Record the suggested event (type, sub-type, trigger) and mark the suggestion."""
-        suggestion = self.trigger_suggestion(suggestion_id)
+    def accept_trigger(
+        self, suggestion_id: int, event_type: tuple[str, str | None] | None = None
+    ) -> Event:
+        """Record the suggested event (its type and sub-type, or `event_type` when the
+        analyst chose another) and mark the suggestion accepted: one change."""
+        suggestion = self.trigger(suggestion_id)
         if suggestion.status != SUGGESTED:
             raise WorkbenchError(
                 f"trigger suggestion {suggestion_id} is already {suggestion.status}"
             )
-        with Transaction(self.conn, self.annotator, "accept trigger") as tx:
-            event_id = self._insert_event(  # type: ignore[attr-defined]
-                tx,
-                suggestion.doc_id,
-                suggestion.type,
-                suggestion.subtype,
-                trigger=(suggestion.start, suggestion.end),
+        kind, subtype = event_type or (suggestion.type, suggestion.subtype)
+        with self.db.transaction("accept trigger") as tx:
+            event_id = self.events.insert(
+                tx, suggestion.doc_id, kind, subtype, trigger=(suggestion.start, suggestion.end)
             )
             tx.update(
                 "trigger_suggestions",
@@ -269,11 +223,11 @@ class SuggestionsMixin:
                 event_id=event_id,
                 updated_at=tx.at,
             )
-        return self.event(event_id)  # type: ignore[attr-defined]
+        return self.events.get(event_id)
 
     def reject_trigger(self, suggestion_id: int) -> TriggerSuggestion:
         """Reject a trigger suggestion; it is not proposed again."""
-        self.trigger_suggestion(suggestion_id)
-        with Transaction(self.conn, self.annotator, "reject trigger") as tx:
+        self.trigger(suggestion_id)
+        with self.db.transaction("reject trigger") as tx:
             tx.update("trigger_suggestions", suggestion_id, status=REJECTED, updated_at=tx.at)
-        return self.trigger_suggestion(suggestion_id)
+        return self.trigger(suggestion_id)

@@ -97,7 +97,7 @@ class WorkbenchApp(App):
         if self._linker is None:
             from workbench.linking import Linker
 
-            self._linker = Linker(self.store.candidate_index())
+            self._linker = Linker(self.store.kb.candidate_index())
         return self._linker
 
     def plugins(self):
@@ -112,7 +112,7 @@ class WorkbenchApp(App):
 
     def describe_entity(self, entity_id: str) -> str:
         try:
-            return self.store.entity(entity_id).description
+            return self.store.kb.entity(entity_id).description
         except WorkbenchError:
             return ""
 

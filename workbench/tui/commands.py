@@ -82,7 +82,7 @@ class DocumentCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for doc in self.app.store.documents():
+        for doc in self.app.store.documents.summaries():
             name = f"Open [{doc.id}] {doc.title}"
             score = matcher.match(name)
             if score > 0:

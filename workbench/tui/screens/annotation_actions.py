@@ -103,12 +103,12 @@ class AnnotationActions:
 
         from workbench.tui.screens.pickers import LabelPicker  # (not needed at start)
 
-        self.app.push_screen(LabelPicker(self.store.labels(), text), labelled)
+        self.app.push_screen(LabelPicker(self.store.kb.labels(), text), labelled)
 
     def ask_link(self, text: str, label: str, then: Callable[[LinkChoice], None]) -> None:
         """Open the link picker for a surface form; `then` gets the analyst's choice."""
         context = self.focused_pane().document
-        linked = self.store.linked_entities(context.id) if context else set()
+        linked = self.store.mentions.linked_entities(context.id) if context else set()
 
         def rank(query: str):
             result = self.app.linker().link(query, label, context=linked)
@@ -127,7 +127,7 @@ class AnnotationActions:
         if choice.kind == "entity":
             return choice.entity_id
         if choice.kind == "new":
-            return self.store.add_entity(text, label, description="created from a mention").id
+            return self.store.kb.add_entity(text, label, description="created from a mention").id
         return None
 
     def _create(self, doc_id: int, start: int, end: int, label: str, choice: LinkChoice) -> None:
@@ -135,7 +135,7 @@ class AnnotationActions:
 
         def change() -> Mention:
             entity_id = self._entity_for(choice, text, label)
-            return self.store.add_mention(doc_id, start, end, label, entity_id=entity_id)
+            return self.store.mentions.add(doc_id, start, end, label, entity_id=entity_id)
 
         mention = self._do(f"{label} “{text[:40]}”", change)
         if mention:
@@ -152,12 +152,12 @@ class AnnotationActions:
             from workbench.tui.screens.pickers import LabelPicker
 
             self.app.push_screen(
-                LabelPicker(self.store.labels(), mention.text),
+                LabelPicker(self.store.kb.labels(), mention.text),
                 lambda label: (
                     label
                     and self._do(
                         f"relabelled as {label}",
-                        lambda: self.store.update_mention(mention.id, label=label),
+                        lambda: self.store.mentions.update(mention.id, label=label),
                     )
                 ),
             )
@@ -170,7 +170,7 @@ class AnnotationActions:
         def linked(choice: LinkChoice) -> None:
             def change() -> Mention:
                 entity_id = self._entity_for(choice, mention.text, mention.label)
-                return self.store.link_mention(mention.id, entity_id)
+                return self.store.mentions.link(mention.id, entity_id)
 
             self._do("linked" if choice.kind != "nil" else "unlinked (NIL)", change)
 
@@ -180,7 +180,7 @@ class AnnotationActions:
         mention = self._mention_here()
         if mention:
             self._do(
-                f"deleted “{mention.text[:40]}”", lambda: self.store.delete_mention(mention.id)
+                f"deleted “{mention.text[:40]}”", lambda: self.store.mentions.delete(mention.id)
             )
 
     def action_resize_span(self, unit: str, direction: int) -> None:
@@ -202,27 +202,31 @@ class AnnotationActions:
         if end <= mention.start or end == mention.end:
             self.notify("the span cannot change that way", severity="warning")
             return
-        self._do("span changed", lambda: self.store.update_mention(mention.id, end=end))
+        self._do("span changed", lambda: self.store.mentions.update(mention.id, end=end))
 
     # -- suggestions -----------------------------------------------------------------------
 
     def action_accept(self) -> None:
         trigger = self._trigger_suggestion_here()
         if trigger:
-            self._do_trigger("event recorded", lambda: self.store.accept_trigger(trigger.id))
+            self._do_trigger(
+                "event recorded", lambda: self.store.suggestions.accept_trigger(trigger.id)
+            )
             return
         mention = self._mention_here(SUGGESTED)
         if mention:
-            self._do("suggestion accepted", lambda: self.store.accept_suggestion(mention.id))
+            self._do("suggestion accepted", lambda: self.store.mentions.accept(mention.id))
 
     def action_reject(self) -> None:
         trigger = self._trigger_suggestion_here()
         if trigger:
-            self._do_trigger("trigger rejected", lambda: self.store.reject_trigger(trigger.id))
+            self._do_trigger(
+                "trigger rejected", lambda: self.store.suggestions.reject_trigger(trigger.id)
+            )
             return
         mention = self._mention_here(SUGGESTED)
         if mention:
-            self._do("suggestion rejected", lambda: self.store.reject_suggestion(mention.id))
+            self._do("suggestion rejected", lambda: self.store.mentions.reject(mention.id))
 
     def _trigger_suggestion_here(self):  # type: ignore[no-untyped-def]
         """A suggested event trigger under the cursor, when no suggested mention is there."""
@@ -252,7 +256,8 @@ class AnnotationActions:
             and (m.entity_id == mention.entity_id if mention.entity_id else m.text == mention.text)
         ]
         self._do(
-            f"{len(same)} suggestions accepted", lambda: self.store.set_status_many(same, ACCEPTED)
+            f"{len(same)} suggestions accepted",
+            lambda: self.store.mentions.set_status_many(same, ACCEPTED),
         )
 
     # -- history ---------------------------------------------------------------------------

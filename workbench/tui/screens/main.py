@@ -101,7 +101,7 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         self._panel_ready = False
         self._lists_key = self._card_key = None
         saved = self._saved_panes()
-        ids = [d.id for d in self.store.documents()]
+        ids = [d.id for d in self.store.documents.summaries()]
         requested = [d for d in self.app.initial_documents if d is not None]
         for pane, default in zip(self.panes, (ids[:1], ids[1:2]), strict=True):
             choice = requested[pane.index] if pane.index < len(requested) else None
@@ -138,7 +138,7 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
     def _saved_panes(self) -> dict[int, tuple[int, int]]:
         try:
-            data = json.loads(self.store.get_setting(PANES_SETTING, "[]") or "[]")
+            data = json.loads(self.store.settings.get(PANES_SETTING, "[]") or "[]")
             return {i: (int(d), int(c)) for i, (d, c) in enumerate(data) if d is not None}
         except (ValueError, TypeError):
             return {}
@@ -149,7 +149,7 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
             return  # nowhere to keep them: the next start opens the first documents
         state = [list(self._positions.get(i, (None, 0))) for i in (0, 1)]
         if state != getattr(self, "_saved_state", None):
-            self.store.set_setting(PANES_SETTING, json.dumps(state))
+            self.store.settings.set(PANES_SETTING, json.dumps(state))
             self._saved_state = state
 
     def on_unmount(self) -> None:
@@ -160,12 +160,14 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
     def open_in(self, pane: DocumentPane, doc_id: int, cursor: int = 0, select: int = 0) -> None:
         """Show a document in a pane, cursor at an offset (optionally selecting `select` chars)."""
         try:
-            document = self.store.document(doc_id)
+            document = self.store.documents.get(doc_id)
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             return
-        pane.show(document, self.store.mentions(doc_id), cursor)
-        pane.view.set_events(self.store.events(doc_id), self.store.trigger_suggestions(doc_id))
+        pane.show(document, self.store.mentions.of_document(doc_id), cursor)
+        pane.view.set_events(
+            self.store.events.of_document(doc_id), self.store.suggestions.triggers(doc_id)
+        )
         # a large document brings tens of thousands of long-lived objects: keep them out of
         # the garbage collector's full passes, which would otherwise stall keystrokes
         gc.freeze()
@@ -177,10 +179,10 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         """Re-read the annotations of every open document (after undo, redo, bulk changes)."""
         for pane in self.panes:
             if pane.document:
-                pane.set_mentions(self.store.mentions(pane.document.id))
+                pane.set_mentions(self.store.mentions.of_document(pane.document.id))
                 pane.view.set_events(
-                    self.store.events(pane.document.id),
-                    self.store.trigger_suggestions(pane.document.id),
+                    self.store.events.of_document(pane.document.id),
+                    self.store.suggestions.triggers(pane.document.id),
                 )
         self._lists_key = self._card_key = None
         self.refresh_side_panel()
@@ -190,8 +192,8 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         for pane in self.panes:
             if pane.document:
                 pane.view.set_events(
-                    self.store.events(pane.document.id),
-                    self.store.trigger_suggestions(pane.document.id),
+                    self.store.events.of_document(pane.document.id),
+                    self.store.suggestions.triggers(pane.document.id),
                 )
         self._lists_key = self._card_key = None
         self.refresh_side_panel()
@@ -199,7 +201,7 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
     def mention_changed(self, mention_id: int) -> None:
         """Redraw one created, edited or deleted mention without re-reading the document."""
         try:
-            mention = self.store.mention(mention_id)
+            mention = self.store.mentions.get(mention_id)
         except MentionNotFound:
             mention = None
         for pane in self.panes:
@@ -252,7 +254,7 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         # (the pickers, search and event screens load when first opened, not at start)
         from workbench.tui.screens.pickers import DocumentPicker
 
-        self.app.push_screen(DocumentPicker(self.store.documents()), opened)
+        self.app.push_screen(DocumentPicker(self.store.documents.summaries()), opened)
 
     def action_swap_panes(self) -> None:
         left, right = self.panes
@@ -301,14 +303,19 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         if key != getattr(self, "_lists_key", None):
             self._lists_key = key
             focused = pane.document.id if pane.document else None
-            self._document_entities = self.store.document_entity_counts(focused) if focused else []
+            counts = self.store.mentions.document_entity_counts(focused) if focused else []
+            found = self.store.kb.entities_by_ids(eid for eid, _ in counts)
+            self._document_entities = sorted(
+                ((found[eid], n) for eid, n in counts if eid in found),
+                key=lambda row: (-row[1], row[0].name.casefold()),
+            )
             self._shared = []
             if None not in documents and documents[0] != documents[1]:
-                both = self.store.linked_entities(documents[0]) & self.store.linked_entities(
-                    documents[1]
-                )
+                both = self.store.mentions.linked_entities(
+                    documents[0]
+                ) & self.store.mentions.linked_entities(documents[1])
                 self._shared = sorted(
-                    self.store.entities_by_ids(both).values(), key=lambda e: e.name.casefold()
+                    self.store.kb.entities_by_ids(both).values(), key=lambda e: e.name.casefold()
                 )
         entity_id = mention.entity_id if mention else None
         if (entity_id, key) != getattr(self, "_card_key", None):  # same entity: same card
@@ -334,14 +341,14 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
     def _card(self, entity_id: str) -> EntityCard | None:
         try:
-            entity = self.store.entity(entity_id)
+            entity = self.store.kb.entity(entity_id)
         except WorkbenchError:
             return None
-        counts = self.store.entity_mention_counts(entity.id)
-        titles = self.store.document_titles(list(counts))
+        counts = self.store.mentions.per_document(entity.id)
+        titles = self.store.documents.titles(list(counts))
         return EntityCard(
             entity,
-            [a.text for a in self.store.aliases(entity.id)],
+            [a.text for a in self.store.kb.aliases(entity.id)],
             [(doc_id, titles.get(doc_id, "?"), n) for doc_id, n in counts.items()],
         )
 
@@ -403,7 +410,7 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
         from workbench.tui.screens.search import SearchScreen
 
-        self.app.push_screen(SearchScreen(self.store.search), opened)
+        self.app.push_screen(SearchScreen(self.store.documents.search), opened)
 
     def open_target(self, target: OpenAt | None) -> None:
         """Open a document at an offset in the focused pane (palette and lists use this)."""
@@ -415,15 +422,15 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
     def show_entity_mentions(self, entity_id: str) -> None:
         """List every mention of an entity across the corpus."""
         try:
-            entity = self.store.entity(entity_id)
+            entity = self.store.kb.entity(entity_id)
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             return
-        titles = {d.id: d.title for d in self.store.documents()}
+        titles = {d.id: d.title for d in self.store.documents.summaries()}
         rows = []
-        for doc_id in self.store.entity_mention_counts(entity.id):
-            text = self.store.document_text(doc_id)
-            for m in self.store.mentions(doc_id, ("accepted",)):
+        for doc_id in self.store.mentions.per_document(entity.id):
+            text = self.store.documents.text(doc_id)
+            for m in self.store.mentions.of_document(doc_id, ("accepted",)):
                 if m.entity_id != entity.id:
                     continue
                 context = " ".join(text[max(0, m.start - 40) : m.end + 40].split())
@@ -495,10 +502,10 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         mention = self._linked_mention_here()
         if not mention:
             return
-        entity = self.store.entity(mention.entity_id)
-        aliases = ", ".join(a.text for a in self.store.aliases(entity.id))
+        entity = self.store.kb.entity(mention.entity_id)
+        aliases = ", ".join(a.text for a in self.store.kb.aliases(entity.id))
         counts = ", ".join(
-            f"doc {d}: {n}" for d, n in self.store.entity_mention_counts(entity.id).items()
+            f"doc {d}: {n}" for d, n in self.store.mentions.per_document(entity.id).items()
         )
         card = f"{entity.name} ({entity.label}, {entity.id})\n{entity.description}\naliases: {aliases}\nmentions: {counts}"
         self.notify(copy_text(self.app, card))

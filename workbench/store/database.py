@@ -1,0 +1,77 @@
+"""What every repository of the store shares: the connection, who is writing, the one
+way to write (a logged transaction), and the one way to bind a list of values."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from workbench.store.changelog import RowHooks, Transaction
+from workbench.store.connection import read_only_reason
+from workbench.store.sql import VALUES_PER_STATEMENT, marks
+
+
+class Database:
+    """One connection to a Workbench database, used by every repository of a `Store`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, annotator: str) -> None:
+        self.conn = conn
+        self.path = path
+        self.annotator = annotator
+        # What the store does beside a row of some tables (the aliases keep the linker's
+        # index): repositories register it here; writes, undo and redo all call it.
+        self.hooks: dict[str, RowHooks] = {}
+
+    @property
+    def read_only(self) -> str | None:
+        """Why this database cannot be written ("… is read-only: …"), or None."""
+        return read_only_reason(self.conn)
+
+    def transaction(self, action: str) -> Transaction:
+        """One change: BEGIN IMMEDIATE, logged row changes, one commit, one undo step.
+        Opened inside another, it joins that one."""
+        return Transaction(self.conn, self.annotator, action, self.hooks)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """The first row of a query, or None."""
+        row: tuple[Any, ...] | None = self.conn.execute(sql, params).fetchone()
+        return row
+
+    def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first column of the first row of a query, or None."""
+        row = self.one(sql, params)
+        return row[0] if row else None
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Every row of a query."""
+        return self.conn.execute(sql, params).fetchall()
+
+    def rows_in(
+        self,
+        sql: str,
+        values: Iterable[Any],
+        before: Sequence[Any] = (),
+        after: Sequence[Any] = (),
+    ) -> list[tuple[Any, ...]]:
+        """Every row of `sql`, whose `{marks}` is an `IN` list of `values`, however many
+        there are (bound in statements of at most VALUES_PER_STATEMENT values, never cut
+        short); `before` and `after` are bound around the list in each statement."""
+        return list(self.iter_in(sql, values, before, after))
+
+    def iter_in(
+        self,
+        sql: str,
+        values: Iterable[Any],
+        before: Sequence[Any] = (),
+        after: Sequence[Any] = (),
+    ) -> Iterator[tuple[Any, ...]]:
+        """`rows_in`, one statement's rows at a time."""
+        values = list(values)
+        step = max(1, VALUES_PER_STATEMENT - len(before) - len(after))
+        for first in range(0, len(values), step):
+            chunk = values[first : first + step]
+            yield from self.conn.execute(
+                sql.format(marks=marks(len(chunk))), [*before, *chunk, *after]
+            )
