@@ -307,6 +307,20 @@ def _migrate_6_undo_skips(conn: sqlite3.Connection) -> None:
     conn.executescript(UNDO_SKIPS_TABLE)
 
 
+REFERENCE_INDEXES = """
+CREATE INDEX IF NOT EXISTS entities_merged_into ON entities(merged_into);
+CREATE INDEX IF NOT EXISTS events_cluster ON events(cluster_id);
+CREATE INDEX IF NOT EXISTS trigger_suggestions_event ON trigger_suggestions(event_id);
+"""
+
+
+def _migrate_7_reference_indexes(conn: sqlite3.Connection) -> None:
+    """Version 7: an index on every column that points at another row without one.
+    Deleting an entity (undoing a knowledge-base import) made SQLite scan every entity
+    for one merged into it, once per deleted entity."""
+    conn.executescript(REFERENCE_INDEXES)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1_base,
     _migrate_2_alias_index,
@@ -314,6 +328,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_4_spelled_out_checks,
     _migrate_5_one_span_index,
     _migrate_6_undo_skips,
+    _migrate_7_reference_indexes,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
