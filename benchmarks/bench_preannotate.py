@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import emit  # noqa: E402
 from synthetic_kb import generate, spelling_variant, typo  # noqa: E402
 
+from workbench import config  # noqa: E402
 from workbench.importers.reading import sha256_text  # noqa: E402
 from workbench.model import (
     NewDocument,  # noqa: E402
@@ -34,6 +35,7 @@ from workbench.model import (
 from workbench.nlp import batch  # noqa: E402
 from workbench.nlp.variants import alias_variants  # noqa: E402
 from workbench.store import Store  # noqa: E402
+from workbench.workspace import Workspace  # noqa: E402
 
 FILLER = [
     "officials",
@@ -185,26 +187,26 @@ def main() -> None:
         base_build, base_cold, base_warm, base_matches = baseline(texts, entities)
         _, cached_cold, _, _ = baseline(texts, entities, cache_for_text=True)
         with Store.open(db, annotator="bench") as store:
-            batch._CACHE.clear()
+            batch.PIPELINES.clear()
             start = time.perf_counter()
             annotator, _ = batch.pipeline_for(store)
             build = time.perf_counter() - start
             # first pass over the texts (cold tokenizer cache), as a user's run is
             start = time.perf_counter()
-            summary = batch.preannotate(store, None, jobs=1)
+            summary = batch.preannotate(store, Workspace.batch_linker, None, jobs=1)
             whole = time.perf_counter() - start
             # the same with the command line's default worker processes, on a fresh store
             # (so nothing is skipped); the workers inherit the pipeline, built untimed
-            jobs = batch.default_jobs()
+            jobs = config.default_jobs()
             parallel_db = Path(tmp) / "parallel.db"
             fill(parallel_db, entities, texts)
             with Store.open(parallel_db, annotator="bench") as other:
                 # a pipeline of its own: the first one's tokenizer cache is warm by now
                 batch.pipeline_for(other)
                 start = time.perf_counter()
-                parallel_summary = batch.preannotate(other, None, jobs=jobs)
+                parallel_summary = batch.preannotate(other, Workspace.batch_linker, None, jobs=jobs)
                 parallel = time.perf_counter() - start
-            link = batch.linker_function(store)
+            link = Workspace.batch_linker(store)
             start = time.perf_counter()
             found = sum(len(f.mentions) for f in annotator.suggest(texts, link))
             pipeline_only = time.perf_counter() - start

@@ -37,6 +37,7 @@ from _common import WORDS, emit, summary  # noqa: E402
 from workbench.importers import import_paths  # noqa: E402
 from workbench.model import NewDocument, NewMention  # noqa: E402
 from workbench.store import Store  # noqa: E402
+from workbench.workspace import Workspace  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE_APP = """
@@ -210,11 +211,11 @@ async def keystrokes(db: Path, doc_id: int, n_keys: int, n_annotations: int) -> 
     ]
     with Store.open(db, annotator="bench") as store:
         moves = await press_timings(
-            WorkbenchApp(store, doc_id, doc_id, keymap={}, steady=True), movement
+            WorkbenchApp(Workspace(store), doc_id, doc_id, keymap={}, steady=True), movement
         )
 
         create: list[float] = []
-        app = WorkbenchApp(store, doc_id, doc_id, keymap={}, steady=True)
+        app = WorkbenchApp(Workspace(store), doc_id, doc_id, keymap={}, steady=True)
         frames = watch_frames(app)
         async with app.run_test(size=(150, 40)) as pilot:
             await pilot.pause()

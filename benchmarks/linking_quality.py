@@ -17,10 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from _common import emit  # noqa: E402
+from linking_evaluation import evaluate  # noqa: E402
 
 from workbench.importers import import_paths  # noqa: E402
 from workbench.linking import Linker  # noqa: E402
-from workbench.linking.evaluation import evaluate  # noqa: E402
 from workbench.store import Store  # noqa: E402
 
 

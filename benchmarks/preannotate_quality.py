@@ -14,8 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import emit  # noqa: E402
-
-from workbench.nlp.evaluation import cross_article  # noqa: E402
+from preannotation_evaluation import cross_article  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FIRST = "01-iran-kills-jaish-al-adl-leader.txt"

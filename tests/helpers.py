@@ -6,3 +6,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+
+def preannotate(store, doc_ids, **options):  # type: ignore[no-untyped-def]
+    """Pre-annotate through the application layer, as the CLI and TUI do."""
+    from workbench.workspace import Workspace
+
+    return Workspace(store).annotations.preannotate(doc_ids, **options)

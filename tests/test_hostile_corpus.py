@@ -15,6 +15,7 @@ import pytest
 from workbench.display import unsafe_characters
 from workbench.model import NewDocument
 from workbench.store import Store
+from workbench.workspace import Workspace
 
 ESCAPES = "\x1b]0;pwn\x07\x1b[2J\u202eevil\u202c\x9b31m[bold red]markup[/]"
 WIDE = "漢字かな👍🏽"
@@ -138,7 +139,7 @@ async def test_every_screen_shows_hostile_strings_as_data(hostile_path: Path) ->
     from workbench.tui.app import WorkbenchApp
 
     store = Store.open(hostile_path, annotator=f"ana{ESCAPES}")
-    app = WorkbenchApp(store, keymap={"cursor.word_next": "w"}, steady=True)
+    app = WorkbenchApp(Workspace(store), keymap={"cursor.word_next": "w"}, steady=True)
     shots: list[tuple[str, str]] = []
 
     async def shot(pilot, name: str) -> None:

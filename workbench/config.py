@@ -88,3 +88,12 @@ def default_model() -> str | None:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise WorkbenchError(f"{path}: {exc}") from exc
     return value if isinstance(value, str) and value else None
+
+
+def default_jobs() -> int:
+    """Worker processes for a batch run: the cores this process may use, at most 8."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))

@@ -54,3 +54,8 @@ def json_text(data: Any, indent: int | None = 2) -> str:
 def unsafe_characters(text: str) -> set[str]:
     """The characters of `text` that `visible` would replace (for tests and checks)."""
     return {ch for ch in text if ord(ch) in _SYMBOLS and ch != "\n"}
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 document", "2 documents" ("1 entity", "3 entities" with `many`)."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"

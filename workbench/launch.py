@@ -71,13 +71,13 @@ def main() -> None:
 
 def _run_tui(request: TuiRequest) -> None:
     """Open the TUI as `workbench tui` does, with the command line's error handling."""
-    from workbench import config
-    from workbench.session import Session, reported_errors
+    from workbench.terminal import err, reported_errors
     from workbench.tui import run
+    from workbench.workspace import WorkspaceOpener
 
-    session = Session(request.db, config.annotator_name(request.annotator), request.plugins_dir)
+    chosen = WorkspaceOpener(request.db, request.annotator, request.plugins_dir, report=err)
     with reported_errors():
         try:
-            run(session.store(), request.doc_a, request.doc_b, plugins_dir=session.plugins_dir)
+            run(chosen.workspace(), request.doc_a, request.doc_b)
         finally:
-            session.close()
+            chosen.close()

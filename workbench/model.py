@@ -236,3 +236,38 @@ class TriggerSuggestion(NamedTuple):
 def as_entities(rows: Iterable[tuple[str, str, str, Iterable[str]]]) -> list[NewEntity]:
     """Knowledge-base entries from (id, name, label, aliases) rows (generated KBs)."""
     return [NewEntity(name=name, label=label, id=i, aliases=tuple(a)) for i, name, label, a in rows]
+
+
+class LinkTo(NamedTuple):
+    """Link a mention to this knowledge-base entity."""
+
+    entity_id: str
+
+
+class NewEntityLink(NamedTuple):
+    """Create an entity (name, label, description) and link the mention to it."""
+
+    name: str
+    label: str
+    description: str = ""
+
+
+# What an analyst decides for a mention: an entity, a new entity, or NIL (None).
+LinkDecision = LinkTo | NewEntityLink | None
+
+
+class EntityCard(NamedTuple):
+    """What there is to know about an entity at a glance: the side panel, `C`."""
+
+    entity: Entity
+    aliases: list[str]
+    mentions_per_document: list[tuple[int, str, int]]  # (doc id, title, count)
+
+
+class MentionInContext(NamedTuple):
+    """A mention with the words around it, for lists of an entity's mentions."""
+
+    doc_id: int
+    title: str
+    mention: Mention
+    context: str

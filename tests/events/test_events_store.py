@@ -118,8 +118,8 @@ def test_seed_gold_events_list_roles_and_a_cluster_over_both_articles(tmp_path) 
         e for e in events if e["date"] == "2024-01-18" and e["subtype"] == "Air/drone strike"
     ]
     assert {e["doc_id"] for e in strikes} == {1, 2}
-    assert len({e["cluster_id"] for e in strikes}) == 1 and strikes[0]["cluster_id"] is not None
-    attackers = {r["entity_id"] for e in strikes for r in e["roles"] if r["role"] == "Attacker"}
+    assert len({e["cluster"] for e in strikes}) == 1 and strikes[0]["cluster"] is not None
+    attackers = {r["kb_id"] for e in strikes for r in e["roles"] if r["role"] == "Attacker"}
     assert attackers == {"pakistan"}
     targets = {r["entity"] for e in strikes for r in e["roles"] if r["role"] == "Target"}
     assert targets == {"Balochistan Liberation Army", "Balochistan Liberation Front"}

@@ -181,7 +181,7 @@ def test_evaluation_set_meets_thresholds(seeded: Store) -> None:
     """The hand-written evaluation set (tests/data/linking_eval.jsonl) against the seed KB."""
     cases = [json.loads(line) for line in (ROOT / "tests/data/linking_eval.jsonl").open()]
     assert len(cases) >= 60
-    from workbench.linking.evaluation import evaluate
+    from linking_evaluation import evaluate
 
     figures = evaluate(linker(seeded), cases)
     assert figures["accuracy_at_1"] >= 0.9, figures

@@ -11,7 +11,7 @@ from test_crowded_candidates import made_up_words
 
 from workbench.linking import Linker
 from workbench.linking import memo as memo_module
-from workbench.linking.memo import MemoIndex
+from workbench.linking.memo import MemoIndex, RunMemory
 from workbench.linking.normalise import key_tokens
 from workbench.model import as_entities
 from workbench.store import Store
@@ -35,7 +35,7 @@ def test_same_candidates_in_the_same_order_on_the_seed_kb(seeded: Store) -> None
     assert decisions(remembering, queries) == plain  # answered by the store
     assert decisions(remembering, queries) == plain  # answered from memory
     # and with each query word's spellings worked out once (words recur across queries)
-    words = Linker(MemoIndex(seeded.kb.candidate_index()), remember_words=True)
+    words = Linker(seeded.kb.candidate_index(), memory=RunMemory())
     assert decisions(words, queries) == plain
     assert decisions(words, list(reversed(queries))) == list(reversed(plain))
 
@@ -58,7 +58,7 @@ def test_same_candidates_in_a_crowded_kb(tmp_path, monkeypatch, bound: int) -> N
         remembering = Linker(MemoIndex(store.kb.candidate_index()))
         assert decisions(remembering, queries) == plain
         assert decisions(remembering, list(reversed(queries))) == list(reversed(plain))
-        words = Linker(MemoIndex(store.kb.candidate_index()), remember_words=True)
+        words = Linker(store.kb.candidate_index(), memory=RunMemory())
         assert decisions(words, list(reversed(queries))) == list(reversed(plain))
         assert any(result["link"] for result in plain)
 

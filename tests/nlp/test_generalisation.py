@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import SEEDS
-
-from workbench.nlp.evaluation import cross_article
+from preannotation_evaluation import cross_article
 
 FIRST = "01-iran-kills-jaish-al-adl-leader.txt"
 SECOND = "02-baloch-unrest-pakistan-iran-frontier.txt"

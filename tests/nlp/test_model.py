@@ -10,13 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import SEEDS
+from helpers import SEEDS, preannotate
 
 from workbench.errors import WorkbenchError
 from workbench.importers.gold import read_gold
 from workbench.importers.text import read_text_document
 from workbench.model import SUGGESTED
-from workbench.nlp.batch import preannotate
 from workbench.nlp.models import load_model
 
 
@@ -75,7 +74,7 @@ def test_model_runs_through_the_cli(bare_path: Path, tiny_ner: Path) -> None:
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    assert "1 documents pre-annotated" in result.stdout
+    assert "1 document pre-annotated" in result.stdout
 
 
 def test_missing_models_are_clear_errors(tmp_path: Path) -> None:

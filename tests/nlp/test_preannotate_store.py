@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import preannotate
 
 from workbench.errors import WorkbenchError
 from workbench.model import ACCEPTED, REJECTED, SUGGESTED, as_entities
 from workbench.nlp import batch
-from workbench.nlp.batch import pipeline_for, preannotate
+from workbench.nlp.batch import pipeline_for
 from workbench.store import Store
 
 
@@ -131,7 +132,7 @@ def test_trigger_suggestions_accept_and_reject(bare) -> None:
 
 
 def test_pipeline_is_cached_per_database(bare) -> None:
-    batch._CACHE.clear()
+    batch.PIPELINES.clear()
     first, built = pipeline_for(bare)
     second, again = pipeline_for(bare)
     assert first is second and built > 0 and again == 0.0
@@ -215,7 +216,7 @@ def test_the_tokenizer_cache_keeps_room_for_the_text_after_the_patterns(bare) ->
 def test_the_collector_is_left_as_it_was_found(bare) -> None:
     import gc
 
-    batch._CACHE.clear()
+    batch.PIPELINES.clear()
     frozen = gc.get_freeze_count()
     paused = []
     bare.kb.alias_rows_since = lambda since, rows=bare.kb.alias_rows_since: (
@@ -224,7 +225,7 @@ def test_the_collector_is_left_as_it_was_found(bare) -> None:
     pipeline_for(bare)
     assert paused == [True] and gc.isenabled()  # paused while the pipeline is built
     assert gc.get_freeze_count() > frozen  # the new pipeline's objects are out of its sight
-    batch._CACHE.clear()
+    batch.PIPELINES.clear()
     with pytest.raises(WorkbenchError):  # a failed build turns it back on too
         pipeline_for(bare, model="no_such_pipeline_here")
     assert gc.isenabled()

@@ -188,7 +188,9 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(bare_path: Path) -> None:
 
 
 def test_worker_processes_find_what_one_process_finds(bare_path: Path, tmp_path: Path) -> None:
-    from workbench.nlp.batch import MIN_PARALLEL_DOCUMENTS, preannotate
+    from helpers import preannotate
+
+    from workbench.nlp.batch import MIN_PARALLEL_DOCUMENTS
 
     with Store.open(bare_path, "tester") as store:
         store.documents.add_many(generated(random.Random(5), MIN_PARALLEL_DOCUMENTS + 9))

@@ -9,6 +9,7 @@ import pytest_textual_snapshot
 
 from workbench.store import Store
 from workbench.tui.app import WorkbenchApp
+from workbench.workspace import Workspace
 
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots"
 
@@ -33,7 +34,9 @@ def make_app(seeded_path: Path):
     def build(annotator: str = "tester", **kwargs) -> WorkbenchApp:
         store = Store.open(seeded_path, annotator=annotator)
         stores.append(store)
-        return WorkbenchApp(store, keymap=kwargs.pop("keymap", {}), steady=True, **kwargs)
+        return WorkbenchApp(
+            Workspace(store), keymap=kwargs.pop("keymap", {}), steady=True, **kwargs
+        )
 
     yield build
     for store in stores:

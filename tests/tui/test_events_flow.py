@@ -16,7 +16,7 @@ async def find(pilot, text: str) -> None:
 async def test_create_edit_fill_roles_cluster_undo_and_delete_an_event(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        store = app.store
+        store = app.workspace.store
         screen = app.screen
         assert isinstance(screen, MainScreen)
         left = screen.panes[0].view

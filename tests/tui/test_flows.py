@@ -9,6 +9,7 @@ from workbench.store import Store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.main import MainScreen
 from workbench.tui.screens.pickers import LabelPicker, LinkPicker
+from workbench.workspace import Workspace
 
 SIZE = (150, 40)
 
@@ -104,7 +105,7 @@ async def test_label_and_link_to_existing_entity(make_app, seeded_path) -> None:
 async def test_create_new_entity_and_leave_one_nil(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        store = app.store
+        store = app.workspace.store
         view = main(app).panes[0].view
         await find(pilot, "state media")
         await select_chars(pilot, len("state media"))
@@ -163,7 +164,7 @@ async def test_relabel_relink_delete_undo_redo_and_undo_after_restart(make_app) 
 
 async def test_span_grow_shrink_and_suggestions(make_app) -> None:
     app = make_app()
-    store = app.store
+    store = app.workspace.store
     text = store.documents.text(1)
     start = text.index("state media")
     suggestion = store.mentions.add(1, start, start + 5, "ORG", status="suggested", source="test")
@@ -188,7 +189,7 @@ async def test_span_grow_shrink_and_suggestions(make_app) -> None:
 
 async def test_accept_every_suggestion_of_one_entity(make_app) -> None:
     app = make_app()
-    store = app.store
+    store = app.workspace.store
     text = store.documents.text(2)
     ids = []
     for word in ("fears", "frontier", "Saturday"):
@@ -342,7 +343,7 @@ async def test_a_read_only_database_opens_with_a_notice_and_writes_say_why_not(
     seeded_path,
 ) -> None:
     store = Store.open(seeded_path, annotator="reader", read_only=True)
-    app = WorkbenchApp(store, keymap={}, steady=True)
+    app = WorkbenchApp(Workspace(store), keymap={}, steady=True)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()

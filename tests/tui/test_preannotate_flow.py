@@ -8,13 +8,14 @@ from pathlib import Path
 from workbench.model import ACCEPTED, SUGGESTED
 from workbench.store import Store
 from workbench.tui.app import WorkbenchApp
+from workbench.workspace import Workspace
 
 SIZE = (150, 40)
 
 
 async def test_preannotate_key_then_review(bare_path: Path) -> None:
     with Store.open(bare_path, annotator="tester") as store:
-        app = WorkbenchApp(store, 1, 2, keymap={}, steady=True)
+        app = WorkbenchApp(Workspace(store), 1, 2, keymap={}, steady=True)
         async with app.run_test(size=SIZE) as pilot:
             screen = app.screen
             assert not [m for m in screen.panes[0].view.mentions if m.status == SUGGESTED]

@@ -31,7 +31,7 @@ async def test_markup_and_escapes_are_shown_literally(tmp_path: Path) -> None:
     with Store.open(tmp_path / "h.db", annotator="tester") as store:
         assert not import_paths(store, [source]).errors
         doc_id = store.documents.summaries()[0].id
-        app = WorkbenchApp(store, doc_id, doc_id, keymap={}, steady=True)
+        app = WorkbenchApp(Workspace(store), doc_id, doc_id, keymap={}, steady=True)
         async with app.run_test(size=(150, 30)) as pilot:
             view = app.screen.panes[0].view
             shown = rendered_text(view, 6)
@@ -77,6 +77,7 @@ from hypothesis import strategies as st  # noqa: E402
 from rich.cells import cell_len, split_graphemes  # noqa: E402
 
 from workbench.tui.layout import wrap  # noqa: E402
+from workbench.workspace import Workspace  # noqa: E402
 
 PIECES = st.sampled_from(
     [
@@ -139,7 +140,7 @@ async def test_a_cjk_article_is_drawn_whole_in_a_narrow_pane(tmp_path: Path) -> 
     text += "Emoji 👍🏽 and combining e\u0301 and a family 👨\u200d👩\u200d👧 in one line. " * 4
     with Store.open(tmp_path / "w.db", annotator="t") as store:
         store.documents.add_many([NewDocument(title="CJK", text=text, sha256="c" * 64, origin="t")])
-        app = WorkbenchApp(store, keymap={}, steady=True)
+        app = WorkbenchApp(Workspace(store), keymap={}, steady=True)
         async with app.run_test(size=(140, 40)) as pilot:
             await pilot.pause()
             view = app.screen.panes[0].view

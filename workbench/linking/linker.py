@@ -13,12 +13,13 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
 from workbench.errors import WorkbenchError
+from workbench.linking.index import AliasRow, CandidateIndex, Posting
 from workbench.linking.keys import ACRONYM_PREFIX, PHONETIC_PREFIX, pair_key, query_keys
+from workbench.linking.memo import Decision, RunMemory, Spellings
 from workbench.linking.normalise import acronym_key, as_acronym, clean_text, key_tokens
 from workbench.linking.scoring import AliasScorer, labels_compatible
 
@@ -38,22 +39,6 @@ PAIR_BONUS = 1.0
 ANCHOR_EXPANSIONS = 30
 # Aliases read per pair key: "asim|hak" must not crowd out "khzairi|vasim".
 PAIR_CAP = 40
-
-
-class CandidateIndex(Protocol):
-    """What the linker needs from storage; `workbench.store` provides it."""
-
-    def expand(self, keys: Sequence[str]) -> list[tuple[str, str, int]]: ...
-    def document_frequency(self, tokens: Sequence[str]) -> dict[str, int]: ...
-    def postings(self, tokens: Sequence[str], limit: int) -> list[tuple[int, str, int]]: ...
-    def postings_capped(
-        self, tokens: Sequence[str], per_token: int
-    ) -> list[tuple[int, str, int]]: ...
-    def postings_among(
-        self, tokens: Sequence[str], alias_ids: Sequence[int]
-    ) -> list[tuple[int, str]]: ...
-    def aliases_by_key(self, key: str) -> list[int]: ...
-    def alias_rows(self, alias_ids: Sequence[int]) -> list[tuple[int, str, str, str, str, str]]: ...
 
 
 @dataclass(frozen=True)
@@ -152,18 +137,16 @@ class Linker:
         margin: float = MARGIN,
         pool: int = 120,
         shortlist: int = 40,
-        remember_words: bool = False,
+        memory: RunMemory | None = None,
     ) -> None:
-        """`remember_words`: the index does not change while this linker is used (a batch
-        run), so each query word's spellings are worked out once, not for every name."""
-        self.index = index
+        """`memory`: the knowledge base does not change while this linker is used (a batch
+        run): index answers, word spellings and decisions are remembered there."""
+        self.memory = memory
+        self.index: CandidateIndex = memory.index(index) if memory is not None else index
         self.threshold = threshold
         self.margin = margin
         self.pool = pool
         self.shortlist = shortlist
-        self._spellings: dict[str, tuple[dict[str, int], dict[str, float]]] | None = (
-            {} if remember_words else None
-        )
 
     def link(
         self,
@@ -191,6 +174,23 @@ class Linker:
                 text, label, None, shown, f"nil: {top.name} and {ranked[1].name} too close to call"
             )
         return LinkResult(text, label, top, shown, "linked")
+
+    def decide(self, text: str, label: str | None = None) -> Decision:
+        """Only the decision, as pre-annotation needs it: (entity id, label, score) of the
+        link, or None for NIL (or a name too long to link). Remembered in a run's memory."""
+        key = (text, label)
+        if self.memory is not None and key in self.memory.decisions:
+            return self.memory.decisions[key]
+        try:
+            result = self.link(text, label, limit=2)
+        except WorkbenchError:
+            decision: Decision = None
+        else:
+            link = result.link
+            decision = (link.entity_id, link.label, link.score) if link is not None else None
+        if self.memory is not None:
+            self.memory.decisions[key] = decision
+        return decision
 
     def _rank(self, text: str, label: str | None, context: set[str], limit: int) -> list[Candidate]:
         """Every candidate, best first; the first `limit` in their exact order."""
@@ -239,14 +239,16 @@ class Linker:
         ordered = sorted(best.values(), key=lambda r: (-r[0], -r[1], -r[2]))
         return [r[3] for r in ordered]
 
-    def _shortlist(self, rows: list, query_key: str, text: str, acronym_aliases: set[int]) -> list:
+    def _shortlist(
+        self, rows: list[AliasRow], query_key: str, text: str, acronym_aliases: set[int]
+    ) -> list[AliasRow]:
         """The rows worth full scoring, by a vectorised rapidfuzz pass: the best of a plain
         ratio and a token-set ratio (WRatio's partial matching would favour tiny aliases)."""
         if len(rows) <= self.shortlist:
             return rows
         import numpy
 
-        keys = [r[3] for r in rows]
+        keys = [r.key for r in rows]
         plain = process.cdist([query_key], keys, scorer=fuzz.ratio, workers=1)[0]
         subset = process.cdist([query_key], keys, scorer=fuzz.token_set_ratio, workers=1)[0]
         coarse = numpy.maximum(plain, subset)
@@ -254,7 +256,11 @@ class Linker:
         keep = set(numpy.argsort(-coarse, kind="stable")[: self.shortlist].tolist())
         folded = text.strip().casefold()
         for i, row in enumerate(rows):
-            if row[0] in acronym_aliases or row[3] == query_key or row[2].casefold() == folded:
+            if (
+                row.alias_id in acronym_aliases
+                or row.key == query_key
+                or row.text.casefold() == folded
+            ):
                 keep.add(i)
         return [rows[i] for i in sorted(keep)]
 
@@ -286,10 +292,10 @@ class Linker:
             )
         return [g for g in groups if g.tokens]
 
-    def _spellings_of(self, words: list[str]) -> dict[str, tuple[dict[str, int], dict[str, float]]]:
+    def _spellings_of(self, words: list[str]) -> dict[str, Spellings]:
         """For each query word, the vocabulary tokens it may stand for (token -> df) and
         how similar each is to it (a word's answer depends on nothing else)."""
-        remembered = self._spellings if self._spellings is not None else {}
+        remembered = self.memory.spellings if self.memory is not None else {}
         found = {w: remembered[w] for w in words if w in remembered}
         todo = [w for w in words if w not in found]
         if not todo:
@@ -426,7 +432,7 @@ class Linker:
     def _cover(
         credited: dict[int, float],
         group: _Group,
-        rows: Iterable[tuple[int, str, int]],
+        rows: Iterable[Posting],
     ) -> None:
         """Credit each alias (once for the group's origin) by how rare the matched token is."""
         # Rarity of the group's best match, scaled by how close each spelling is: an exact

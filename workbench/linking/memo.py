@@ -1,24 +1,48 @@
-"""A candidate index that remembers another's answers, for a batch run.
+"""What the linker remembers during a batch run, in one place: `RunMemory`.
 
 Pre-annotating a corpus links thousands of names that share words ("ul-Haq", "Shah") and
-candidates: most of the index's answers are asked for again and again. `MemoIndex` keeps
-them per token, per key and per alias, and answers in the same order as the index it
-wraps (rows in key order, then alias order), so the linker decides exactly as without it.
+candidates, and news repeats its names: most questions are asked again and again. A run's
+memory keeps
+- the candidate index's answers, per token, per key and per alias (`MemoIndex`, which
+  answers in the same order as the index it wraps, so the linker decides exactly as
+  without it);
+- each query word's spellings in the vocabulary (the linker's most expensive step);
+- each (text, label)'s decision.
 
 It is for a run over a knowledge base that does not change meanwhile (a batch holds its
-patterns fixed in the same way): an alias added during the run is seen by the next run.
+patterns fixed in the same way): make one per run; an alias added during the run is seen
+by the next run. Memory is bounded by MAX_REMEMBERED_ROWS index rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from workbench.linking.linker import CandidateIndex
+from workbench.linking.index import AliasRow, CandidateIndex, Expansion, Posting
+
+# A decision: (entity id, label, score), or None for NIL.
+Decision = tuple[str, str, float] | None
+# A query word's spellings: vocabulary token -> df, and token -> similarity to the word.
+Spellings = tuple[dict[str, int], dict[str, float]]
 
 # Remembered rows above which everything is forgotten: a bound on memory for huge KBs.
 MAX_REMEMBERED_ROWS = 2_000_000
+
+
+class RunMemory:
+    """A batch run's memory of index answers, word spellings and decisions (see above)."""
+
+    def __init__(self) -> None:
+        self.spellings: dict[str, Spellings] = {}
+        self.decisions: dict[tuple[str, str | None], Decision] = {}
+        self._index: MemoIndex | None = None
+
+    def index(self, index: CandidateIndex) -> MemoIndex:
+        """`index`, answering from this run's memory what it answered before."""
+        if self._index is None or self._index.index is not index:
+            self._index = MemoIndex(index)
+        return self._index
 
 
 class MemoIndex:
@@ -26,17 +50,17 @@ class MemoIndex:
 
     def __init__(self, index: CandidateIndex) -> None:
         self.index = index
-        self._expansions: dict[str, list[tuple[str, str, int]]] = {}
+        self._expansions: dict[str, list[Expansion]] = {}
         self._frequencies: dict[str, int | None] = {}
         # token -> (the first rows of its postings, how many were asked for)
-        self._postings: dict[str, tuple[list[tuple[int, str, int]], int]] = {}
+        self._postings: dict[str, tuple[list[Posting], int]] = {}
         self._by_key: dict[str, list[int]] = {}
-        self._aliases: dict[int, tuple[int, str, str, str, str, str] | None] = {}
+        self._aliases: dict[int, AliasRow | None] = {}
         self._rows = 0
 
-    def expand(self, keys: Sequence[str]) -> list[tuple[str, str, int]]:
-        def read(missing: list[str]) -> dict[str, list[tuple[str, str, int]]]:
-            found: dict[str, list[tuple[str, str, int]]] = {key: [] for key in missing}
+    def expand(self, keys: Sequence[str]) -> list[Expansion]:
+        def read(missing: list[str]) -> dict[str, list[Expansion]]:
+            found: dict[str, list[Expansion]] = {key: [] for key in missing}
             for row in self.index.expand(missing):
                 found[row[0]].append(row)
             return found
@@ -54,17 +78,17 @@ class MemoIndex:
         known = self._recall(self._frequencies, wanted, read, lambda _: 1)
         return {token: df for token in wanted if (df := known[token]) is not None}
 
-    def postings(self, tokens: Sequence[str], limit: int) -> list[tuple[int, str, int]]:
+    def postings(self, tokens: Sequence[str], limit: int) -> list[Posting]:
         # The index reads the tokens in order and stops after `limit` rows: the first
         # `limit` rows of each token, in token order, cut at `limit`, are the same rows.
         # Tokens are read one by one, so that each is remembered with its own first
         # `limit` rows (one statement for all would stop at `limit` rows in all).
-        def read(missing: list[str]) -> list[tuple[int, str, int]]:
+        def read(missing: list[str]) -> list[Posting]:
             return [row for token in missing for row in self.index.postings([token], limit)]
 
         return self._capped(tokens, limit, read)[:limit]
 
-    def postings_capped(self, tokens: Sequence[str], per_token: int) -> list[tuple[int, str, int]]:
+    def postings_capped(self, tokens: Sequence[str], per_token: int) -> list[Posting]:
         return self._capped(
             tokens, per_token, lambda missing: self.index.postings_capped(missing, per_token)
         )
@@ -73,13 +97,13 @@ class MemoIndex:
         self,
         tokens: Sequence[str],
         per_token: int,
-        read_rows: Callable[[list[str]], list[tuple[int, str, int]]],
-    ) -> list[tuple[int, str, int]]:
+        read_rows: Callable[[list[str]], list[Posting]],
+    ) -> list[Posting]:
         """The first `per_token` postings of each token, in token order; `read_rows` gets
         the tokens not remembered (or remembered with fewer rows than asked for now)."""
 
-        def read(missing: list[str]) -> dict[str, tuple[list[tuple[int, str, int]], int]]:
-            found: dict[str, tuple[list[tuple[int, str, int]], int]] = {
+        def read(missing: list[str]) -> dict[str, tuple[list[Posting], int]]:
+            found: dict[str, tuple[list[Posting], int]] = {
                 token: ([], per_token) for token in missing
             }
             for row in read_rows(missing):
@@ -90,7 +114,7 @@ class MemoIndex:
         # pair keys, most of them known not to exist, and this is the linker's inner loop.
         wanted = sorted(set(tokens))
         remembered = self._postings.get
-        answers: dict[str, list[tuple[int, str, int]]] = {}
+        answers: dict[str, list[Posting]] = {}
         missing: list[str] = []
         for token in wanted:
             known = remembered(token)
@@ -103,7 +127,7 @@ class MemoIndex:
             found = read(missing)
             self._remember(self._postings, found, sum(len(rows) for rows, _ in found.values()))
             answers.update((token, rows) for token, (rows, _) in found.items())
-        out: list[tuple[int, str, int]] = []
+        out: list[Posting] = []
         for token in wanted:
             rows = answers[token]
             if rows:
@@ -124,9 +148,9 @@ class MemoIndex:
         )
         return known[key]
 
-    def alias_rows(self, alias_ids: Sequence[int]) -> list[tuple[int, str, str, str, str, str]]:
-        def read(missing: list[int]) -> dict[int, tuple[int, str, str, str, str, str] | None]:
-            found: dict[int, tuple[int, str, str, str, str, str] | None] = dict.fromkeys(missing)
+    def alias_rows(self, alias_ids: Sequence[int]) -> list[AliasRow]:
+        def read(missing: list[int]) -> dict[int, AliasRow | None]:
+            found: dict[int, AliasRow | None] = dict.fromkeys(missing)
             for row in self.index.alias_rows(missing):
                 found[row[0]] = row
             return found

@@ -13,18 +13,19 @@ resume and the suggestions themselves are the same as with one process."""
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
-import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
+from workbench import collector
 from workbench.errors import WorkbenchError
 from workbench.model import Suggestion
-from workbench.nlp.pipeline import RULES_VERSION, Preannotator, remembering
+from workbench.nlp.pipeline import RULES_VERSION, Found, LinkFunction, Preannotator
+from workbench.store import Store
 
 Progress = Callable[[int, int], None]
 # Documents per commit: an interruption loses at most this many documents' work,
@@ -33,8 +34,55 @@ DEFAULT_BATCH = 50
 # Fewer documents than this are not worth starting worker processes for.
 MIN_PARALLEL_DOCUMENTS = 16
 
-_CACHE: dict[tuple[str, str | None], tuple[Preannotator, tuple[int, int, int]]] = {}
-_LOCK = threading.Lock()
+# A linker for a run, made for the store it reads: (text, label) -> decision. A worker
+# process makes its own, over its own connection.
+LinkerFactory = Callable[[Store], LinkFunction]
+
+
+class PipelineCache:
+    """The built pipeline of each database file and model, kept for the process's life:
+    building one takes seconds at a large knowledge base. A cached pipeline is grown with
+    the aliases added since it was built; one whose knowledge base shrank or changed in
+    another way is built again."""
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[str, str | None], tuple[Preannotator, tuple[int, int, int]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, model: str | None) -> tuple[Preannotator, float]:
+        """The pipeline for this database and model, up to date; seconds spent on it."""
+        from workbench.nlp.models import load_model
+
+        key = (str(store.path.resolve()), model)
+        version = store.kb.version()
+        start = time.perf_counter()
+        with self._lock:
+            cached = self._built.get(key)
+            if cached is not None:
+                annotator, seen = cached
+                if version[:2] == seen[:2]:
+                    self._built[key] = (annotator, version)
+                    return annotator, 0.0
+                if version[0] >= seen[0] and version[1] > seen[1]:
+                    annotator.add_aliases(store.kb.alias_rows_since(annotator.last_alias_id))
+                    self._built[key] = (annotator, version)
+                    return annotator, time.perf_counter() - start
+            with collector.paused():
+                annotator = Preannotator(
+                    store.events.taxonomy(), model=load_model(model) if model else None
+                )
+                annotator.add_aliases(store.kb.alias_rows_since(0))
+            collector.freeze_survivors()
+            self._built[key] = (annotator, version)
+            return annotator, time.perf_counter() - start
+
+    def clear(self) -> None:
+        """Forget every built pipeline."""
+        with self._lock:
+            self._built.clear()
+
+
+PIPELINES = PipelineCache()
 
 
 @dataclass
@@ -53,94 +101,21 @@ class PreannotateSummary:
         return dict(self.__dict__)
 
 
-def pipeline_for(store, model: str | None = None) -> tuple[Preannotator, float]:
+def pipeline_for(store: Store, model: str | None = None) -> tuple[Preannotator, float]:
     """The cached pipeline for this database, grown with aliases added since; seconds spent."""
-    import time
-
-    from workbench.nlp.models import load_model
-
-    key = (str(store.path.resolve()), model)
-    version = store.kb.version()
-    start = time.perf_counter()
-    with _LOCK:
-        cached = _CACHE.get(key)
-        if cached is not None:
-            annotator, seen = cached
-            if version[:2] == seen[:2]:
-                _CACHE[key] = (annotator, version)
-                return annotator, 0.0
-            if version[0] >= seen[0] and version[1] > seen[1]:
-                annotator.add_aliases(store.kb.alias_rows_since(annotator.last_alias_id))
-                _CACHE[key] = (annotator, version)
-                return annotator, time.perf_counter() - start
-        with _collector_paused():
-            annotator = Preannotator(
-                store.events.taxonomy(), model=load_model(model) if model else None
-            )
-            annotator.add_aliases(store.kb.alias_rows_since(0))
-        _out_of_the_collectors_way()
-        _CACHE[key] = (annotator, version)
-        return annotator, time.perf_counter() - start
+    return PIPELINES.get(store, model)
 
 
-def _out_of_the_collectors_way() -> None:
-    """Take what exists now (a new pipeline's hundreds of thousands of pattern objects,
-    kept as long as the process) out of the cyclic garbage collector's sight: every full
-    collection would walk them all again, about a tenth of a run's time. Garbage is
-    collected first; what is frozen is never collected, so this is done once per built
-    pipeline (in the TUI it also freezes the widgets of the moment, which are kept as
-    long as the app, bar a pane replaced later: a bounded cost)."""
-    gc.collect()
-    gc.freeze()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a pipeline is built or run. Building makes
-    hundreds of thousands of pattern objects that all live (each full collection walked
-    all those made so far: a quarter of the build); a run makes millions of small objects
-    that live (suggestions, remembered answers) and, as measured over 1M words, no cycle
-    at all: refcounting frees what dies. Garbage from elsewhere waits until it ends."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def signature(store, model: str | None) -> str:
+def signature(store: Store, model: str | None) -> str:
     """What a document's suggestions depend on: the knowledge base, the rules, the model."""
     count, newest, merged = store.kb.version()
     return f"kb:{count}:{newest}:{merged}|rules:{RULES_VERSION}|model:{model or '-'}"
 
 
-def linker_function(store):  # type: ignore[no-untyped-def]
-    """The linker as the pipeline wants it: (entity id, label, score) or None for NIL. It
-    remembers the index's answers, so make one per run: aliases added meanwhile are seen
-    by the next one."""
-    from workbench.linking import Linker
-    from workbench.linking.memo import MemoIndex
-
-    # a run links many names that share words and candidates: answers are remembered
-    linker = Linker(MemoIndex(store.kb.candidate_index()), remember_words=True)
-
-    def link(text: str, label: str | None):  # type: ignore[no-untyped-def]
-        try:
-            result = linker.link(text, label, limit=2)
-        except WorkbenchError:
-            return None
-        if result.link is None:
-            return None
-        return result.link.entity_id, result.link.label, result.link.score
-
-    return link
-
-
-@_collector_paused()
+@collector.paused()
 def preannotate(
-    store,
+    store: Store,
+    link_for: LinkerFactory,
     doc_ids: Sequence[int] | None = None,
     model: str | None = None,
     progress: Progress | None = None,
@@ -153,8 +128,6 @@ def preannotate(
     Documents already pre-annotated with the same knowledge base, rules and model are
     skipped unless `redo`; suggestions are committed every `batch_size` documents; `jobs`
     worker processes read the documents when there are enough of them."""
-    import time
-
     summary = PreannotateSummary()
     known = [d.id for d in store.documents.summaries()]
     if doc_ids is None:
@@ -175,10 +148,10 @@ def preannotate(
     redirects = store.kb.redirects()
     total = len(todo)
     if jobs > 1 and total >= MIN_PARALLEL_DOCUMENTS and _can_fork():
-        found_by_document = _found_in_workers(store, annotator, todo, jobs)
+        found_by_document = _found_in_workers(store, annotator, link_for, todo, jobs)
     else:
         texts = (store.documents.text(doc_id) for doc_id in todo)
-        found_by_document = zip(todo, annotator.suggest(texts, linker_function(store)), strict=True)
+        found_by_document = zip(todo, annotator.suggest(texts, link_for(store)), strict=True)
     batch: list = []
     if progress:
         progress(0, total)
@@ -199,28 +172,22 @@ def preannotate(
     return summary
 
 
-def default_jobs() -> int:
-    """Worker processes for a batch run: the cores this process may use, at most 8."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 8))
-
-
 def _can_fork() -> bool:
     # Workers inherit the built pipeline (building it again per worker would cost more
     # than it saves), which only a fork gives; elsewhere the run stays in one process.
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-# What a forked worker inherits (the pipeline) and opens for itself (its connection).
-_WORKER: dict = {}
+# What a forked worker inherits (the pipeline, the linker factory) and opens for itself
+# (its connection, its linker): set by the parent just before the fork, per run.
+_WORKER: dict[str, Any] = {}
 
 
-def _found_in_workers(store, annotator: Preannotator, doc_ids: list[int], jobs: int) -> Iterator:
+def _found_in_workers(
+    store: Store, annotator: Preannotator, link_for: LinkerFactory, doc_ids: list[int], jobs: int
+) -> Iterator[tuple[int, Found]]:
     """(doc id, Found) for each document, in order, computed by `jobs` forked workers."""
-    _WORKER["annotator"] = annotator
+    _WORKER.update(annotator=annotator, link_for=link_for)
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs, initializer=_start_worker, initargs=(str(store.path),)) as pool:
@@ -230,15 +197,13 @@ def _found_in_workers(store, annotator: Preannotator, doc_ids: list[int], jobs: 
 
 
 def _start_worker(db_path: str) -> None:
-    from workbench.store import Store
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _WORKER["store"] = Store.open(db_path, annotator="pre-annotation worker")
-    # remembered across the worker's documents, not only within one
-    _WORKER["link"] = remembering(linker_function(_WORKER["store"]))
+    # one linker (and its memory) for all of the worker's documents
+    _WORKER["link"] = _WORKER["link_for"](_WORKER["store"])
 
 
-def _suggest_in_worker(doc_id: int):  # type: ignore[no-untyped-def]
+def _suggest_in_worker(doc_id: int) -> tuple[int, Found]:
     text = _WORKER["store"].documents.text(doc_id)
     return doc_id, next(_WORKER["annotator"].suggest([text], _WORKER["link"]))
 

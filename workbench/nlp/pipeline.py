@@ -181,8 +181,6 @@ class Preannotator:
         self, texts: Iterable[str], link: LinkFunction | None = None, batch_size: int = 32
     ) -> Iterator[Found]:
         """Suggestions for each text, in order (long texts are processed in pieces)."""
-        cached_link = remembering(link) if link else None
-
         for text in texts:
             pieces = list(split_pieces(text))
             mentions: list[Suggestion] = []
@@ -195,7 +193,7 @@ class Preannotator:
             )
             for (offset, piece), doc in zip(pieces, docs, strict=True):
                 model_doc = next(models) if models is not None else None
-                found = self._suggest_doc(doc, piece, model_doc, cached_link)
+                found = self._suggest_doc(doc, piece, model_doc, link)
                 mentions += [_shift(s, offset) for s in found.mentions]
                 found_triggers += [_shift(t, offset) for t in found.triggers]
             yield Found(mentions, found_triggers)
@@ -351,19 +349,6 @@ class Preannotator:
                 Suggestion(ent.start_char, ent.end_char, ent.label_, SOURCE_MODEL, score, entity_id)
             )
         return out
-
-
-def remembering(link: LinkFunction) -> LinkFunction:
-    """`link` answering each (text, label) once: news repeats its names."""
-    answers: dict[tuple[str, str | None], tuple[str, str, float] | None] = {}
-
-    def remembered(text: str, label: str | None) -> tuple[str, str, float] | None:
-        key = (text, label)
-        if key not in answers:
-            answers[key] = link(text, label)
-        return answers[key]
-
-    return remembered
 
 
 def _name_word_test(getters: dict) -> Callable[[str], bool]:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def run(store, doc_a: int | None = None, doc_b: int | None = None, plugins_dir=None) -> None:
-    """Run the Workbench app on an open store."""
+if TYPE_CHECKING:
+    from workbench.workspace import Workspace
+
+
+def run(workspace: Workspace, doc_a: int | None = None, doc_b: int | None = None) -> None:
+    """Run the Workbench app on an open workspace."""
     from workbench.tui.app import WorkbenchApp
 
-    WorkbenchApp(store, doc_a, doc_b, plugins_dir=plugins_dir).run()
+    WorkbenchApp(workspace, doc_a, doc_b).run()

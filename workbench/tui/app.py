@@ -1,4 +1,4 @@
-"""The Workbench application: owns the store and the linker, composes the screens."""
+"""The Workbench application: runs on a workspace (the application layer), composes the screens."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
+from workbench.collector import CHECK_EVERY_SECONDS, IdleCollector
 from workbench.display import visible
-from workbench.errors import WorkbenchError
+from workbench.plugins import Plugins
 from workbench.tui.commands import ActionCommands, DocumentCommands, EntityCommands
-from workbench.tui.idle_gc import CHECK_EVERY_SECONDS, IdleCollector
 from workbench.tui.keymap import load_keymap
 from workbench.tui.messages import OpenAt
 from workbench.tui.screens.main import MainScreen
 from workbench.tui.widgets.article_view import ArticleView
+from workbench.workspace import Workspace
 
 
 class WorkbenchApp(App):
@@ -32,25 +33,21 @@ class WorkbenchApp(App):
 
     def __init__(
         self,
-        store,
+        workspace: Workspace,
         doc_a: int | None = None,
         doc_b: int | None = None,
         keymap: dict[str, str] | None = None,
         *,
         steady: bool = False,
-        plugins_dir: Path | None = None,
     ) -> None:
         """`steady`: no clock in the status line, no blinking, no animation (for tests)."""
         super().__init__()
-        self.store = store
+        self.workspace = workspace
         self.steady = steady
         if steady:
             self.animation_level = "none"
         self.initial_documents = [doc_a, doc_b]
         self._keymap_override = keymap
-        self._linker = None
-        self._plugins = None
-        self.plugins_dir = plugins_dir
         self.collector = IdleCollector()
 
     async def on_event(self, event: events.Event) -> None:
@@ -92,29 +89,12 @@ class WorkbenchApp(App):
             visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
 
-    def linker(self):
-        """The linker over the store's persisted index (created, and imported, on first use)."""
-        if self._linker is None:
-            from workbench.linking import Linker
-
-            self._linker = Linker(self.store.kb.candidate_index())
-        return self._linker
-
-    def plugins(self):
-        """The plugins (loaded on first use); a broken one is reported and skipped."""
-        if self._plugins is None:
-            from workbench.plugins import default_plugin_dirs, load_plugins
-
-            self._plugins = load_plugins(default_plugin_dirs(self.plugins_dir))
-            for error in self._plugins.errors:
-                self.notify(error, title="plugin skipped", severity="warning", timeout=10)
-        return self._plugins
-
-    def describe_entity(self, entity_id: str) -> str:
-        try:
-            return self.store.kb.entity(entity_id).description
-        except WorkbenchError:
-            return ""
+    def plugins(self) -> Plugins:
+        """The plugins (loaded on first use); a broken one is a notification."""
+        self.workspace.report = lambda line: self.notify(
+            line, title="plugin skipped", severity="warning", timeout=10
+        )
+        return self.workspace.plugins()
 
     def open_document(self, doc_id: int) -> None:
         self.screen.open_target(OpenAt(doc_id))

@@ -82,7 +82,7 @@ class DocumentCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for doc in self.app.store.documents.summaries():
+        for doc in self.app.workspace.corpus.summaries():
             name = f"Open [{doc.id}] {doc.title}"
             score = matcher.match(name)
             if score > 0:
@@ -100,7 +100,7 @@ class EntityCommands(Provider):
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 2:
             return
-        result = self.app.linker().link(query, limit=10)
+        result = self.app.workspace.linker().link(query, limit=10)
         for candidate in result.candidates:
             name = f"Entity {candidate.name} ({candidate.label})"
             yield Hit(

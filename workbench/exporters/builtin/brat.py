@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from workbench.display import json_text
+from workbench.events.records import fatalities_value
 from workbench.exporters import ExportContext, Exporter, ExportView
 from workbench.exporters.files import safe_stem
 
@@ -121,9 +122,7 @@ def ann_lines(item, view: ExportView, context: ExportContext) -> tuple[list[str]
             "date": event.date,
             "date_text": event.date_text,
             "date_precision": event.date_precision,
-            "fatalities": [event.fatalities_low, event.fatalities_high]
-            if event.fatalities_low is not None
-            else None,
+            "fatalities": fatalities_value(event),
             "certainty": event.certainty,
             "note": event.note,
             "cluster": event.cluster_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.display import json_text
+from workbench.events.records import event_record
 from workbench.exporters import DocumentExport, ExportContext, Exporter, ExportView
 
 
@@ -23,44 +24,14 @@ def document_record(item: DocumentExport, view: ExportView, context: ExportConte
         }
         for m in item.mentions
     ]
-    events = []
-    for event in item.events:
-        roles = []
-        for role in event.roles:
-            mention = item.mentions_by_id.get(role.mention_id)
-            if mention is None:
-                context.warn("event roles filled by suggestions were left out")
-                continue
-            roles.append(
-                {
-                    "role": role.role,
-                    "start": mention.start,
-                    "end": mention.end,
-                    "text": mention.text,
-                    "kb_id": mention.entity_id,
-                }
-            )
-        trigger = (
-            {"start": event.trigger_start, "end": event.trigger_end, "text": event.trigger_text}
-            if event.trigger_start is not None
-            else None
+    events = [
+        event_record(
+            event,
+            item.mentions_by_id.get,
+            lambda: context.warn("event roles filled by suggestions were left out"),
         )
-        events.append(
-            {
-                "id": event.id,
-                "type": event.type,
-                "subtype": event.subtype,
-                "trigger": trigger,
-                "date": event.date,
-                "date_text": event.date_text,
-                "date_precision": event.date_precision,
-                "fatalities": fatalities(event),
-                "certainty": event.certainty,
-                "note": event.note,
-                "cluster": event.cluster_id,
-                "roles": roles,
-            }
-        )
+        for event in item.events
+    ]
     return {
         "id": doc.id,
         "title": doc.title,
@@ -74,15 +45,6 @@ def document_record(item: DocumentExport, view: ExportView, context: ExportConte
         "spans": spans,
         "events": events,
     }
-
-
-def fatalities(event) -> int | list[int] | None:  # type: ignore[no-untyped-def]
-    """A number, a [low, high] range, or None when not reported."""
-    if event.fatalities_low is None:
-        return None
-    if event.fatalities_high in (None, event.fatalities_low):
-        return event.fatalities_low
-    return [event.fatalities_low, event.fatalities_high]
 
 
 def write(view: ExportView, target: Path, context: ExportContext) -> None:

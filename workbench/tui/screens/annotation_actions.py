@@ -8,7 +8,7 @@ from collections.abc import Callable
 from textual.binding import Binding
 
 from workbench.errors import WorkbenchError
-from workbench.model import ACCEPTED, SUGGESTED, Mention
+from workbench.model import SUGGESTED, LinkDecision, LinkTo, Mention, NewEntityLink
 from workbench.tui import layout
 from workbench.tui.messages import LinkChoice
 
@@ -103,19 +103,20 @@ class AnnotationActions:
 
         from workbench.tui.screens.pickers import LabelPicker  # (not needed at start)
 
-        self.app.push_screen(LabelPicker(self.store.kb.labels(), text), labelled)
+        self.app.push_screen(LabelPicker(self.workspace.annotations.labels(), text), labelled)
 
     def ask_link(self, text: str, label: str, then: Callable[[LinkChoice], None]) -> None:
         """Open the link picker for a surface form; `then` gets the analyst's choice."""
         context = self.focused_pane().document
-        linked = self.store.mentions.linked_entities(context.id) if context else set()
+        doc_id = context.id if context else None
+        reader = self.worker_workspace()  # the picker ranks in a worker thread
 
         def rank(query: str):
-            result = self.app.linker().link(query, label, context=linked)
+            result = reader.annotations.candidates(query, label, doc_id)
             return result.candidates, result.reason
 
         def describe(entity_id: str) -> str:
-            return self.app.describe_entity(entity_id)
+            return reader.kb.describe(entity_id)
 
         from workbench.tui.screens.pickers import LinkPicker
 
@@ -123,19 +124,20 @@ class AnnotationActions:
             LinkPicker(text, label, rank, describe), lambda choice: choice and then(choice)
         )
 
-    def _entity_for(self, choice: LinkChoice, text: str, label: str) -> str | None:
-        if choice.kind == "entity":
-            return choice.entity_id
+    @staticmethod
+    def _decision(choice: LinkChoice, text: str, label: str) -> LinkDecision:
+        if choice.kind == "entity" and choice.entity_id:
+            return LinkTo(choice.entity_id)
         if choice.kind == "new":
-            return self.store.kb.add_entity(text, label, description="created from a mention").id
+            return NewEntityLink(text, label, "created from a mention")
         return None
 
     def _create(self, doc_id: int, start: int, end: int, label: str, choice: LinkChoice) -> None:
         text = self.focused_pane().view.text[start:end]
 
         def change() -> Mention:
-            entity_id = self._entity_for(choice, text, label)
-            return self.store.mentions.add(doc_id, start, end, label, entity_id=entity_id)
+            decision = self._decision(choice, text, label)
+            return self.workspace.annotations.annotate(doc_id, start, end, label, decision).mention
 
         mention = self._do(f"{label} “{text[:40]}”", change)
         if mention:
@@ -152,12 +154,12 @@ class AnnotationActions:
             from workbench.tui.screens.pickers import LabelPicker
 
             self.app.push_screen(
-                LabelPicker(self.store.kb.labels(), mention.text),
+                LabelPicker(self.workspace.annotations.labels(), mention.text),
                 lambda label: (
                     label
                     and self._do(
                         f"relabelled as {label}",
-                        lambda: self.store.mentions.update(mention.id, label=label),
+                        lambda: self.workspace.annotations.relabel(mention.id, label),
                     )
                 ),
             )
@@ -169,8 +171,8 @@ class AnnotationActions:
 
         def linked(choice: LinkChoice) -> None:
             def change() -> Mention:
-                entity_id = self._entity_for(choice, mention.text, mention.label)
-                return self.store.mentions.link(mention.id, entity_id)
+                decision = self._decision(choice, mention.text, mention.label)
+                return self.workspace.annotations.relink(mention.id, decision).mention
 
             self._do("linked" if choice.kind != "nil" else "unlinked (NIL)", change)
 
@@ -180,7 +182,8 @@ class AnnotationActions:
         mention = self._mention_here()
         if mention:
             self._do(
-                f"deleted “{mention.text[:40]}”", lambda: self.store.mentions.delete(mention.id)
+                f"deleted “{mention.text[:40]}”",
+                lambda: self.workspace.annotations.delete(mention.id),
             )
 
     def action_resize_span(self, unit: str, direction: int) -> None:
@@ -202,7 +205,10 @@ class AnnotationActions:
         if end <= mention.start or end == mention.end:
             self.notify("the span cannot change that way", severity="warning")
             return
-        self._do("span changed", lambda: self.store.mentions.update(mention.id, end=end))
+        self._do(
+            "span changed",
+            lambda: self.workspace.annotations.resize(mention.id, mention.start, end),
+        )
 
     # -- suggestions -----------------------------------------------------------------------
 
@@ -210,23 +216,23 @@ class AnnotationActions:
         trigger = self._trigger_suggestion_here()
         if trigger:
             self._do_trigger(
-                "event recorded", lambda: self.store.suggestions.accept_trigger(trigger.id)
+                "event recorded", lambda: self.workspace.annotations.accept_trigger(trigger.id)
             )
             return
         mention = self._mention_here(SUGGESTED)
         if mention:
-            self._do("suggestion accepted", lambda: self.store.mentions.accept(mention.id))
+            self._do("suggestion accepted", lambda: self.workspace.annotations.accept(mention.id))
 
     def action_reject(self) -> None:
         trigger = self._trigger_suggestion_here()
         if trigger:
             self._do_trigger(
-                "trigger rejected", lambda: self.store.suggestions.reject_trigger(trigger.id)
+                "trigger rejected", lambda: self.workspace.annotations.reject_trigger(trigger.id)
             )
             return
         mention = self._mention_here(SUGGESTED)
         if mention:
-            self._do("suggestion rejected", lambda: self.store.mentions.reject(mention.id))
+            self._do("suggestion rejected", lambda: self.workspace.annotations.reject(mention.id))
 
     def _trigger_suggestion_here(self):  # type: ignore[no-untyped-def]
         """A suggested event trigger under the cursor, when no suggested mention is there."""
@@ -257,22 +263,22 @@ class AnnotationActions:
         ]
         self._do(
             f"{len(same)} suggestions accepted",
-            lambda: self.store.mentions.set_status_many(same, ACCEPTED),
+            lambda: self.workspace.annotations.accept_entity(mention.id),
         )
 
     # -- history ---------------------------------------------------------------------------
 
     def action_undo(self) -> None:
-        action = self._do("undo", self.store.undo)
+        action = self._do("undo", self.workspace.history.undo)
         if action:
             self.notify(f"undone: {action}")
 
     def action_skip_undo(self) -> None:
-        action = self._do("undo step skipped", self.store.skip_undo)
+        action = self._do("undo step skipped", self.workspace.history.skip)
         if action:
             self.notify(f"{action!r} stays in place; u now undoes your older changes")
 
     def action_redo(self) -> None:
-        action = self._do("redo", self.store.redo)
+        action = self._do("redo", self.workspace.history.redo)
         if action:
             self.notify(f"redone: {action}")

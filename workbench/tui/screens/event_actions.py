@@ -31,7 +31,7 @@ class EventActions:
     def _active(self) -> Event | None:
         if self.active_event is not None:
             try:
-                return self.store.events.get(self.active_event)
+                return self.workspace.events.get(self.active_event)
             except WorkbenchError:
                 self.active_event = None
         self.notify("no active event: mark one with E or press t on a trigger", severity="warning")
@@ -61,7 +61,7 @@ class EventActions:
             if kind:
                 event = self._event_done(
                     f"event {kind[1]}",
-                    lambda: self.store.events.add(doc_id, kind[0], kind[1], trigger=(start, end)),
+                    lambda: self.workspace.events.add(doc_id, kind[0], kind[1], (start, end)),
                 )
                 if event:
                     self.active_event = event.id
@@ -72,7 +72,7 @@ class EventActions:
         from workbench.tui.screens.event_screens import EventTypePicker  # (not at start)
 
         self.app.push_screen(
-            EventTypePicker(view.text[start:end], self.store.events.taxonomy()), picked
+            EventTypePicker(view.text[start:end], self.workspace.events.taxonomy()), picked
         )
 
     def open_event_form(self, event: Event) -> None:
@@ -82,7 +82,7 @@ class EventActions:
         def saved(changes: dict | None) -> None:
             if changes:
                 self._event_done(
-                    "event details", lambda: self.store.events.update(event.id, **changes)
+                    "event details", lambda: self.workspace.events.update(event.id, **changes)
                 )
 
         from workbench.tui.screens.event_screens import EventForm
@@ -120,7 +120,7 @@ class EventActions:
                 role
                 and self._event_done(
                     f"{role}: {mention.text}",
-                    lambda: self.store.events.add_role(event.id, role, mention.id),
+                    lambda: self.workspace.events.add_role(event.id, role, mention.id),
                 )
             ),
         )
@@ -135,10 +135,10 @@ class EventActions:
                 )
                 return
             self._event_done(
-                "same incident", lambda: self.store.events.cluster([active.id, event.id])
+                "same incident", lambda: self.workspace.events.cluster([active.id, event.id])
             )
 
     def action_delete_event(self) -> None:
         event = self._event_here()
         if event:
-            self._event_done("event deleted", lambda: self.store.events.delete(event.id))
+            self._event_done("event deleted", lambda: self.workspace.events.delete(event.id))

@@ -14,8 +14,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, OptionList, ProgressBar, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
-from workbench.display import visible
+from workbench.display import plural, visible
 from workbench.errors import WorkbenchError
+from workbench.plugins import Plugins
+from workbench.workspace import Workspace
 
 SCOPES = (("open", "both open documents"), ("focused", "this document"), ("all", "all documents"))
 
@@ -39,10 +41,12 @@ class ExportScreen(ModalScreen[None]):
     ExportScreen.running ProgressBar { display: block; }
     """
 
-    def __init__(self, plugins, store, open_ids: list[int], focused_id: int | None) -> None:
+    def __init__(
+        self, plugins: Plugins, workspace: Workspace, open_ids: list[int], focused_id: int | None
+    ) -> None:
         super().__init__()
         self.plugins = plugins
-        self.store = store
+        self.workspace = workspace
         self.open_ids = open_ids
         self.focused_id = focused_id
         self.path_edited = False
@@ -143,8 +147,6 @@ class ExportScreen(ModalScreen[None]):
     def run_export(
         self, name: str, output: Path, doc_ids: list[int] | None, suggestions: bool
     ) -> None:
-        from workbench.exporters import ExportView, run_export
-
         bar = self.query_one("#progress", ProgressBar)
 
         def progress(done: int, total: int) -> None:
@@ -152,17 +154,10 @@ class ExportScreen(ModalScreen[None]):
 
         try:
             # A connection of its own: the UI thread keeps writing on the app's.
-            with self.store.reopen() as reader:
-                view = ExportView(reader, doc_ids, suggestions)
-                context = run_export(
-                    self.plugins.exporter(name),
-                    view,
-                    output,
-                    progress=progress,
-                    owner=self.plugins.owner.get(("exporter", name)),
-                )
-            message = f"exported {len(view)} document(s) with {name} to {output}"
-            self.app.call_from_thread(self._finished, message, context.warnings, None)
+            with self.workspace.reader() as reader:
+                done = reader.corpus.export(name, output, doc_ids, suggestions, progress=progress)
+            message = f"exported {plural(done.documents, 'document')} with {name} to {output}"
+            self.app.call_from_thread(self._finished, message, done.warnings, None)
         except WorkbenchError as exc:
             self.app.call_from_thread(self._finished, "", [], str(exc))
         except BaseException as exc:  # a plugin's SystemExit or KeyboardInterrupt: report it

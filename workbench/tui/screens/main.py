@@ -7,7 +7,6 @@ Navigation and display live here; what the annotation keys do lives in
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import re
 from datetime import datetime
@@ -23,7 +22,7 @@ from textual.widgets import Input
 
 from workbench.display import visible
 from workbench.errors import MentionNotFound, WorkbenchError
-from workbench.model import Mention
+from workbench.model import EntityCard, Mention
 from workbench.tui.clipboard import copy_text
 from workbench.tui.messages import OpenAt
 from workbench.tui.screens.annotation_actions import AnnotationActions
@@ -33,7 +32,8 @@ from workbench.tui.widgets.article_view import ArticleView
 from workbench.tui.widgets.covered import CoveredHorizontal, blank_lines
 from workbench.tui.widgets.footer import KeysFooter
 from workbench.tui.widgets.pane import DocumentPane
-from workbench.tui.widgets.panels import EntityCard, PanelState, SidePanel, TextView
+from workbench.tui.widgets.panels import PanelState, SidePanel, TextView
+from workbench.workspace import Workspace
 
 PANES_SETTING = "tui.panes"
 
@@ -73,8 +73,17 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         yield KeysFooter()
 
     @property
-    def store(self):
-        return self.app.store
+    def workspace(self) -> Workspace:
+        return self.app.workspace
+
+    def worker_workspace(self) -> Workspace:
+        """A connection of its own for this screen's worker threads (the link picker
+        ranks candidates off the UI thread), opened on first use."""
+        if self._worker_workspace is None:
+            self._worker_workspace = self.workspace.reader()
+        return self._worker_workspace
+
+    _worker_workspace: Workspace | None = None
 
     # -- panes ---------------------------------------------------------------------------
 
@@ -101,7 +110,7 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         self._panel_ready = False
         self._lists_key = self._card_key = None
         saved = self._saved_panes()
-        ids = [d.id for d in self.store.documents.summaries()]
+        ids = [d.id for d in self.workspace.corpus.summaries()]
         requested = [d for d in self.app.initial_documents if d is not None]
         for pane, default in zip(self.panes, (ids[:1], ids[1:2]), strict=True):
             choice = requested[pane.index] if pane.index < len(requested) else None
@@ -115,12 +124,12 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
             else:
                 pane.update_title()
         self.panes[0].view.focus()
-        if self.store.read_only:
+        if self.workspace.read_only:
             self.set_status(
                 "read-only: reading, searching and exporting work; changes are not saved"
             )
             self.notify(
-                f"{self.store.read_only}. Reading, searching and exporting work; "
+                f"{self.workspace.read_only}. Reading, searching and exporting work; "
                 "nothing can be changed.",
                 title="read-only database",
                 severity="warning",
@@ -138,39 +147,36 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
     def _saved_panes(self) -> dict[int, tuple[int, int]]:
         try:
-            data = json.loads(self.store.settings.get(PANES_SETTING, "[]") or "[]")
+            data = json.loads(self.workspace.recall(PANES_SETTING) or "[]")
             return {i: (int(d), int(c)) for i, (d, c) in enumerate(data) if d is not None}
         except (ValueError, TypeError):
             return {}
 
     def save_panes(self) -> None:
         """Remember open documents and cursors (also after a restart)."""
-        if self.store.read_only:
-            return  # nowhere to keep them: the next start opens the first documents
         state = [list(self._positions.get(i, (None, 0))) for i in (0, 1)]
         if state != getattr(self, "_saved_state", None):
-            self.store.settings.set(PANES_SETTING, json.dumps(state))
+            self.workspace.remember(PANES_SETTING, json.dumps(state))
             self._saved_state = state
 
     def on_unmount(self) -> None:
         # the panes are gone by now: what they showed was tracked in _positions
         with contextlib.suppress(WorkbenchError):
             self.save_panes()
+        if self._worker_workspace is not None:
+            self._worker_workspace.close()
 
     def open_in(self, pane: DocumentPane, doc_id: int, cursor: int = 0, select: int = 0) -> None:
         """Show a document in a pane, cursor at an offset (optionally selecting `select` chars)."""
         try:
-            document = self.store.documents.get(doc_id)
+            document = self.workspace.corpus.document(doc_id)
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             return
-        pane.show(document, self.store.mentions.of_document(doc_id), cursor)
+        pane.show(document, self.workspace.annotations.mentions(doc_id), cursor)
         pane.view.set_events(
-            self.store.events.of_document(doc_id), self.store.suggestions.triggers(doc_id)
+            self.workspace.events.of_document(doc_id), self.workspace.annotations.triggers(doc_id)
         )
-        # a large document brings tens of thousands of long-lived objects: keep them out of
-        # the garbage collector's full passes, which would otherwise stall keystrokes
-        gc.freeze()
         if select:
             pane.view.select_span(cursor, cursor + select)
         self.refresh_side_panel()
@@ -179,10 +185,10 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         """Re-read the annotations of every open document (after undo, redo, bulk changes)."""
         for pane in self.panes:
             if pane.document:
-                pane.set_mentions(self.store.mentions.of_document(pane.document.id))
+                pane.set_mentions(self.workspace.annotations.mentions(pane.document.id))
                 pane.view.set_events(
-                    self.store.events.of_document(pane.document.id),
-                    self.store.suggestions.triggers(pane.document.id),
+                    self.workspace.events.of_document(pane.document.id),
+                    self.workspace.annotations.triggers(pane.document.id),
                 )
         self._lists_key = self._card_key = None
         self.refresh_side_panel()
@@ -192,8 +198,8 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         for pane in self.panes:
             if pane.document:
                 pane.view.set_events(
-                    self.store.events.of_document(pane.document.id),
-                    self.store.suggestions.triggers(pane.document.id),
+                    self.workspace.events.of_document(pane.document.id),
+                    self.workspace.annotations.triggers(pane.document.id),
                 )
         self._lists_key = self._card_key = None
         self.refresh_side_panel()
@@ -201,7 +207,7 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
     def mention_changed(self, mention_id: int) -> None:
         """Redraw one created, edited or deleted mention without re-reading the document."""
         try:
-            mention = self.store.mentions.get(mention_id)
+            mention = self.workspace.annotations.mention(mention_id)
         except MentionNotFound:
             mention = None
         for pane in self.panes:
@@ -231,8 +237,8 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
     def set_status(self, message: str) -> None:
         status = Text(no_wrap=True, overflow="ellipsis")
-        status.append(visible(f" {self.store.path.name} "), style="bold")
-        status.append(visible(f" annotator: {self.store.annotator} "), style="dim")
+        status.append(visible(f" {self.workspace.path.name} "), style="bold")
+        status.append(visible(f" annotator: {self.workspace.annotator} "), style="dim")
         clock = "" if self.app.steady else f"{datetime.now():%H:%M:%S} "
         status.append(visible(f" {clock}{message}"))
         self.query_one("#status", TextView).update(status)
@@ -254,7 +260,7 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         # (the pickers, search and event screens load when first opened, not at start)
         from workbench.tui.screens.pickers import DocumentPicker
 
-        self.app.push_screen(DocumentPicker(self.store.documents.summaries()), opened)
+        self.app.push_screen(DocumentPicker(self.workspace.corpus.summaries()), opened)
 
     def action_swap_panes(self) -> None:
         left, right = self.panes
@@ -303,20 +309,12 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         if key != getattr(self, "_lists_key", None):
             self._lists_key = key
             focused = pane.document.id if pane.document else None
-            counts = self.store.mentions.document_entity_counts(focused) if focused else []
-            found = self.store.kb.entities_by_ids(eid for eid, _ in counts)
-            self._document_entities = sorted(
-                ((found[eid], n) for eid, n in counts if eid in found),
-                key=lambda row: (-row[1], row[0].name.casefold()),
+            self._document_entities = (
+                self.workspace.kb.document_entities(focused) if focused else []
             )
             self._shared = []
             if None not in documents and documents[0] != documents[1]:
-                both = self.store.mentions.linked_entities(
-                    documents[0]
-                ) & self.store.mentions.linked_entities(documents[1])
-                self._shared = sorted(
-                    self.store.kb.entities_by_ids(both).values(), key=lambda e: e.name.casefold()
-                )
+                self._shared = self.workspace.kb.shared_entities(documents[0], documents[1])
         entity_id = mention.entity_id if mention else None
         if (entity_id, key) != getattr(self, "_card_key", None):  # same entity: same card
             self._card_key = (entity_id, key)
@@ -341,16 +339,9 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
     def _card(self, entity_id: str) -> EntityCard | None:
         try:
-            entity = self.store.kb.entity(entity_id)
+            return self.workspace.kb.card(entity_id)
         except WorkbenchError:
             return None
-        counts = self.store.mentions.per_document(entity.id)
-        titles = self.store.documents.titles(list(counts))
-        return EntityCard(
-            entity,
-            [a.text for a in self.store.kb.aliases(entity.id)],
-            [(doc_id, titles.get(doc_id, "?"), n) for doc_id, n in counts.items()],
-        )
 
     # -- find in document ----------------------------------------------------------------------
 
@@ -410,7 +401,7 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
         from workbench.tui.screens.search import SearchScreen
 
-        self.app.push_screen(SearchScreen(self.store.documents.search), opened)
+        self.app.push_screen(SearchScreen(self.workspace.corpus.search), opened)
 
     def open_target(self, target: OpenAt | None) -> None:
         """Open a document at an offset in the focused pane (palette and lists use this)."""
@@ -422,22 +413,22 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
     def show_entity_mentions(self, entity_id: str) -> None:
         """List every mention of an entity across the corpus."""
         try:
-            entity = self.store.kb.entity(entity_id)
+            entity = self.workspace.kb.entity(entity_id)
+            found = self.workspace.kb.mentions_in_context(entity.id)
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             return
-        titles = {d.id: d.title for d in self.store.documents.summaries()}
         rows = []
-        for doc_id in self.store.mentions.per_document(entity.id):
-            text = self.store.documents.text(doc_id)
-            for m in self.store.mentions.of_document(doc_id, ("accepted",)):
-                if m.entity_id != entity.id:
-                    continue
-                context = " ".join(text[max(0, m.start - 40) : m.end + 40].split())
-                line = Text(f"[{doc_id}] ", style="bold")
-                line.append(visible(titles.get(doc_id, "")[:40]), style="dim")
-                line.append(visible(f"  …{context}…"))
-                rows.append((OpenAt(doc_id, m.start, m.end - m.start), line))
+        for item in found:
+            line = Text(f"[{item.doc_id}] ", style="bold")
+            line.append(visible(item.title[:40]), style="dim")
+            line.append(visible(f"  …{item.context}…"))
+            rows.append(
+                (
+                    OpenAt(item.doc_id, item.mention.start, item.mention.end - item.mention.start),
+                    line,
+                )
+            )
         from workbench.tui.screens.search import MentionListScreen
 
         self.app.push_screen(
@@ -476,7 +467,7 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
         self.app.push_screen(
             ExportScreen(
                 self.app.plugins(),
-                self.store,
+                self.workspace,
                 list(dict.fromkeys(open_ids)),
                 focused.id if focused else None,
             )
@@ -500,12 +491,5 @@ class MainScreen(AnnotationActions, EventActions, PreannotateActions, Screen):
 
     def action_copy_entity(self) -> None:
         mention = self._linked_mention_here()
-        if not mention:
-            return
-        entity = self.store.kb.entity(mention.entity_id)
-        aliases = ", ".join(a.text for a in self.store.kb.aliases(entity.id))
-        counts = ", ".join(
-            f"doc {d}: {n}" for d, n in self.store.mentions.per_document(entity.id).items()
-        )
-        card = f"{entity.name} ({entity.label}, {entity.id})\n{entity.description}\naliases: {aliases}\nmentions: {counts}"
-        self.notify(copy_text(self.app, card))
+        if mention and mention.entity_id:
+            self.notify(copy_text(self.app, self.workspace.kb.card_text(mention.entity_id)))

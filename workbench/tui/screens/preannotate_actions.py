@@ -31,14 +31,14 @@ class PreannotateActions:
 
     @work(thread=True, exclusive=True, group="preannotate")
     def run_preannotation(self, doc_ids: list[int]) -> None:
-        from workbench.nlp.batch import preannotate
-
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self.set_status, f"pre-annotating: {done}/{total} documents")
 
         try:
-            with self.store.reopen() as reader:
-                summary = preannotate(reader, doc_ids, config.default_model(), progress, redo=True)
+            with self.workspace.reader() as reader:
+                summary = reader.annotations.preannotate(
+                    doc_ids, config.default_model(), progress, redo=True
+                )
         except WorkbenchError as exc:
             self.app.call_from_thread(self._preannotated, None, str(exc))
             return

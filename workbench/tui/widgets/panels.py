@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from workbench.display import visible
-from workbench.model import Document, Entity, Event
+from workbench.model import Document, Entity, EntityCard, Event
 from workbench.tui.styles import label_colour
 
 
@@ -52,14 +52,6 @@ class PaneTitle(TextView):
         if details:
             text.append(f" · {visible(details)}", style="dim")
         self.update(text)
-
-
-class EntityCard(NamedTuple):
-    """What the side panel shows about the entity under the cursor."""
-
-    entity: Entity
-    aliases: list[str]
-    mentions_per_document: list[tuple[int, str, int]]  # (doc id, title, count)
 
 
 class PanelState(NamedTuple):

@@ -43,15 +43,15 @@ def cross_article(
     seeds: Path, kb_document: str, target_document: str, model: str | None = None
 ) -> dict:
     """Figures for one direction: KB from `kb_document`'s gold, pre-annotate `target_document`."""
-    from workbench.nlp.batch import preannotate
     from workbench.store import Store
+    from workbench.workspace import Workspace
 
     golds = {g.document: g for g in read_gold(seeds / "gold.jsonl")}
     kb_gold, target_gold = golds[kb_document], golds[target_document]
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "eval.db", "eval") as store:
         store.kb.import_entities(kb_from_gold(kb_gold), provenance="gold")
         (doc_id,), _ = store.documents.add_many([read_text_document(seeds / target_document)])
-        summary = preannotate(store, [doc_id], model=model)
+        summary = Workspace(store).annotations.preannotate([doc_id], model=model)
         suggested = store.mentions.of_document(doc_id, (SUGGESTED,))
     known = {m.entity_id for m in kb_gold.mentions if m.entity_id}
     gold = {(m.start, m.end, m.label, m.entity_id) for m in target_gold.mentions}

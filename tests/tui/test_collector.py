@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 
-from workbench.tui.idle_gc import IDLE_SECONDS, NEVER, IdleCollector
+from workbench.collector import IDLE_SECONDS, NEVER, IdleCollector
 
 
 def test_full_passes_wait_for_idle_and_thresholds_are_restored() -> None:

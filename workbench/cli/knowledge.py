@@ -1,0 +1,111 @@
+"""The knowledge base commands (kb import/list/add/merge) and `link`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbench.cli import app, emit_json, say, workspace
+from workbench.display import plural
+
+kb_app = typer.Typer(help="The knowledge base: import, list, add, merge entities.")
+app.add_typer(kb_app, name="kb")
+
+
+@kb_app.command("import")
+def kb_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="JSONL: one entity per line (see README).")],
+) -> None:
+    """Import entities and aliases from a JSONL file (idempotent; one undo step)."""
+    summary = workspace(ctx).kb.import_file(file)
+    say(
+        f"{plural(summary.entities_added, 'entity', 'entities')} added, "
+        f"{plural(summary.aliases_added, 'alias', 'aliases')} added"
+    )
+
+
+@kb_app.command("list")
+def kb_list(
+    ctx: typer.Context,
+    label: Annotated[str | None, typer.Option(help="Only entities with this label.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the knowledge base's entities with aliases and mention counts."""
+    rows = workspace(ctx).kb.listing(label)
+    if json_out:
+        emit_json(
+            [
+                {
+                    **row.entity._asdict(),
+                    "external_ids": dict(row.entity.external_ids),
+                    "aliases": row.aliases,
+                    "mentions": row.mentions,
+                }
+                for row in rows
+            ]
+        )
+        return
+    for row in rows:
+        entity = row.entity
+        say(
+            f"{entity.id:<32} {entity.label:<9} {row.mentions:>5}  {entity.name}  "
+            f"({', '.join(row.aliases)})"
+        )
+
+
+@kb_app.command("add")
+def kb_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Canonical name.")],
+    label: Annotated[str, typer.Option(help="Label, e.g. ORG, PERSON, GPE.")],
+    alias: Annotated[
+        list[str] | None, typer.Option(help="Another surface form (repeatable).")
+    ] = None,
+    description: Annotated[str, typer.Option(help="One-line description.")] = "",
+    entity_id: Annotated[
+        str | None, typer.Option("--id", help="Entity id (default: from the name).")
+    ] = None,
+) -> None:
+    """Add an entity to the knowledge base."""
+    entity = workspace(ctx).kb.add(name, label, tuple(alias or ()), description, entity_id)
+    say(entity.id)
+
+
+@kb_app.command("merge")
+def kb_merge(
+    ctx: typer.Context,
+    keep: Annotated[str, typer.Argument(help="Entity id that stays.")],
+    other: Annotated[
+        str, typer.Argument(help="Entity id merged into KEEP (then redirects to it).")
+    ],
+) -> None:
+    """Merge OTHER into KEEP: aliases and mentions move, OTHER redirects."""
+    entity = workspace(ctx).kb.merge(keep, other)
+    say(f"merged {other} into {entity.id}")
+
+
+@app.command()
+def link(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Mention text to link.")],
+    label: Annotated[
+        str | None, typer.Option(help="Mention label (e.g. PERSON); filters incompatible entities.")
+    ] = None,
+    doc: Annotated[
+        int | None, typer.Option(help="Document id: entities linked there lift candidates.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="How many candidates.")] = 10,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Rank knowledge-base entities for a mention and decide link or NIL."""
+    result = workspace(ctx).kb.link(text, label, doc, limit)
+    if json_out:
+        emit_json(result.as_dict())
+        return
+    decision = f"{result.link.name} ({result.link.entity_id})" if result.link else "NIL"
+    say(f"link: {decision}  [{result.reason}]")
+    for c in result.candidates:
+        say(f"{c.score:6.1f}  {c.entity_id:<32} {c.label:<9} {c.name}  via {c.alias!r}")
