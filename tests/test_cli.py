@@ -53,6 +53,10 @@ def test_default_database_is_created_and_seeded(tmp_path: Path) -> None:
 
 def test_workbench_db_env_overrides(tmp_path: Path) -> None:
     db = tmp_path / "env.db"
+    refused = run(
+        "kb", "add", "Jaish al-Adl", "--label", "ORG", env={"WORKBENCH_DB": str(db)}, check=False
+    )
+    assert refused.returncode == 1 and "exists already: jaish-al-adl" in refused.stderr
     added = run(
         "kb",
         "add",
@@ -61,6 +65,7 @@ def test_workbench_db_env_overrides(tmp_path: Path) -> None:
         "ORG",
         "--alias",
         "JAA",
+        "--force",
         env={"WORKBENCH_DB": str(db)},
     )
     assert added.stdout.strip() == "jaish-al-adl-2"  # the seeded entity keeps its id

@@ -198,7 +198,7 @@ async def test_every_screen_shows_hostile_strings_as_data(hostile_path: Path) ->
         "mention list": "Mentions&#160;of",
         "help": "Workbench&#160;keys",
         "export": "include&#160;suggestions",
-        "event form": "fatalities",
+        "event form": "Fatalities",
         "event type picker": "Event&#160;type&#160;for",
         "role picker": "Role&#160;of",
         "notifications": "a&#160;message&#160;quoting",

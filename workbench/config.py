@@ -23,6 +23,11 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def export_dir() -> Path:
+    """Where the TUI's exports go unless the analyst names another path."""
+    return data_dir() / "exports"
+
+
 def config_dir() -> Path:
     """The user config directory, where keymaps and settings live."""
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))

@@ -6,6 +6,7 @@ this module), and exports build a million Mentions (3 µs each as a dataclass, 0
 here). Empty mappings default to one read-only mapping, never a shared mutable dict."""
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -271,3 +272,20 @@ class MentionInContext(NamedTuple):
     title: str
     mention: Mention
     context: str
+
+
+@dataclass
+class PreannotateSummary:
+    """What a pre-annotation run did."""
+
+    documents: int = 0
+    skipped: int = 0
+    suggestions: int = 0
+    triggers: int = 0
+    patterns: int = 0
+    build_seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain dict for JSON output."""
+        return dict(self.__dict__)

@@ -112,7 +112,11 @@ async def test_create_new_entity_and_leave_one_nil(make_app) -> None:
         await pilot.press("a", "4")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        await pilot.press("n")
+        await pilot.press("n")  # typing searches: no entity is made by a letter
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view.mention_at_cursor() is None or view.mention_at_cursor().text != "state media"
+        await pilot.press("ctrl+n", "enter")  # the new-entity form, pre-filled: save
         await pilot.pause()
         mention = view.mention_at_cursor()
         assert mention.text == "state media" and mention.entity_id is not None
@@ -254,8 +258,10 @@ async def test_corpus_search_opens_a_hit_at_the_match(make_app) -> None:
         screen = main(app)
         await pilot.press("ctrl+f", *list("Balochi"), "enter")
         await pilot.pause()
-        pane = screen.panes[0]
-        assert pane.document.id == 2
+        # document 2 is open in the right pane: the hit opens there, the left keeps its own
+        pane = screen.panes[1]
+        assert pane.document.id == 2 and screen.panes[0].document.id == 1
+        assert pane.view.has_focus
         assert pane.view.text[pane.view.cursor : pane.view.cursor + len("Balochi")] == "Balochi"
         assert pane.view.selection.end - pane.view.selection.start == len("Balochi")
         await pilot.press(
@@ -358,9 +364,8 @@ async def test_a_read_only_database_opens_with_a_notice_and_writes_say_why_not(
             main(app).save_panes()  # the periodic save of cursor positions: a no-op
             await pilot.press("ctrl+f", *"Panjgur", "enter")  # searching works
             await pilot.pause()
-            assert (
-                main(app).panes[0].view.text[main(app).panes[0].view.cursor :].startswith("Panjgur")
-            )
+            view = main(app).focused_pane().view
+            assert view.text[view.cursor :].startswith("Panjgur")
         assert app.return_code in (0, None)
     finally:
         store.close()
@@ -388,3 +393,52 @@ async def test_search_screen_lists_every_hit_and_pages(make_app, monkeypatch) ->
         view = screen.panes[0].view
         assert (view.document.id, view.cursor) == (third.doc_id, third.offset)
         assert view.text[view.cursor : view.cursor + 8] == "Pakistan"
+
+
+CRASHING = """
+import sys
+from workbench.tui.screens.main import MainScreen
+from workbench.workspace import Workspace
+from workbench import tui
+
+def broken(self):
+    raise RuntimeError("a bug in the app")
+
+MainScreen.on_mount = broken
+tui.run(Workspace.open(sys.argv[1]))
+"""
+
+
+def test_a_crash_exits_non_zero_and_leaves_its_traceback_in_a_log(seeded_path, tmp_path) -> None:
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "TERM": "xterm-256color"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", CRASHING, str(seeded_path)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+    )
+    os.close(slave)
+    output = b""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        if select.select([master], [], [], 0.1)[0]:
+            try:
+                output += os.read(master, 65536)
+            except OSError:
+                break
+    process.wait(timeout=10)
+    os.close(master)
+    assert process.returncode == 1
+    (log,) = (tmp_path / "data" / "workbench" / "logs").glob("crash-*.log")
+    assert "a bug in the app" in log.read_text()
+    assert str(log).encode() in output.replace(b"\r\n", b"").replace(b"\n", b"")

@@ -32,18 +32,29 @@ async def test_preannotate_key_then_review(bare_path: Path) -> None:
             assert " suggestions, " in status and status.endswith(" event triggers")
             counts = [int(word) for word in status.split("saved: ")[1].split() if word.isdigit()]
             assert counts[0] >= len(suggested) and counts[1] >= len(view.trigger_suggestions)
-            # the first suggestion by keys, accepted with y
-            await pilot.press("ctrl+n")
-            await pilot.pause()
-            here = view.mention_at_cursor()
-            assert here is not None and here.status == SUGGESTED
+            # ctrl+n visits suggested mentions and suggested triggers alike
+            visited = []
+            for _ in range(20):
+                await pilot.press("ctrl+n")
+                await pilot.pause()
+                here = view.mention_at_cursor()
+                visited.append("mention" if here and here.status == SUGGESTED else "trigger")
+                if visited[-1] == "mention":
+                    break
+            assert visited[-1] == "mention" and view.trigger_suggestion_at_cursor() is None
+            first = view.trigger_suggestions[0]
+            assert "trigger" in visited or first.start > here.start
+            # y accepts it and goes on to the next suggestion: one key each
             await pilot.press("y")
             await pilot.pause()
             assert store.mentions.get(here.id).status == ACCEPTED
+            assert view.cursor > here.start
             # an event trigger suggestion: cursor onto "fired", y records the event
             fired = next(t for t in view.trigger_suggestions if t.text == "fired")
             view.move_to(fired.start)
-            await pilot.press("y")
+            await pilot.press("y")  # its suggested type is preselected: enter confirms it
+            await pilot.pause()
+            await pilot.press("enter")
             await pilot.pause()
             assert [e.trigger_text for e in store.events.of_document(1)] == ["fired"]
             assert view.events and fired.id not in {t.id for t in view.trigger_suggestions}

@@ -6,6 +6,8 @@ intended UI change: `python3 -m pytest tests/tui --snapshot-update` and review t
 
 from __future__ import annotations
 
+import pytest
+
 SIZE = (150, 40)
 
 
@@ -66,3 +68,46 @@ def test_event_form(make_app, snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+# -- every modal at 80 × 24: it fits and scrolls, the field in focus is in view (#19.5) ------
+
+SMALL = (80, 24)
+MODALS = {
+    "label_picker": ["a"],
+    "link_picker": ["slash", *"Jaish al-Adl", "enter", "l"],
+    "new_entity_form": ["slash", *"state media", "enter", "W", "W", "a", "4", "ctrl+n"],
+    "document_picker": ["o"],
+    "search": ["ctrl+f", *"Saravan"],
+    "mention_list": ["slash", *"Jaish al-Adl", "enter", "m"],
+    "help": ["question_mark"],
+    "export_path_in_focus": ["ctrl+e", "tab", "tab", "tab"],
+    "event_type_picker": ["slash", *"fired", "enter", "E"],
+    "event_form": ["slash", *"fired", "enter", "F", "tab", "tab", "tab"],
+    "role_picker": [
+        "slash",
+        *"fired",
+        "enter",
+        "t",
+        "slash",
+        *"Revolutionary Guards",
+        "enter",
+        "r",
+    ],
+    "entity_picker": ["ctrl+p", *"delete the entity", "enter", *"Iran"],
+    "rename_prompt": ["slash", *"Jaish al-Adl", "enter", "ctrl+p", *"rename the entity", "enter"],
+}
+
+
+@pytest.mark.parametrize("modal", list(MODALS))
+def test_every_modal_fits_80_by_24(make_app, snap_compare, modal: str) -> None:
+    async def run_before(pilot) -> None:
+        for key in MODALS[modal]:
+            await pilot.press(key)
+            if key in ("enter", "l", "m", "ctrl+n"):
+                await pilot.pause()
+                await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pilot.app.screen is not pilot.app.screen_stack[0]  # a modal is open
+
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)

@@ -10,7 +10,7 @@ import typer
 from workbench.cli import app, emit_json, say, workspace
 from workbench.display import plural
 
-kb_app = typer.Typer(help="The knowledge base: import, list, add, merge entities.")
+kb_app = typer.Typer(help="The knowledge base: import, list, add, rename, merge, delete entities.")
 app.add_typer(kb_app, name="kb")
 
 
@@ -68,10 +68,35 @@ def kb_add(
     entity_id: Annotated[
         str | None, typer.Option("--id", help="Entity id (default: from the name).")
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Add it even when an entity of that name and label exists."),
+    ] = False,
 ) -> None:
     """Add an entity to the knowledge base."""
-    entity = workspace(ctx).kb.add(name, label, tuple(alias or ()), description, entity_id)
+    entity = workspace(ctx).kb.add(name, label, tuple(alias or ()), description, entity_id, force)
     say(entity.id)
+
+
+@kb_app.command("rename")
+def kb_rename(
+    ctx: typer.Context,
+    entity_id: Annotated[str, typer.Argument(metavar="ID", help="Entity id.")],
+    name: Annotated[str, typer.Argument(help="New canonical name (the old one stays an alias).")],
+) -> None:
+    """Rename an entity."""
+    entity = workspace(ctx).kb.rename(entity_id, name)
+    say(f"{entity.id} is now {entity.name!r}")
+
+
+@kb_app.command("delete")
+def kb_delete(
+    ctx: typer.Context,
+    entity_id: Annotated[str, typer.Argument(metavar="ID", help="Entity id.")],
+) -> None:
+    """Delete an entity nothing uses (else say where it is used)."""
+    entity = workspace(ctx).kb.delete(entity_id)
+    say(f"deleted {entity.id} ({entity.name})")
 
 
 @kb_app.command("merge")

@@ -18,12 +18,11 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from workbench import collector
 from workbench.errors import WorkbenchError
-from workbench.model import Suggestion
+from workbench.model import PreannotateSummary, Suggestion
 from workbench.nlp.pipeline import RULES_VERSION, Found, LinkFunction, Preannotator
 from workbench.store import Store
 
@@ -83,22 +82,6 @@ class PipelineCache:
 
 
 PIPELINES = PipelineCache()
-
-
-@dataclass
-class PreannotateSummary:
-    """What a run did."""
-
-    documents: int = 0
-    skipped: int = 0
-    suggestions: int = 0
-    triggers: int = 0
-    patterns: int = 0
-    build_seconds: float = 0.0
-    errors: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
 
 
 def pipeline_for(store: Store, model: str | None = None) -> tuple[Preannotator, float]:

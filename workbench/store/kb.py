@@ -217,6 +217,61 @@ class KnowledgeBase:
         with self.db.transaction("add alias") as tx:
             return self.insert_alias(tx, entity.id, text, provenance)
 
+    def rename(self, entity_id: str, name: str) -> Entity:
+        """Give an entity another canonical name (which becomes one of its aliases too)."""
+        entity = self.entity(entity_id)
+        name = _clean_name(name)
+        if not name or len(name) > MAX_NAME_LENGTH:
+            raise WorkbenchError(f"a name needs 1 to {MAX_NAME_LENGTH} characters")
+        with self.db.transaction(f"rename entity {entity.id}") as tx:
+            tx.update("entities", entity.id, name=name)
+            self.insert_alias(tx, entity.id, name, "user")
+        return self.entity(entity.id)
+
+    def uses(self, entity_id: str) -> tuple[dict[int, int], list[str]]:
+        """What points at an entity: mentions per document (any status), and the ids of
+        entities merged into it."""
+        rows = self.db.rows(
+            "SELECT doc_id, count(*) FROM mentions WHERE entity_id = ? GROUP BY doc_id "
+            "ORDER BY doc_id",
+            (entity_id,),
+        )
+        merged = self.db.rows("SELECT id FROM entities WHERE merged_into = ?", (entity_id,))
+        return {int(d): int(n) for d, n in rows}, [str(r[0]) for r in merged]
+
+    def delete(self, entity_id: str) -> Entity:
+        """Delete an entity nothing uses (no mention links to it, nothing was merged into
+        it), with its aliases; else say where it is used."""
+        entity = self.entity(entity_id)
+        mentions, merged = self.uses(entity.id)
+        if mentions or merged:
+            where = []
+            if mentions:
+                documents = ", ".join(str(d) for d in mentions)
+                where.append(f"{sum(mentions.values())} mention(s) in document(s) {documents}")
+            if merged:
+                where.append(f"entities merged into it ({', '.join(merged)})")
+            raise WorkbenchError(
+                f"entity {entity.id!r} is used by {' and '.join(where)}; unlink or delete "
+                "those first"
+            )
+        with self.db.transaction(f"delete entity {entity.id}") as tx:
+            for (alias_id,) in self.db.rows(
+                "SELECT id FROM aliases WHERE entity_id = ?", (entity.id,)
+            ):
+                tx.delete("aliases", alias_id)
+            tx.delete("entities", entity.id)
+        return entity
+
+    def named(self, name: str, label: str) -> list[Entity]:
+        """Live entities with this name (ignoring case) and label."""
+        rows = self.db.rows(
+            f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE merged_into IS NULL AND label = ? "
+            "AND lower(name) = lower(?)",
+            (label, _clean_name(name)),
+        )
+        return [_entity(r) for r in rows]
+
     def merge(self, keep: str, other: str) -> Entity:
         """Move `other`'s aliases and mentions to `keep`; `other` then redirects to `keep`."""
         keep_id, other_id = self.resolve(keep), self.resolve(other)

@@ -6,30 +6,25 @@ from pathlib import Path
 
 from textual import events
 from textual.app import App
-from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from workbench.collector import CHECK_EVERY_SECONDS, IdleCollector
 from workbench.display import visible
 from workbench.plugins import Plugins
+from workbench.tui import actions
 from workbench.tui.commands import ActionCommands, DocumentCommands, EntityCommands
 from workbench.tui.keymap import load_keymap
-from workbench.tui.messages import OpenAt
 from workbench.tui.screens.main import MainScreen
-from workbench.tui.widgets.article_view import ArticleView
 from workbench.workspace import Workspace
 
 
-class WorkbenchApp(App):
+class WorkbenchApp(App[None]):
     """Read two documents side by side; annotate and link by keyboard."""
 
     TITLE = "Workbench"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {ActionCommands, DocumentCommands, EntityCommands}
-    BINDINGS = [
-        Binding("q", "quit", "quit", id="app.quit"),
-        Binding("question_mark", "help", "help", id="app.help"),
-    ]
+    BINDINGS = actions.bindings("app")
 
     def __init__(
         self,
@@ -48,6 +43,7 @@ class WorkbenchApp(App):
             self.animation_level = "none"
         self.initial_documents = [doc_a, doc_b]
         self._keymap_override = keymap
+        self.user_keymap: dict[str, str] = {}
         self.collector = IdleCollector()
 
     async def on_event(self, event: events.Event) -> None:
@@ -96,23 +92,30 @@ class WorkbenchApp(App):
         )
         return self.workspace.plugins()
 
+    @property
+    def main_screen(self) -> MainScreen:
+        """The workspace screen (under any picker or dialog open on it)."""
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        return screen
+
     def open_document(self, doc_id: int) -> None:
-        self.screen.open_target(OpenAt(doc_id))
+        """Open a document (from the palette): go to the pane that shows it, else open it
+        in the focused pane where its cursor was last."""
+        screen = self.main_screen
+        showing = [p for p in screen.panes if p.document and p.document.id == doc_id]
+        if showing:
+            showing[0].view.focus()
+            return
+        pane = screen.focused_pane()
+        screen.open_in(pane, doc_id)
+        pane.view.focus()
 
     def show_entity(self, entity_id: str) -> None:
-        self.screen.show_entity_mentions(entity_id)
+        """List an entity's mentions (from the palette)."""
+        self.main_screen.reading.show_entity_mentions(entity_id)
 
     def action_help(self) -> None:
-        keymap = getattr(self, "user_keymap", {}) or {}
+        from workbench.tui.screens.help import HelpScreen
 
-        def rows(bindings) -> list[tuple[str, str, str]]:
-            return [(keymap.get(b.id, b.key), b.description, b.id or "") for b in bindings]
-
-        sections = [
-            ("Moving and selecting (in a document)", rows(ArticleView.BINDINGS)),
-            ("Annotating, searching, panes", rows(MainScreen.BINDINGS)),
-            ("Application", rows(self.BINDINGS) + [("ctrl+p", "command palette", "")]),
-        ]
-        from workbench.tui.screens.search import HelpScreen
-
-        self.push_screen(HelpScreen(sections))
+        self.push_screen(HelpScreen(self.user_keymap))

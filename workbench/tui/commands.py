@@ -10,6 +10,7 @@ from textual.fuzzy import Matcher
 from textual.markup import escape
 
 from workbench.display import visible
+from workbench.tui.actions import ACTIONS, BY_ID, keys_of
 
 
 def highlighted(matcher: Matcher, text: str) -> Content:
@@ -29,51 +30,44 @@ def help_text(text: str) -> str:
     return escape(visible(text))
 
 
-ACTIONS = [
-    ("Annotate the selection or word", "annotate", "a / enter"),
-    ("Link or relink the mention under the cursor", "relink", "l"),
-    ("Relabel the mention under the cursor", "relabel", "e"),
-    ("Delete the mention under the cursor", "delete_mention", "d"),
-    ("Accept the suggestion under the cursor", "accept", "y"),
-    ("Reject the suggestion under the cursor", "reject", "x"),
-    ("Accept every suggestion of this entity", "accept_entity", "A"),
-    ("Undo", "undo", "u"),
-    ("Redo", "redo", "ctrl+r"),
-    ("Open a document in this pane", "open_document", "o"),
-    ("Swap the panes", "swap_panes", "s"),
-    ("Toggle the side panel", "toggle_side_panel", "i"),
-    ("Find in this document", "find", "/"),
-    ("Search the corpus", "search_corpus", "ctrl+f"),
-    ("List every mention of this entity", "entity_mentions", "m"),
-    ("Copy the selection with its citation", "copy_selection", "c"),
-    ("Copy the entity card", "copy_entity", "C"),
-    (
-        "Export annotations (jsonl, spacy, brat, conll, csv, stix, graphml, plugins)",
-        "export",
-        "ctrl+e",
-    ),
-]
-
-
 class ActionCommands(Provider):
-    """Every action of the main screen."""
+    """Every action in the registry, with the keys it has now."""
+
+    def _entries(self) -> list[tuple[str, str, str]]:
+        keymap: dict[str, str] = getattr(self.app, "user_keymap", {})
+        return [
+            (
+                action.description[:1].upper() + action.description[1:],
+                action.id,
+                keys_of(action, keymap),
+            )
+            for action in ACTIONS
+            if action.palette
+        ]
+
+    def _run(self, action_id: str) -> None:
+        action = BY_ID[action_id]
+        if action.scope == "app":
+            self.app.run_action(action.handler)
+        else:
+            self.app.main_screen.action_run(action_id)  # type: ignore[attr-defined]
 
     async def discover(self) -> Hits:
-        for name, action, keys in ACTIONS:
+        for name, action_id, keys in self._entries():
             yield DiscoveryHit(
-                name, partial(self.app.run_action, f"screen.{action}"), help=f"key: {keys}"
+                name, partial(self._run, action_id), help=help_text(f"key: {keys or '—'}")
             )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, action, keys in ACTIONS:
+        for name, action_id, keys in self._entries():
             score = matcher.match(name)
             if score > 0:
                 yield Hit(
                     score,
                     highlighted(matcher, name),
-                    partial(self.app.run_action, f"screen.{action}"),
-                    help=f"key: {keys}",
+                    partial(self._run, action_id),
+                    help=help_text(f"key: {keys or '—'}"),
                 )
 
 

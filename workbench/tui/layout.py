@@ -14,7 +14,8 @@ from rich.cells import split_graphemes
 
 from workbench.display import visible_text
 
-_WORD = re.compile(r"\w+")
+# A word: letters and digits, with an apostrophe inside it ("Pakistan's", "Hazar'a").
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+|\n\s*")  # a line break ends one too
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -126,10 +127,11 @@ def word_at(text: str, offset: int) -> tuple[int, int] | None:
 
 def next_word(text: str, offset: int) -> int:
     """Start of the next word after the one at offset (or the end of text)."""
-    position = offset
-    while position < len(text) and (text[position].isalnum() or text[position] == "_"):
-        position += 1  # skip the rest of the current word
+    current = word_at(text, offset)
+    position = current[1] if current and current[0] <= offset < current[1] else offset
     match = _WORD.search(text, position)
+    if match and match.start() == offset:  # at a word's start, with no word "at" it yet
+        match = _WORD.search(text, match.end())
     return match.start() if match else len(text)
 
 
@@ -143,6 +145,30 @@ def previous_word(text: str, offset: int) -> int:
         if start == 0:
             return 0
         start = max(0, start - 2000)
+
+
+def next_word_end(text: str, offset: int) -> int:
+    """End of the word the offset is in (before its end), else of the next word: where a
+    selection by words stops, never on the space or punctuation after it."""
+    match = _WORD.search(text, offset)
+    while match and match.end() <= offset:
+        match = _WORD.search(text, match.end())
+    return match.end() if match else len(text)
+
+
+def word_ends(text: str, start: int, end: int) -> list[int]:
+    """Where the words within [start, end) end, in order."""
+    return [m.end() for m in _WORD.finditer(text, start, end)]
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without white space at either end (a mention never starts or ends with
+    it, whatever was selected)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def word_end_after(text: str, offset: int) -> int:

@@ -16,12 +16,12 @@ from workbench.model import (
     LinkTo,
     Mention,
     NewEntityLink,
+    PreannotateSummary,
     TriggerSuggestion,
 )
 from workbench.workspace.text import quoted_short
 
 if TYPE_CHECKING:
-    from workbench.nlp.batch import PreannotateSummary
     from workbench.workspace import Workspace
 
 

@@ -47,11 +47,29 @@ class Knowledge:
         aliases: tuple[str, ...] = (),
         description: str = "",
         entity_id: str | None = None,
+        force: bool = False,
     ) -> Entity:
-        """Add an entity with its name and aliases."""
+        """Add an entity with its name and aliases; another of the same name and label is
+        refused (naming it) unless `force`."""
+        label = self.store.kb.check_label(label)
+        same = self.store.kb.named(name, label)
+        if same and not force and entity_id is None:
+            ids = ", ".join(e.id for e in same)
+            raise WorkbenchError(
+                f"an entity named {name!r} ({label}) exists already: {ids}; add another "
+                "only with --force"
+            )
         return self.store.kb.add_entity(
             name, label, description=description, aliases=aliases, entity_id=entity_id
         )
+
+    def rename(self, entity_id: str, name: str) -> Entity:
+        """Give an entity another name (the old one stays an alias)."""
+        return self.store.kb.rename(entity_id, name)
+
+    def delete(self, entity_id: str) -> Entity:
+        """Delete an entity that nothing uses; else say where it is used."""
+        return self.store.kb.delete(entity_id)
 
     def merge(self, keep: str, other: str) -> Entity:
         """Move OTHER's aliases and mentions to KEEP; OTHER then redirects to KEEP."""

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 from textual.widgets.option_list import Option
 
 from workbench.display import visible
 from workbench.events.dates import resolve_date
+from workbench.events.records import fatalities_text
 from workbench.events.taxonomy import CERTAINTIES, DEFAULT_ROLES, Taxonomy
 from workbench.model import Event
-from workbench.tui.screens.pickers import FilterList
+from workbench.tui.screens.pickers import FilterList, modal_css
 
 
 class EventTypePicker(FilterList):
@@ -23,20 +26,29 @@ class EventTypePicker(FilterList):
 
     help_text = "type to filter (e.g. 'drone', 'recall') · enter pick · esc cancel"
 
-    def __init__(self, trigger_text: str, taxonomy: Taxonomy) -> None:
+    def __init__(
+        self,
+        trigger_text: str,
+        taxonomy: Taxonomy,
+        preselect: tuple[str, str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = f"Event type for: {trigger_text[:60]}"
         # a type with no sub-types is offered on its own
         self.kinds = [(t, s) for t, subtypes in taxonomy.items() for s in (subtypes or (None,))]
+        self.preselect = preselect  # a suggested trigger's type: enter confirms it
 
     def refill(self, query: str) -> None:
         words = query.casefold().split()
         options = []
+        first = 0
         for index, (event_type, subtype) in enumerate(self.kinds):
             label = f"{event_type} / {subtype}" if subtype else event_type
             if all(w in label.casefold() for w in words):
+                if (event_type, subtype) == self.preselect and not words:
+                    first = len(options)
                 options.append(Option(Text(visible(label)), id=str(index)))
-        self.set_options(options)
+        self.set_options(options, first)
 
     def choose(self, option_id: str | None) -> None:
         self.dismiss(self.kinds[int(option_id)] if option_id else None)
@@ -65,15 +77,11 @@ class RolePicker(FilterList):
         self.refill(event.value)
 
 
-class EventForm(ModalScreen):
+class EventForm(ModalScreen[dict[str, Any] | None]):
     """Date, fatalities, certainty and note of an event; enter saves, esc cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "cancel", id="event_form.cancel")]
-    DEFAULT_CSS = """
-    EventForm { align: center middle; }
-    EventForm > Vertical { width: 80; height: auto; border: round $accent; background: $surface; padding: 0 1; }
-    EventForm .help { color: $text-muted; }
-    """
+    DEFAULT_CSS = modal_css("EventForm")
 
     def __init__(self, event: Event, published: str | None, steady: bool = False) -> None:
         super().__init__()
@@ -84,33 +92,27 @@ class EventForm(ModalScreen):
 
     def compose(self) -> ComposeResult:
         e = self.event
-        fatalities = (
-            ""
-            if e.fatalities_low is None
-            else (
-                str(e.fatalities_low)
-                if e.fatalities_low == e.fatalities_high
-                else f"{e.fatalities_low}-{e.fatalities_high}"
-            )
-        )
-        with Vertical():
+        fatalities = fatalities_text(e)
+        with VerticalScroll():
             yield Static(
                 Text(
                     visible(f"{e.type} / {e.subtype or '-'}  “{e.trigger_text or ''}”"),
                     style="bold",
                 )
             )
-            for field_id, value, placeholder in (
+            for field_id, caption, value, placeholder in (
                 (
                     "date",
+                    "Date, as the article writes it",
                     e.date_text or "",
-                    "date as written: Thursday, on 16 January, last month…",
+                    "Thursday, on 16 January, last month…",
                 ),
-                ("fatalities", fatalities, "fatalities: 9, or a range 9-11"),
-                ("certainty", e.certainty, "certainty: asserted, claimed, denied, uncertain"),
-                ("note", e.note, "note"),
+                ("fatalities", "Fatalities", fatalities, "9, or a range 9-11"),
+                ("certainty", "Certainty", e.certainty, "asserted, claimed, denied, uncertain"),
+                ("note", "Note", e.note, ""),
             ):
                 self.originals[field_id] = value
+                yield Label(caption)
                 field = Input(value=visible(value), placeholder=placeholder, id=f"event-{field_id}")
                 field.cursor_blink = not self.steady
                 yield field

@@ -6,20 +6,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, OptionList, ProgressBar, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
+from workbench import config
 from workbench.display import plural, visible
 from workbench.errors import WorkbenchError
 from workbench.plugins import Plugins
 from workbench.workspace import Workspace
 
 SCOPES = (("open", "both open documents"), ("focused", "this document"), ("all", "all documents"))
+
+
+def _marked(label: str, chosen: bool) -> str:
+    return f"{'(•)' if chosen else '( )'} {label}"
 
 
 class ExportScreen(ModalScreen[None]):
@@ -31,11 +36,11 @@ class ExportScreen(ModalScreen[None]):
     ]
     DEFAULT_CSS = """
     ExportScreen { align: center middle; }
-    ExportScreen > Vertical { width: 90; max-width: 95%; height: auto; max-height: 90%;
+    ExportScreen > VerticalScroll { width: 90; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1; }
     ExportScreen .export-title { text-style: bold; }
     ExportScreen .export-help { color: $text-muted; }
-    ExportScreen OptionList { height: auto; max-height: 10; }
+    ExportScreen OptionList { height: auto; max-height: 6; }
     ExportScreen RadioSet { width: 100%; }
     ExportScreen ProgressBar { display: none; }
     ExportScreen.running ProgressBar { display: block; }
@@ -52,7 +57,7 @@ class ExportScreen(ModalScreen[None]):
         self.path_edited = False
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():
             yield Static(Text("Export"), classes="export-title")
             yield OptionList(
                 *(
@@ -68,8 +73,10 @@ class ExportScreen(ModalScreen[None]):
             )
             with RadioSet(id="scope"):
                 for key, label in SCOPES:
-                    yield RadioButton(label, value=key == "open", id=f"scope-{key}")
-            yield Checkbox("include suggestions", id="suggestions")
+                    yield RadioButton(
+                        _marked(label, key == "open"), value=key == "open", id=f"scope-{key}"
+                    )
+            yield Checkbox(_marked("include suggestions", False), id="suggestions")
             path = Input(placeholder="output file or folder", id="path")
             path.cursor_blink = not self.app.steady
             yield path
@@ -80,6 +87,16 @@ class ExportScreen(ModalScreen[None]):
                 ),
                 classes="export-help",
             )
+
+    @on(RadioSet.Changed, "#scope")
+    def _scope_changed(self, event: RadioSet.Changed) -> None:
+        # the chosen scope reads "(•)", the others "( )": seen without colour too
+        for button, (_, label) in zip(event.radio_set.query(RadioButton), SCOPES, strict=True):
+            button.label = _marked(label, button is event.pressed)
+
+    @on(Checkbox.Changed, "#suggestions")
+    def _suggestions_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = _marked("include suggestions", event.value)
 
     def on_mount(self) -> None:
         exporters = self.query_one("#exporters", OptionList)
@@ -100,7 +117,7 @@ class ExportScreen(ModalScreen[None]):
         exporter = self.plugins.exporters[name]
         field = self.query_one("#path", Input)
         with field.prevent(Input.Changed):
-            field.value = str(Path.cwd() / f"workbench-export-{name}{exporter.extension}")
+            field.value = str(config.export_dir() / f"workbench-export-{name}{exporter.extension}")
 
     def on_option_list_option_highlighted(self, _: OptionList.OptionHighlighted) -> None:
         self._suggest_path()
@@ -139,9 +156,12 @@ class ExportScreen(ModalScreen[None]):
         if doc_ids == []:
             self.notify("no document is open", severity="error")
             return
+        output = Path(path).expanduser()
+        if output.parent == config.export_dir():
+            output.parent.mkdir(parents=True, exist_ok=True)  # Workbench's own folder
         self.add_class("running")
         suggestions = self.query_one("#suggestions", Checkbox).value
-        self.run_export(name, Path(path).expanduser(), doc_ids, suggestions)
+        self.run_export(name, output, doc_ids, suggestions)
 
     @work(thread=True, exclusive=True)
     def run_export(

@@ -1,29 +1,43 @@
-"""Modal pickers: label, link candidate, document. Keyboard first; untrusted text as Text."""
+"""Modal pickers: label, link candidate (with the new-entity form), document. Keyboard
+first; what they show from the database is `Text`, never markup."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.display import visible
+from workbench.linking.linker import Candidate
 from workbench.model import DocumentSummary
 from workbench.tui.messages import LinkChoice
 from workbench.tui.styles import label_colour
 
-if TYPE_CHECKING:
-    from workbench.linking import Candidate
+# Every modal fits a terminal of 80 × 24 and scrolls when its content does not.
+MODAL_CSS = """
+{name} {{ align: center middle; }}
+{name} > VerticalScroll {{ width: 90; max-width: 100%; height: auto; max-height: 100%;
+    border: round $accent; background: $surface; padding: 0 1; }}
+{name} .title {{ text-style: bold; }}
+{name} .help {{ color: $text-muted; }}
+{name} OptionList {{ height: auto; max-height: 12; }}
+"""
 
 
-class FilterList(ModalScreen):
+def modal_css(name: str) -> str:
+    """The CSS every modal of this module shares, for the class `name`."""
+    return MODAL_CSS.format(name=name)
+
+
+class FilterList(ModalScreen[Any]):
     """A title, a filter input and an option list; subclasses fill the list."""
 
     BINDINGS = [
@@ -31,46 +45,41 @@ class FilterList(ModalScreen):
         Binding("down", "cursor(1)", show=False, id="picker.down"),
         Binding("up", "cursor(-1)", show=False, id="picker.up"),
     ]
-    DEFAULT_CSS = """
-    FilterList { align: center middle; }
-    FilterList > Vertical { width: 90; max-width: 95%; height: auto; max-height: 80%;
-        border: round $accent; background: $surface; padding: 0 1; }
-    FilterList .picker-title { text-style: bold; }
-    FilterList .picker-help { color: $text-muted; }
-    FilterList OptionList { height: auto; max-height: 20; }
-    """
+    DEFAULT_CSS = modal_css("FilterList")
 
     title_text = ""
     help_text = ""
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(visible(self.title_text)), classes="picker-title")
+        with VerticalScroll():
+            yield Static(Text(visible(self.title_text)), classes="title")
             field = Input(placeholder="type to filter", id="filter")
-            field.cursor_blink = not self.app.steady
+            field.cursor_blink = not self.app.steady  # type: ignore[attr-defined]
             yield field
             yield OptionList(id="options")
-            yield Static(Text(self.help_text), classes="picker-help")
+            yield Static(Text(self.help_text), classes="help")
 
     def on_mount(self) -> None:
         # Textual calls on_mount of every class in the MRO: subclasses use the hooks below.
         field = self.query_one("#filter", Input)
-        field.value = self.initial_query()
+        with field.prevent(Input.Changed):
+            field.value = self.initial_query()
         self.refill(field.value)
-        self.focus_target().focus()
+        field.focus()
 
     def initial_query(self) -> str:
         return ""
-
-    def focus_target(self):
-        return self.query_one("#filter", Input)
 
     def refill(self, query: str) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
-        self.refill(event.value)
+        self.filter_changed(event.value)
+
+    def filter_changed(self, value: str) -> None:
+        """The filter box now holds `value` (subclasses may act on some values)."""
+        self.refill(value)
 
     @on(Input.Submitted, "#filter")
     def _submit(self) -> None:
@@ -94,12 +103,12 @@ class FilterList(ModalScreen):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def set_options(self, options: list[Option]) -> None:
+    def set_options(self, options: list[Option], highlighted: int = 0) -> None:
         widget = self.query_one("#options", OptionList)
         widget.clear_options()
         widget.add_options(options)
         if options:
-            widget.highlighted = 0
+            widget.highlighted = min(highlighted, len(options) - 1)
 
 
 class LabelPicker(FilterList):
@@ -107,9 +116,10 @@ class LabelPicker(FilterList):
 
     help_text = "1-9 pick · type to filter · enter pick · esc cancel"
 
-    def __init__(self, labels: list[str], span_text: str) -> None:
+    def __init__(self, labels: list[str], span_text: str, preselect: str | None = None) -> None:
         super().__init__()
         self.labels = labels
+        self.preselect = preselect
         self.title_text = f"Label for: {span_text[:70]}"
 
     def refill(self, query: str) -> None:
@@ -121,70 +131,96 @@ class LabelPicker(FilterList):
             prompt = Text(f"{index + 1 if index < 9 else ' '} ", style="bold")
             prompt.append(visible(label), style=label_colour(label))
             options.append(Option(prompt, id=label))
-        self.set_options(options)
+        first = shown.index(self.preselect) if not query and self.preselect in shown else 0
+        self.set_options(options, first)
 
-    @on(Input.Changed, "#filter")
-    def _filter(self, event: Input.Changed) -> None:
-        value = event.value
+    def filter_changed(self, value: str) -> None:
         if value.isdigit() and 1 <= int(value) <= min(9, len(self.labels)):
             self.dismiss(self.labels[int(value) - 1])
             return
         self.refill(value)
 
 
+# (candidates, the linker's reason) for a query
+Ranker = Callable[[str], tuple[list[Candidate], str]]
+
+
 class LinkPicker(FilterList):
-    """The linker's candidates for a mention: enter or 1-9 link, n new entity, 0 NIL."""
+    """Link a mention. Typing searches the knowledge base at once (the linker over the
+    typed text, every label; the mention's own label first); enter or 1-9 (with the box
+    empty) links; ctrl+n makes a new entity from the mention (a short form); 0 (box
+    empty) or ctrl+l leaves it unlinked (NIL); esc cancels. No letter typed can make an
+    entity or leave the picker."""
 
     BINDINGS = [
-        Binding("n", "new_entity", "new entity", id="link.new_entity"),
-        Binding("0", "nil", "leave unlinked (NIL)", id="link.nil"),
-        Binding("slash", "search", "search other text", id="link.search"),
-        *[Binding(str(i), f"pick({i})", show=False, id=f"link.pick_{i}") for i in range(1, 10)],
+        Binding("ctrl+n", "new_entity", "new entity", id="link.new_entity"),
+        Binding("ctrl+l", "nil", "leave unlinked (NIL)", id="link.nil"),
     ]
-    help_text = "enter/1-9 link · n new entity from the mention · 0 leave unlinked (NIL) · / search · esc cancel"
+    help_text = (
+        "type to search · ↑↓ choose · enter or 1-9 link · ctrl+n new entity · "
+        "0 or ctrl+l leave unlinked (NIL) · esc cancel"
+    )
 
     def __init__(
         self,
         mention_text: str,
         label: str | None,
-        rank: Callable[[str], tuple[list[Candidate], str]],
+        rank: Ranker,
         describe: Callable[[str], str],
+        labels: list[str],
     ) -> None:
         super().__init__()
-        self.mention_text = mention_text
+        self.mention_text = " ".join(mention_text.split())
         self.label = label
         self.rank = rank
         self.describe = describe
-        self.title_text = f"Link “{mention_text[:60]}” ({label or 'any label'})"
+        self.labels = labels
+        self.title_text = f"Link “{self.mention_text[:60]}” ({label or 'any label'})"
         self.candidates: list[Candidate] = []
 
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).placeholder = "type to search the knowledge base"
+
     def refill(self, query: str) -> None:
-        self._search(query or self.mention_text)
+        self._search(query.strip() or self.mention_text)
+
+    def filter_changed(self, value: str) -> None:
+        if value in tuple("0123456789"):  # a digit typed into an empty box picks
+            if value == "0":
+                self.action_nil()
+            else:
+                self.action_pick(int(value))
+            return
+        self.refill(value)
 
     @work(exclusive=True, thread=True, group="link-candidates")
     def _search(self, query: str) -> None:
         # The linker may search a large knowledge base: off the UI thread.
         candidates, reason = self.rank(query)
-        descriptions = {c.entity_id: self.describe(c.entity_id) for c in candidates}
-        self.app.call_from_thread(self._show, candidates, reason, descriptions)
+        shown = [c for c in candidates if c.score > 0]
+        # the mention's own label first, then the others (an ORG mention may name a GPE)
+        shown.sort(key=lambda c: c.label != self.label)
+        descriptions = {c.entity_id: self.describe(c.entity_id) for c in shown}
+        self.app.call_from_thread(self._show, shown, reason, descriptions)
 
     def _show(self, candidates: list[Candidate], reason: str, descriptions: dict[str, str]) -> None:
+        if not self.is_attached:
+            return  # picked or cancelled while the search ran
         self.candidates = candidates
         options = []
-        for c in candidates:
-            prompt = Text(f"{c.score:5.1f} ", style="bold")
+        for number, c in enumerate(candidates, start=1):
+            prompt = Text(f"{number if number < 10 else ' '} {c.score:5.1f} ", style="bold")
             prompt.append(visible(f"{c.label:<8} "), style=label_colour(c.label))
             prompt.append(visible(c.name), style="bold")
             prompt.append(visible(f"  via “{c.alias}”"), style="dim")
             description = descriptions.get(c.entity_id)
             if description:
-                prompt.append("\n        " + visible(description[:80]), style="italic dim")
+                prompt.append("\n          " + visible(description[:80]), style="italic dim")
             options.append(Option(prompt, id=c.entity_id))
         self.set_options(options)
-        self.query_one(".picker-help", Static).update(Text(visible(f"{reason} — {self.help_text}")))
-
-    def focus_target(self):
-        return self.query_one("#options", OptionList)
+        help_line = Text(visible(reason) + " — ", style="italic")
+        help_line.append(self.help_text)
+        self.query_one(".help", Static).update(help_line)
 
     def choose(self, option_id: str | None) -> None:
         if option_id:
@@ -193,15 +229,68 @@ class LinkPicker(FilterList):
     def action_pick(self, number: int) -> None:
         if number <= len(self.candidates):
             self.dismiss(LinkChoice("entity", self.candidates[number - 1].entity_id))
-
-    def action_search(self) -> None:
-        self.query_one("#filter", Input).focus()
+        else:
+            self.query_one("#filter", Input).value = ""  # no such candidate: the digit goes
 
     def action_new_entity(self) -> None:
-        self.dismiss(LinkChoice("new"))
+        def made(choice: LinkChoice | None) -> None:
+            if choice is not None:
+                self.dismiss(choice)
+
+        self.app.push_screen(
+            NewEntityForm(self.mention_text, self.label or self.labels[0], self.labels), made
+        )
 
     def action_nil(self) -> None:
         self.dismiss(LinkChoice("nil"))
+
+
+class NewEntityForm(ModalScreen[LinkChoice | None]):
+    """A new entity made from a mention: name (the mention's text, to correct: "ZAHEDAN"
+    becomes "Zahedan"), label and description; enter saves, esc goes back."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel", id="new_entity.cancel")]
+    DEFAULT_CSS = modal_css("NewEntityForm")
+
+    def __init__(self, name: str, label: str, labels: list[str]) -> None:
+        super().__init__()
+        self.entity_name = name
+        self.entity_label = label
+        self.labels = labels
+
+    def compose(self) -> ComposeResult:
+        steady = self.app.steady  # type: ignore[attr-defined]
+        with VerticalScroll():
+            yield Static(Text("New entity from the mention"), classes="title")
+            for field_id, caption, value in (
+                ("name", "Name", self.entity_name),
+                ("label", f"Label ({', '.join(self.labels[:6])}, …)", self.entity_label),
+                ("description", "Description (one line)", ""),
+            ):
+                yield Label(caption)
+                field = Input(value=visible(value), id=f"entity-{field_id}")
+                field.cursor_blink = not steady
+                yield field
+            yield Static(Text("tab next field · enter save and link · esc back"), classes="help")
+
+    def on_mount(self) -> None:
+        self.query_one("#entity-name", Input).focus()
+
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        name = " ".join(self.query_one("#entity-name", Input).value.split())
+        label = self.query_one("#entity-label", Input).value.strip().upper()
+        if not name:
+            self.notify("the entity needs a name", severity="error")
+            return
+        if label not in self.labels:
+            self.notify(f"unknown label {label!r}", severity="error")
+            return
+        description = self.query_one("#entity-description", Input).value.strip()
+        self.dismiss(LinkChoice("new", None, name, label, description))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class DocumentPicker(FilterList):

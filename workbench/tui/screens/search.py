@@ -14,9 +14,10 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.display import visible
+from workbench.linking.linker import Candidate
 from workbench.model import SearchHit
 from workbench.tui.messages import OpenAt
-from workbench.tui.screens.pickers import FilterList
+from workbench.tui.screens.pickers import FilterList, modal_css
 
 
 def hit_text(hit: SearchHit) -> Text:
@@ -106,34 +107,53 @@ class MentionListScreen(FilterList):
             self.dismiss(row[0])
 
 
-class HelpScreen(ModalScreen):
-    """Every key binding, as currently mapped, grouped by where it works."""
+class EntityPicker(FilterList):
+    """Pick a knowledge-base entity by fuzzy search (the linker, any label)."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "close", "close", id="help.close")]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 100; max-width: 95%; height: 90%; border: round $accent;
-        background: $surface; padding: 0 1; }
-    """
+    help_text = "type to search · ↑↓ choose · enter pick · esc cancel"
 
-    def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]]) -> None:
+    def __init__(self, title: str, search: Callable[[str], list[Candidate]]) -> None:
         super().__init__()
-        self.sections = sections
+        self.title_text = title
+        self.search = search
+
+    def refill(self, query: str) -> None:
+        found = self.search(query) if len(query.strip()) >= 2 else []
+        options = []
+        for c in found:
+            prompt = Text(f"{c.score:5.1f} ", style="bold")
+            prompt.append(visible(f"{c.name}  {c.label}  ({c.entity_id})"))
+            options.append(Option(prompt, id=c.entity_id))
+        self.set_options(options)
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Ask for one line of text (a new name): enter gives it, esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel", id="prompt.cancel")]
+    DEFAULT_CSS = modal_css("TextPrompt")
+
+    def __init__(self, question: str, value: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.value = value
 
     def compose(self) -> ComposeResult:
-        text = Text()
-        text.append("Workbench keys", style="bold underline")
-        text.append("   (remap in keymap.toml by binding id; esc closes)\n", style="dim")
-        for title, rows in self.sections:
-            text.append(f"\n{title}\n", style="bold")
-            for keys, description, binding_id in rows:
-                text.append(visible(f"  {keys:<22}"), style="bold cyan")
-                text.append(f"{description:<34}")
-                text.append(f"{binding_id}\n", style="dim")
         with VerticalScroll():
-            yield Static(text)
+            yield Static(Text(visible(self.question)), classes="title")
+            field = Input(value=visible(self.value), id="prompt")
+            field.cursor_blink = not self.app.steady  # type: ignore[attr-defined]
+            yield field
+            yield Static(Text("enter save · esc cancel"), classes="help")
 
-    def action_close(self) -> None:
+    def on_mount(self) -> None:
+        self.query_one("#prompt", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
         self.dismiss(None)
 
 
@@ -163,8 +183,8 @@ class FindBar(Vertical):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.close()
-        self.screen.action_focus_pane()
+        self.screen.focused_pane().view.focus()  # type: ignore[attr-defined]
 
     def key_escape(self) -> None:
         self.close()
-        self.screen.action_focus_pane()
+        self.screen.focused_pane().view.focus()  # type: ignore[attr-defined]

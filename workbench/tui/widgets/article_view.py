@@ -8,25 +8,37 @@ the same per keystroke as a short one.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from workbench.model import SUGGESTED, Document, Event, Mention, TriggerSuggestion
-from workbench.tui import layout, styles
+from workbench.model import REJECTED, SUGGESTED, Document, Event, Mention, TriggerSuggestion
+from workbench.spans import SpanIndex
+from workbench.tui import actions, layout, styles
 
 
 def _order(mention: Mention) -> tuple[int, int, int]:
     """How mentions are kept sorted: by start, longer first, then by id."""
     return (mention.start, -mention.end, mention.id)
+
+
+def _mention_span(item: Mention | TriggerSuggestion) -> tuple[int, int]:
+    return item.start, item.end
+
+
+def _plain(span: tuple[int, int]) -> tuple[int, int]:
+    return span
+
+
+# Drawn lines kept: a few screens' worth, so that scrolling back does not draw again.
+STRIPS_KEPT = 1000
 
 
 @dataclass
@@ -38,94 +50,7 @@ class Selection:
 class ArticleView(ScrollView, can_focus=True):
     """One document with cursor, selection and annotations."""
 
-    BINDINGS = [
-        Binding("left", "move('char', -1)", "←", show=False, id="cursor.left"),
-        Binding("right", "move('char', 1)", "→", show=False, id="cursor.right"),
-        Binding("up", "move('line', -1)", "↑", show=False, id="cursor.up"),
-        Binding("down", "move('line', 1)", "↓", show=False, id="cursor.down"),
-        Binding("ctrl+right,w", "move('word', 1)", "word →", show=False, id="cursor.word_next"),
-        Binding("ctrl+left,b", "move('word', -1)", "word ←", show=False, id="cursor.word_previous"),
-        Binding(
-            "right_parenthesis",
-            "move('sentence', 1)",
-            "sentence →",
-            show=False,
-            id="cursor.sentence_next",
-        ),
-        Binding(
-            "left_parenthesis",
-            "move('sentence', -1)",
-            "sentence ←",
-            show=False,
-            id="cursor.sentence_previous",
-        ),
-        Binding(
-            "ctrl+down,right_curly_bracket",
-            "move('paragraph', 1)",
-            "paragraph ↓",
-            show=False,
-            id="cursor.paragraph_next",
-        ),
-        Binding(
-            "ctrl+up,left_curly_bracket",
-            "move('paragraph', -1)",
-            "paragraph ↑",
-            show=False,
-            id="cursor.paragraph_previous",
-        ),
-        Binding("pagedown", "move('page', 1)", "page ↓", show=False, id="cursor.page_down"),
-        Binding("pageup", "move('page', -1)", "page ↑", show=False, id="cursor.page_up"),
-        Binding("home,g", "move('document', -1)", "start", show=False, id="cursor.document_start"),
-        Binding("end,G", "move('document', 1)", "end", show=False, id="cursor.document_end"),
-        Binding(
-            "right_square_bracket",
-            "move('annotation', 1)",
-            "next mention",
-            show=False,
-            id="cursor.annotation_next",
-        ),
-        Binding(
-            "left_square_bracket",
-            "move('annotation', -1)",
-            "prev mention",
-            show=False,
-            id="cursor.annotation_previous",
-        ),
-        Binding(
-            "ctrl+n",
-            "move('suggestion', 1)",
-            "next suggestion",
-            show=False,
-            id="cursor.suggestion_next",
-        ),
-        Binding(
-            "ctrl+b",
-            "move('suggestion', -1)",
-            "prev suggestion",
-            show=False,
-            id="cursor.suggestion_previous",
-        ),
-        Binding("shift+left", "select('char', -1)", "select ←", show=False, id="select.left"),
-        Binding("shift+right", "select('char', 1)", "select →", show=False, id="select.right"),
-        Binding("shift+up", "select('line', -1)", "select ↑", show=False, id="select.up"),
-        Binding("shift+down", "select('line', 1)", "select ↓", show=False, id="select.down"),
-        Binding(
-            "ctrl+shift+right,W",
-            "select('word', 1)",
-            "select word →",
-            show=False,
-            id="select.word_next",
-        ),
-        Binding(
-            "ctrl+shift+left,B",
-            "select('word', -1)",
-            "select word ←",
-            show=False,
-            id="select.word_previous",
-        ),
-        Binding("v", "toggle_selection_mode", "select mode", id="select.mode"),
-        Binding("escape", "clear_selection", "clear", show=False, id="select.clear"),
-    ]
+    BINDINGS = actions.bindings("view")
 
     class CursorMoved(Message):
         """The cursor moved: what is under it now."""
@@ -141,22 +66,47 @@ class ArticleView(ScrollView, can_focus=True):
         self.pane = pane
         self.document: Document | None = None
         self.text = ""
-        self._display = ""
+        self._display = ""  # the text as drawn (control characters made visible)
         self._layout = layout.wrap("", 80)
         self.cursor = 0
         self.anchor: int | None = None
         self.selection_mode = False
-        self.mentions: list[Mention] = []
-        self._starts: list[int] = []
-        self._longest = 0
+        self._mentions: SpanIndex[Mention] = SpanIndex((), _mention_span, _order)
+        self._by_id: dict[int, Mention] = {}
+        self.suggestion_count = 0
         self.highlight_entity: str | None = None
         self.highlight_mentions: set[int] = set()
         self.events: list[Event] = []
-        self.trigger_suggestions: list[TriggerSuggestion] = []
-        self._trigger_starts: list[int] = []
-        self._longest_trigger = 0
-        self.find_matches: list[tuple[int, int]] = []
-        self._strips: dict[tuple[int, int, int], Strip] = {}  # drawn lines, until state changes
+        self._triggers: SpanIndex[TriggerSuggestion] = SpanIndex((), _mention_span)
+        self._find: SpanIndex[tuple[int, int]] = SpanIndex((), _plain)
+        # Drawn lines by line number, for the scroll position and width they were drawn
+        # at; a line is drawn again only when what it shows changes.
+        self._strips: LRUCache[int, Strip] = LRUCache(STRIPS_KEPT)
+        self._strips_geometry: tuple[int, int] = (0, 0)
+        # What every line of one paint shares, worked out once per paint, not per line.
+        self._paint_base: Style | None = None
+        self._paint_focused: Mention | None = None
+        self._paint_geometry: tuple[int, int, int] | None = None  # scroll x, scroll y, width
+
+    @property
+    def mentions(self) -> list[Mention]:
+        """The document's mentions drawn, in order (by start, longer first)."""
+        return self._mentions.items
+
+    @property
+    def trigger_suggestions(self) -> list[TriggerSuggestion]:
+        """The event triggers pre-annotation suggests, by position."""
+        return self._triggers.items
+
+    @property
+    def find_matches(self) -> list[tuple[int, int]]:
+        """The find bar's matches, by position."""
+        return self._find.items
+
+    def set_find_matches(self, matches: list[tuple[int, int]]) -> None:
+        """Highlight these find matches (none: [])."""
+        self._find = SpanIndex(matches, _plain)
+        self.redraw()
 
     # -- content -------------------------------------------------------------------------
 
@@ -168,7 +118,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.cursor = max(0, min(cursor, len(self.text)))
         self.anchor = None
         self.selection_mode = False
-        self.find_matches = []
+        self._find = SpanIndex((), _plain)
         self._rewrap()
         self.set_mentions(mentions)
         self._scroll_to_cursor()
@@ -176,29 +126,18 @@ class ArticleView(ScrollView, can_focus=True):
 
     def set_mentions(self, mentions: list[Mention]) -> None:
         """Replace the annotations drawn (after undo, redo or a bulk change)."""
-        self.mentions = sorted(mentions, key=_order)
-        self._starts = [m.start for m in self.mentions]
-        self._by_id = {m.id: m for m in self.mentions}
-        self._longest = max((m.end - m.start for m in self.mentions), default=0)
-        self.suggestion_count = sum(m.status == SUGGESTED for m in self.mentions)
+        self._mentions = SpanIndex(mentions, _mention_span, _order)
+        self._by_id = {m.id: m for m in mentions}
+        self.suggestion_count = sum(m.status == SUGGESTED for m in mentions)
         self.redraw()
 
-    _by_id: dict[int, Mention] = {}
-    suggestion_count = 0
-
     def upsert_mention(self, mention: Mention) -> None:
-        """Add or replace one mention: bisect insert, no re-sort, only its lines redrawn."""
+        """Add or replace one mention: put in its place, only its lines redrawn."""
         old = self._by_id.get(mention.id)
         self.remove_mention(mention.id, refresh=False)
-        if mention.status != "rejected":
-            key = _order(mention)
-            i = bisect_left(self._starts, mention.start)
-            while i < len(self.mentions) and _order(self.mentions[i]) < key:
-                i += 1
-            self.mentions.insert(i, mention)
-            self._starts.insert(i, mention.start)
+        if mention.status != REJECTED:
+            self._mentions.add(mention)
             self._by_id[mention.id] = mention
-            self._longest = max(self._longest, mention.end - mention.start)
             self.suggestion_count += mention.status == SUGGESTED
         self._refresh_spans(mention, old)
 
@@ -206,12 +145,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Drop one mention from the drawing."""
         old = self._by_id.pop(mention_id, None)
         if old is not None:
-            i = bisect_left(self._starts, old.start)
-            while i < len(self.mentions) and self.mentions[i].id != mention_id:
-                i += 1
-            if i < len(self.mentions):
-                del self.mentions[i]
-                del self._starts[i]
+            self._mentions.remove(old)
             self.suggestion_count -= old.status == SUGGESTED
             if refresh:
                 self._refresh_spans(old)
@@ -244,26 +178,32 @@ class ArticleView(ScrollView, can_focus=True):
         entities = {e for e in (old_entity, entity_id) if e}
         marked = old_mentions | mention_ids
         lines: set[int] = set()
-        for m in self._mentions_between(start, stop):
+        for m in self._mentions.overlapping(start, stop):
             if m.entity_id in entities or m.id in marked:
                 first_line = self._layout.line_of(max(m.start, start))
                 lines.update(range(first_line, self._layout.line_of(min(m.end, stop - 1)) + 1))
-        self._strips = {k: v for k, v in self._strips.items() if top <= k[0] <= last}
+        for line in list(self._strips.keys()):
+            if not top <= line <= last:
+                self._strips.discard(line)
         self._refresh_document_lines(*lines)
 
     # -- geometry ------------------------------------------------------------------------
 
+    def _wrap_width(self) -> int:
+        return max(8, self.scrollable_content_region.width or self.size.width or 80) - 1
+
     def _rewrap(self) -> None:
-        width = max(8, self.scrollable_content_region.width or self.size.width or 80)
+        width = self._wrap_width()
         if (
             width != self._layout.width
             or not self._layout.starts
             or self._layout_text is not self._display
         ):
             # wrapped as drawn: control characters are drawn as one-cell symbols
-            self._layout = layout.wrap(self._display, width - 1)
+            self._layout = layout.wrap(self._display, width)
             self._layout_text = self._display
-        self.virtual_size = Size(width, self._layout.height)
+            self._strips.clear()
+        self.virtual_size = Size(width + 1, self._layout.height)
 
     _layout_text: str = ""
 
@@ -302,60 +242,29 @@ class ArticleView(ScrollView, can_focus=True):
         triggers pre-annotation suggests (drawn like suggestions)."""
         self.events = [e for e in events if e.trigger_start is not None]
         if trigger_suggestions is not None:
-            self.trigger_suggestions = sorted(trigger_suggestions, key=lambda t: t.start)
-            self._trigger_starts = [t.start for t in self.trigger_suggestions]
-            self._longest_trigger = max(
-                (t.end - t.start for t in self.trigger_suggestions), default=0
-            )
+            self._triggers = SpanIndex(trigger_suggestions, _mention_span)
         self.redraw()
-
-    def _triggers_between(self, start: int, end: int) -> list[TriggerSuggestion]:
-        """Suggested triggers overlapping [start, end), found by bisection (a pre-annotated
-        long document has thousands; a line is drawn on every keystroke)."""
-        i = bisect_left(self._trigger_starts, start - self._longest_trigger)
-        out = []
-        while i < len(self.trigger_suggestions) and self.trigger_suggestions[i].start < end:
-            if self.trigger_suggestions[i].end > start:
-                out.append(self.trigger_suggestions[i])
-            i += 1
-        return out
 
     def trigger_suggestion_at_cursor(self) -> TriggerSuggestion | None:
         """The suggested event trigger under the cursor, if any."""
-        found = self._triggers_between(self.cursor, self.cursor + 1)
-        return found[0] if found else None
+        return next(self._triggers.covering(self.cursor), None)
 
     def event_at_cursor(self) -> Event | None:
         """The event whose trigger covers the cursor, if any."""
         for event in self.events:
-            if event.trigger_start <= self.cursor < event.trigger_end:
+            start, end = event.trigger_start, event.trigger_end
+            if start is not None and end is not None and start <= self.cursor < end:
                 return event
         return None
 
     def mentions_at(self, offset: int) -> list[Mention]:
         """Mentions covering an offset, innermost first."""
-        found = []
-        i = bisect_left(self._starts, offset - self._longest)
-        while i < len(self.mentions) and self.mentions[i].start <= offset:
-            m = self.mentions[i]
-            if m.start <= offset < m.end:
-                found.append(m)
-            i += 1
+        found = list(self._mentions.covering(offset))
         return sorted(found, key=lambda m: (m.end - m.start, m.status == SUGGESTED))
 
     def mention_at_cursor(self) -> Mention | None:
         found = self.mentions_at(self.cursor)
         return found[0] if found else None
-
-    def _mentions_between(self, start: int, end: int) -> list[Mention]:
-        i = bisect_left(self._starts, start - self._longest)
-        out = []
-        while i < len(self.mentions) and self.mentions[i].start < end:
-            m = self.mentions[i]
-            if m.end > start:
-                out.append(m)
-            i += 1
-        return out
 
     # -- drawing -------------------------------------------------------------------------
 
@@ -366,19 +275,22 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # What every line of one paint shares, worked out once per paint, not per line.
+        if self._layout.width != self._wrap_width():
+            # laid out before the pane had its size (the first frame): wrap it now, so no
+            # frame is ever drawn at another width
+            self._rewrap()
         self._paint_base = self.rich_style
         self._paint_focused = self.mention_at_cursor()
         scroll_x, scroll_y = self.scroll_offset
-        self._paint_geometry = (scroll_x, scroll_y, self.scrollable_content_region.width)
+        width = self.scrollable_content_region.width
+        self._paint_geometry = (scroll_x, scroll_y, width)
+        if (scroll_x, width) != self._strips_geometry:
+            self._strips.clear()
+            self._strips_geometry = (scroll_x, width)
         try:
             return super().render_lines(crop)
         finally:
             self._paint_geometry = None
-
-    _paint_base: Style | None = None
-    _paint_focused: Mention | None = None
-    _paint_geometry: tuple[int, int, int] | None = None  # scroll x, scroll y, width
 
     def render_line(self, y: int) -> Strip:
         if self._paint_geometry is not None:
@@ -387,15 +299,22 @@ class ArticleView(ScrollView, can_focus=True):
             scroll_x, scroll_y = self.scroll_offset
             width = self.scrollable_content_region.width
         index = scroll_y + y
-        key = (index, scroll_x, width)
-        cached = self._strips.get(key)
+        cached = self._strips.get(index)
         if cached is not None:
             return cached
-        if len(self._strips) > 4000:
-            self._strips.clear()
         strip = self._render_document_line(index, scroll_x, width)
-        self._strips[key] = strip
+        self._strips.set(index, strip)
         return strip
+
+    def _cursor_on_line(self, index: int, start: int, end: int) -> bool:
+        """Whether this line draws the cursor. An offset where a wrapped line ends is also
+        where the next one starts: the cursor is drawn there only once, on the next line
+        (unless the line ends its paragraph, where the cursor may sit after the text)."""
+        if not (self.has_focus and start <= self.cursor <= end):
+            return False
+        if self.cursor == end and index + 1 < self._layout.height:
+            return self._layout.starts[index + 1] != end
+        return True
 
     def _render_document_line(self, index: int, scroll_x: int, width: int) -> Strip:
         base = self._paint_base or self.rich_style
@@ -406,7 +325,7 @@ class ArticleView(ScrollView, can_focus=True):
         layers: list[tuple[int, int, Style]] = []  # painted in order, later ones on top
         focused = self._paint_focused
         # longest first, so nested mentions are drawn over the ones containing them
-        for m in sorted(self._mentions_between(start, stop), key=lambda m: m.start - m.end):
+        for m in sorted(self._mentions.overlapping(start, stop), key=lambda m: m.start - m.end):
             layers.append(
                 (
                     m.start,
@@ -423,15 +342,17 @@ class ArticleView(ScrollView, can_focus=True):
             if focused is not None and m.id == focused.id:
                 layers.append((m.start, m.end, styles.FOCUSED_MENTION))
         for event in self.events:
+            if event.trigger_start is None or event.trigger_end is None:
+                continue
             if event.trigger_start < stop and event.trigger_end > start:
                 layers.append((event.trigger_start, event.trigger_end, styles.EVENT_TRIGGER))
-        for suggestion in self._triggers_between(start, stop):
+        for suggestion in self._triggers.overlapping(start, stop):
             layers.append((suggestion.start, suggestion.end, styles.TRIGGER_SUGGESTION))
-        layers.extend((a, b, styles.FIND_MATCH) for a, b in self.find_matches_between(start, stop))
+        layers.extend((a, b, styles.FIND_MATCH) for a, b in self._find.overlapping(start, stop))
         selection = self.selection
         if selection:
             layers.append((selection.start, selection.end, styles.SELECTION))
-        if self.has_focus and start <= self.cursor <= end:
+        if self._cursor_on_line(index, start, end):
             layers.append((self.cursor, self.cursor + 1, styles.CURSOR))
         chars = self._display[start:end] + " "
         # style runs between the boundaries of the layers: a few per line, not one per char
@@ -453,17 +374,6 @@ class ArticleView(ScrollView, can_focus=True):
             segments.append(Segment(" " * (width - cells), base))
         return Strip(segments, width)
 
-    def find_matches_between(self, start: int, end: int) -> list[tuple[int, int]]:
-        """Find matches overlapping [start, end) (they are sorted by start)."""
-        matches = self.find_matches
-        i = bisect_left(matches, (start - 1000, 0))
-        out = []
-        while i < len(matches) and matches[i][0] < end:
-            if matches[i][1] > start:
-                out.append(matches[i])
-            i += 1
-        return out
-
     # -- actions -------------------------------------------------------------------------
 
     def _target(self, unit: str, direction: int) -> int:
@@ -471,23 +381,19 @@ class ArticleView(ScrollView, can_focus=True):
         if unit == "char":
             return offset + direction
         if unit == "word":
-            return (
-                layout.next_word(text, offset)
-                if direction > 0
-                else layout.previous_word(text, offset)
-            )
+            if direction > 0:
+                return layout.next_word(text, offset)
+            return layout.previous_word(text, offset)
+        if unit == "word_end":
+            return layout.next_word_end(text, offset)
         if unit == "sentence":
-            return (
-                layout.next_sentence(text, offset)
-                if direction > 0
-                else layout.previous_sentence(text, offset)
-            )
+            if direction > 0:
+                return layout.next_sentence(text, offset)
+            return layout.previous_sentence(text, offset)
         if unit == "paragraph":
-            return (
-                layout.next_paragraph(text, offset)
-                if direction > 0
-                else layout.previous_paragraph(text, offset)
-            )
+            if direction > 0:
+                return layout.next_paragraph(text, offset)
+            return layout.previous_paragraph(text, offset)
         if unit in ("line", "page"):
             step = (
                 direction
@@ -499,13 +405,21 @@ class ArticleView(ScrollView, can_focus=True):
         if unit == "document":
             return 0 if direction < 0 else len(text)
         if unit in ("annotation", "suggestion"):
-            pool = [m for m in self.mentions if unit == "annotation" or m.status == SUGGESTED]
-            if direction > 0:
-                after = [m.start for m in pool if m.start > offset]
-                return min(after) if after else offset
-            before = [m.start for m in pool if m.start < offset]
-            return max(before) if before else offset
+            return self._next_item(unit == "suggestion", direction)
         return offset
+
+    def _next_item(self, suggestions_only: bool, direction: int) -> int:
+        """Where the next (previous) mention starts, or suggestion (suggested mention or
+        suggested event trigger); the cursor stays when there is none."""
+        offset = self.cursor
+        starts = [m.start for m in self.mentions if not suggestions_only or m.status == SUGGESTED]
+        if suggestions_only:
+            starts += [t.start for t in self.trigger_suggestions]
+        if direction > 0:
+            after = [s for s in starts if s > offset]
+            return min(after) if after else offset
+        before = [s for s in starts if s < offset]
+        return max(before) if before else offset
 
     def move_to(self, offset: int, *, extend: bool = False) -> None:
         """Put the cursor at an offset, extending the selection if asked or in select mode."""
@@ -523,7 +437,11 @@ class ArticleView(ScrollView, can_focus=True):
         if had_selection or self.selection:
             self.redraw()  # a selection may span many lines
         else:
-            lines = {before_line, self._layout.line_of(self.cursor)}
+            # the cursor's old and new lines, and the lines just before them (a cursor at
+            # a wrapped line's start is at the previous line's end, drawn on one of them)
+            lines = {before_line, before_line - 1}
+            after_line = self._layout.line_of(self.cursor)
+            lines |= {after_line, after_line - 1}
             for mention in (focused_before, focused_after):
                 if mention is not None and focused_before != focused_after:
                     lines.update(
@@ -532,15 +450,14 @@ class ArticleView(ScrollView, can_focus=True):
                             self._layout.line_of(mention.end) + 1,
                         )
                     )
-            self._refresh_document_lines(*lines)
+            self._refresh_document_lines(*(line for line in lines if line >= 0))
         self._announce()
 
     def _refresh_document_lines(self, *lines: int) -> None:
-        """Redraw only these visual lines (a plain cursor move touches two)."""
+        """Redraw only these visual lines (a plain cursor move touches a few)."""
         top = self.scroll_offset.y
         for line in set(lines):
-            for key in [k for k in self._strips if k[0] == line]:
-                del self._strips[key]
+            self._strips.discard(line)
             if 0 <= line - top < self.size.height:
                 self.refresh_line(line)  # takes the document line; subtracts the scroll itself
 
@@ -558,7 +475,7 @@ class ArticleView(ScrollView, can_focus=True):
     def action_clear_selection(self) -> None:
         self.selection_mode = False
         self.anchor = None
-        self.find_matches = []
+        self._find = SpanIndex((), _plain)
         self.redraw()
 
     def select_span(self, start: int, end: int) -> None:

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from workbench.display import visible
-from workbench.model import Document, Entity, EntityCard, Event
+from workbench.model import Document, Entity, EntityCard, Event, TriggerSuggestion
 from workbench.tui.styles import label_colour
 
 
@@ -63,6 +63,7 @@ class PanelState(NamedTuple):
     shared: list[Entity]
     events: Sequence[Event] = ()
     event_here: int | None = None
+    suggested_trigger: TriggerSuggestion | None = None
 
 
 def _heading(text: Text, title: str) -> None:
@@ -91,6 +92,12 @@ class SidePanel(TextView):
             text.append(f"{visible(state.mention_text)}  (not linked)\n", style="italic")
         else:
             text.append("cursor is not on a mention\n", style="dim")
+        if state.suggested_trigger is not None:
+            trigger = state.suggested_trigger
+            _heading(text, "Suggested event")
+            kind = f"{trigger.type} / {trigger.subtype}" if trigger.subtype else trigger.type
+            text.append(visible(f"{kind}  “{trigger.text}”") + "\n", style="#ff5fd7")
+            text.append("y: record it (confirm the type) · x: reject\n", style="dim")
         _heading(text, "Events")
         if not state.events:
             text.append("none (E marks one)\n", style="dim")
