@@ -220,3 +220,22 @@ def test_a_refused_undo_is_one_error_line_and_skip_lets_the_annotator_go_on(
     assert run("--db", db, "--annotator", "A", "undo").stdout.strip() == "undone: add entity"
     names = [e["name"] for e in json.loads(run("--db", db, "kb", "list", "--json").stdout)]
     assert "Older" not in names and "Xeno" in names
+
+
+def test_kb_rename_and_delete(tmp_path: Path) -> None:
+    db = str(tmp_path / "w.db")
+    run("--db", db, "import", str(SEEDS))
+    assert (
+        "is now 'Jaish al-Adl group'"
+        in run("--db", db, "kb", "rename", "jaish-al-adl", "Jaish al-Adl group").stdout
+    )
+    used = run("--db", db, "kb", "delete", "iran", check=False)
+    assert (
+        used.returncode == 1 and "is used by" in used.stderr and "document(s) 1, 2" in used.stderr
+    )
+    run("--db", db, "kb", "add", "Nobody", "--label", "ORG", "--id", "nobody")
+    assert "deleted nobody" in run("--db", db, "kb", "delete", "nobody").stdout
+    listed = run("--db", db, "kb", "list").stdout
+    assert "Jaish al-Adl group" in listed and "nobody" not in listed
+    row = next(line for line in listed.splitlines() if line.startswith("iran "))
+    assert row.split()[2].isdigit() and int(row.split()[2]) > 0  # mention counts are shown

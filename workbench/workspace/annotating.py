@@ -75,8 +75,14 @@ class Annotations:
     ) -> Annotated:
         """Mark a span with a label and link it: to an entity, to a new entity made from
         it, or to nothing (NIL). One change: one undo removes the mention, the link, the
-        alias it taught and the entity it made."""
+        alias it taught and the entity it made. White space at either end of the span is
+        left out: a mention never starts or ends with it."""
         text = self.store.mentions.span_text(doc_id, start, end)
+        start += len(text) - len(text.lstrip())
+        end -= len(text) - len(text.rstrip())
+        if start >= end:
+            raise WorkbenchError("a mention needs more than white space")
+        text = text.strip()
         label = self.store.kb.check_label(label)
         with self.store.transaction(f"add mention {label} {quoted_short(text)}"):
             entity, new_entity = self._resolve(link)

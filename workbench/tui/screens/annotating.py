@@ -46,18 +46,22 @@ class AnnotationCommands:
             return None
         return mentions[0]
 
-    def _saved(self, annotated: Annotated | None, what: str) -> None:
-        """Say what was saved, and what the knowledge base learnt on the way."""
-        if annotated is None:
-            return
-        mention = annotated.mention
-        words = [what]
-        if annotated.new_entity is not None:
-            words.append(f"new entity {annotated.new_entity.name} ({annotated.new_entity.id})")
-        elif annotated.learned_alias and mention.entity_id:
-            name = self.workspace.kb.entity(mention.entity_id).name
-            words.append(f"added alias {quoted_short(annotated.learned_alias)} to {name}")
-        self.screen.call_after_refresh(self.screen.set_status, "saved: " + "; ".join(words))
+    def _saved(self, what: str) -> Callable[[Annotated], str]:
+        """The status line after an annotation: what was saved, and what the knowledge
+        base learnt on the way (a new entity, a new alias)."""
+
+        def describe(annotated: Annotated) -> str:
+            mention = annotated.mention
+            words = [what]
+            if annotated.new_entity is not None:
+                entity = annotated.new_entity
+                words.append(f"new entity {entity.name} ({entity.id})")
+            elif annotated.learned_alias and mention.entity_id:
+                name = self.workspace.kb.entity(mention.entity_id).name
+                words.append(f"added alias {quoted_short(annotated.learned_alias)} to {name}")
+            return "saved: " + "; ".join(words)
+
+        return describe
 
     # -- create ----------------------------------------------------------------------------
 
@@ -129,18 +133,19 @@ class AnnotationCommands:
 
     def _create(self, doc_id: int, start: int, end: int, label: str, choice: LinkChoice) -> None:
         text = self.screen.focused_pane().view.text[start:end]
+        what = f"{label} {quoted_short(text)}"
         annotated = self.screen.apply(
-            f"{label} {quoted_short(text)}",
+            what,
             lambda: self.workspace.annotations.annotate(
                 doc_id, start, end, label, self.decision(choice)
             ),
+            self._saved(what),
         )
         if annotated is not None:
             view = self.screen.focused_pane().view
             view.anchor = None
             view.selection_mode = False
             view.move_to(start)
-            self._saved(annotated, f"{label} {quoted_short(text)}")
 
     # -- edit ------------------------------------------------------------------------------
 
@@ -169,12 +174,13 @@ class AnnotationCommands:
             return
 
         def linked(choice: LinkChoice) -> None:
-            annotated = self.screen.apply(
-                "linked" if choice.kind != "nil" else "unlinked (NIL)",
+            what = "linked" if choice.kind != "nil" else "unlinked (NIL)"
+            self.screen.apply(
+                what,
                 lambda: self.workspace.annotations.relink(mention.id, self.decision(choice)),
+                self._saved(what),
                 mention_id=mention.id,
             )
-            self._saved(annotated, "linked" if choice.kind != "nil" else "unlinked (NIL)")
 
         self.ask_link(mention.text, mention.label, linked)
 
@@ -277,19 +283,16 @@ class AnnotationCommands:
         """Accept every suggestion of the entity under the cursor in this document."""
         mention = self._mention_here(SUGGESTED)
         if mention:
-            count = self.screen.apply(
+            self.screen.apply(
                 f"accepted all suggestions of {quoted_short(mention.text)}",
                 lambda: self.workspace.annotations.accept_entity(mention.id),
+                lambda count: f"saved: {plural(count, 'suggestion')} accepted",
             )
-            if count is not None:
-                self.screen.set_status(f"saved: {plural(count, 'suggestion')} accepted")
 
     # -- history ---------------------------------------------------------------------------
 
     def _history(self, verb: str, change: Callable[[], str]) -> None:
-        action = self.screen.apply(verb, change)
-        if action:
-            self.screen.call_after_refresh(self.screen.set_status, f"{verb}: {action}")
+        self.screen.apply(verb, change, lambda action: f"{verb}: {action}")
 
     def undo(self) -> None:
         """Undo your newest change."""

@@ -44,6 +44,9 @@ from workbench.workspace.annotating import Annotated
 
 PANES_SETTING = "tui.panes"
 FOCUS_SETTING = "tui.focused_pane"
+CURSORS_SETTING = "tui.cursors"
+# Documents whose last cursor position is remembered across restarts.
+CURSORS_KEPT = 200
 
 
 class MainScreen(Screen[None]):
@@ -116,10 +119,17 @@ class MainScreen(Screen[None]):
         part = self._parts[target.removesuffix(".")]
         getattr(part, name)(*arguments)
 
-    def apply(self, description: str, change: Callable[[], Any], **shown: Any) -> Any:
+    def apply(
+        self,
+        description: str,
+        change: Callable[[], Any],
+        describe: Callable[[Any], str] | None = None,
+        **shown: Any,
+    ) -> Any:
         """Make one change through the application layer: the result, or None after a
-        notification saying why it could not be made. `shown` says what to redraw
-        (see `Changed`); a change returning a Mention redraws only it."""
+        notification saying why it could not be made. The status line then says
+        `describe(result)` (else "saved: description"); `shown` says what to redraw (see
+        `Changed`); a change returning a mention redraws only it."""
         try:
             result = change()
         except WorkbenchError as exc:
@@ -128,7 +138,8 @@ class MainScreen(Screen[None]):
         mention = result.mention if isinstance(result, Annotated) else result
         if not shown and isinstance(mention, Mention):
             shown = {"mention_id": mention.id}
-        self.post_message(Changed(description, **(shown or {"everything": True})))
+        status = describe(result) if describe is not None else f"saved: {description}"
+        self.post_message(Changed(status, **(shown or {"everything": True})))
         return result
 
     @on(Changed)
@@ -176,6 +187,11 @@ class MainScreen(Screen[None]):
                 self.open_in(pane, doc_id, cursor)
             else:
                 pane.update_title()
+        try:
+            remembered = json.loads(self.workspace.recall(CURSORS_SETTING) or "{}")
+            self.cursors = {int(doc): int(offset) for doc, offset in remembered.items()}
+        except (ValueError, TypeError, AttributeError):
+            self.cursors = {}
         focused = self.workspace.recall(FOCUS_SETTING)
         self._last_pane = 1 if focused == "1" and not requested else 0
         self.panes[self._last_pane].view.focus()
@@ -213,6 +229,8 @@ class MainScreen(Screen[None]):
         if state != self._saved_state:
             self.workspace.remember(PANES_SETTING, json.dumps(state))
             self.workspace.remember(FOCUS_SETTING, str(self._last_pane))
+            recent = dict(list(self.cursors.items())[-CURSORS_KEPT:])
+            self.workspace.remember(CURSORS_SETTING, json.dumps(recent))
             self._saved_state = state
 
     def on_unmount(self) -> None:
@@ -328,6 +346,7 @@ class MainScreen(Screen[None]):
     def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
         if event.view.document:
             self._positions[event.view.pane] = (event.view.document.id, event.offset)
+            self.cursors.pop(event.view.document.id, None)  # (the newest last)
             self.cursors[event.view.document.id] = event.offset
         if not event.view.has_focus:
             return

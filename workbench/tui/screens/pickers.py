@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.display import visible
-from workbench.linking.linker import Candidate
+from workbench.linking.linker import LINK_THRESHOLD, Candidate
 from workbench.model import DocumentSummary
 from workbench.tui.messages import LinkChoice
 from workbench.tui.styles import label_colour
@@ -198,8 +198,9 @@ class LinkPicker(FilterList):
         # The linker may search a large knowledge base: off the UI thread.
         candidates, reason = self.rank(query)
         shown = [c for c in candidates if c.score > 0]
-        # the mention's own label first, then the others (an ORG mention may name a GPE)
-        shown.sort(key=lambda c: c.label != self.label)
+        # the likely links of the mention's own label first, then the others by score
+        # (an ORG mention may name a GPE)
+        shown.sort(key=lambda c: not (c.label == self.label and c.score >= LINK_THRESHOLD))
         descriptions = {c.entity_id: self.describe(c.entity_id) for c in shown}
         self.app.call_from_thread(self._show, shown, reason, descriptions)
 
