@@ -1,6 +1,6 @@
 """Strings from outside (files, the database, plugins) shown as data, never as commands.
 
-One rule for every widget, notification, palette entry and CLI line (SPEC §2.11):
+One rule for every widget, notification, palette entry and CLI line:
 control characters (C0, DEL, C1) and the bidirectional controls that could reorder what
 the analyst reads become visible symbols, one character for one, so character offsets
 stay true; markup is never parsed (widgets take `Text`, never markup strings). JSON output

@@ -283,3 +283,14 @@ async def test_entities_are_renamed_and_deleted_from_the_palette(make_app) -> No
         await pilot.press("enter")
         await pilot.pause()
         assert "unused" not in {e.id for e in store.kb.entities()}
+
+
+def test_the_readme_lists_every_action_with_its_keys() -> None:
+    from helpers import ROOT
+
+    from workbench.tui.actions import ACTIONS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    keys_table = readme[readme.index("### Keys") : readme.index("Events: put the cursor")]
+    for action in ACTIONS:
+        assert f"`{action.id}`" in keys_table, action.id

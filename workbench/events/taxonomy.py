@@ -1,5 +1,5 @@
 """The default event taxonomy: ACLED event types and sub-event types, plus the statement
-and diplomatic types news analysts need (SPEC §2.5)."""
+and diplomatic types news analysts need."""
 
 from __future__ import annotations
 

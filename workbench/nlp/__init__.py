@@ -1,4 +1,4 @@
-"""Pre-annotation with spaCy (SPEC §2.6): suggestions from the knowledge base, rules for
+"""Pre-annotation with spaCy: suggestions from the knowledge base, rules for
 dates and numbers, event-trigger patterns, and optionally a statistical model's NER.
 
 Knows nothing of Textual or SQL: `batch.preannotate` reads and writes through the store

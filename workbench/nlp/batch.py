@@ -27,8 +27,8 @@ from workbench.nlp.pipeline import RULES_VERSION, Found, LinkFunction, Preannota
 from workbench.store import Store
 
 Progress = Callable[[int, int], None]
-# Documents per commit: an interruption loses at most this many documents' work,
-# and fewer, larger commits save about 3 % of a corpus run over batches of 20.
+# Documents per commit: an interruption loses at most this many documents' work, and
+# fewer, larger commits make a corpus run quicker.
 DEFAULT_BATCH = 50
 # Fewer documents than this are not worth starting worker processes for.
 MIN_PARALLEL_DOCUMENTS = 16

@@ -1,4 +1,4 @@
-"""The pre-annotation pipeline: spaCy's tokenizer and sentence splitter, a PhraseMatcher
+"""The pre-annotation pipeline: spaCy's tokenizer, a PhraseMatcher
 over the knowledge base's aliases (matched on the linker's per-token keys), an acronym
 matcher, date/number rules, event-trigger words, fuzzy linking of capitalised names the
 patterns missed, and optionally a statistical model's NER.
@@ -82,7 +82,7 @@ DATE_KEY = "DATE"
 # spaCy's tokenizer remembers how it split each chunk of text (what lies between spaces),
 # but only as many chunks as its cache holds (10 000 by default), first come first kept.
 # Pattern docs come first (the knowledge base has 100 000s of names) and would fill it,
-# leaving news text to be split by regular expressions chunk by chunk, about five times
+# leaving news text to be split by regular expressions chunk by chunk, several times
 # slower. So the cache grows by each pattern's chunks and keeps this much room for text;
 # the text's names are then mostly split already.
 TEXT_CACHE_CHUNKS = 100_000
@@ -104,8 +104,6 @@ class Preannotator:
         from spacy.attrs import NORM
         from spacy.matcher import PhraseMatcher
 
-        from workbench.nlp import sentences
-
         self.nlp = spacy.blank(lang)
         vocab = self.nlp.vocab
         # A word's NORM is its linker key, which the knowledge-base patterns match on:
@@ -117,7 +115,6 @@ class Preannotator:
         self.nlp.tokenizer.max_cache_size = TEXT_CACHE_CHUNKS
         # Whether a word may be part of a name, decided once per word of the vocabulary.
         self.name_word = vocab.add_flag(_name_word_test(vocab.lex_attr_getters))
-        self.nlp.add_pipe(sentences.NAME)
         self.kb_matcher = PhraseMatcher(vocab, attr="NORM")
         self.acronym_matcher = PhraseMatcher(vocab, attr="ORTH")
         # dates and event triggers are both plain words: one pass over the text finds both

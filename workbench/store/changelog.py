@@ -57,7 +57,7 @@ def _loggable(table: str, row: Row | None) -> str | None:
 
 def log_json(value: Any) -> str:
     """The log's JSON text (orjson: the log of a big pre-annotation run is many MB, and
-    the standard library's encoder took a tenth of the run to write it)."""
+    the standard library's encoder was a noticeable part of the run)."""
     return orjson.dumps(value).decode()
 
 

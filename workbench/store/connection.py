@@ -14,18 +14,17 @@ from workbench.errors import DatabaseError
 # for a writer instead of failing with "database is locked".
 BUSY_TIMEOUT_MS = 30_000
 # Reads go through a memory map of the database file, up to this size, instead of a read()
-# and a copy per page: a 1M-word pre-annotation run, with its many index lookups for the
-# linker, took 2-3 % less time. Writes still go through the WAL file. (SQLite warns that an
-# I/O error on a mapped file ends the process instead of failing a statement: a disk
-# failing under the database, where the data is at risk anyway.)
+# and a copy per page: the linker's many index lookups in a pre-annotation run are quicker
+# (benchmarks/README.md says how much). Writes still go through the WAL file. (SQLite warns
+# that an I/O error on a mapped file ends the process instead of failing a statement: a
+# disk failing under the database, where the data is at risk anyway.)
 MMAP_BYTES = 256 * 1024 * 1024
 # Statement journals (the undo record of one statement inside a larger transaction, which
 # SQLite keeps for any statement that may fail part-way, as every insert checking foreign
 # keys may) are kept in memory instead of spilling to a temporary file past 64 KiB: a
-# multi-row insert of pre-annotation wrote each page it touched to such a file, three
-# quarters of the write calls of a 1M-word run (430 MB written for 50 MB stored; 136 MB
-# now). Workbench makes no temporary tables; what else SQLite keeps there (the transient
-# index of a DISTINCT over one document's rows) is small.
+# multi-row insert of pre-annotation wrote each page it touched to such a file, most of a
+# run's writes. Workbench makes no temporary tables; what else SQLite keeps there (the
+# transient index of a DISTINCT over one document's rows) is small.
 TEMP_STORE = "MEMORY"
 
 

@@ -241,7 +241,7 @@ _INDEXES = {
 def _migrate_4_spelled_out_checks(conn: sqlite3.Connection) -> None:
     """Version 4: CHECK constraints spelled out (`status = 'a' OR status = 'b'` for
     `status IN ('a', 'b')`: the same rules, but SQLite builds a lookup table for an IN
-    list at every row it checks, which cost pre-annotation a sixth of its storing time).
+    list at every row it checks, a large part of pre-annotation's storing time).
     Each table still written the old way is rebuilt, rows, ids and sequence kept, as
     SQLite's documentation on ALTER TABLE describes for a change of constraints."""
     stored = dict(
