@@ -6,7 +6,6 @@ million Mentions, which a NamedTuple makes several times faster. Empty mappings 
 to one read-only mapping, never a shared mutable dict."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -274,17 +273,17 @@ class MentionInContext(NamedTuple):
     context: str
 
 
-@dataclass
 class PreannotateSummary:
-    """What a pre-annotation run did."""
+    """What a pre-annotation run did (counted as it goes)."""
 
-    documents: int = 0
-    skipped: int = 0
-    suggestions: int = 0
-    triggers: int = 0
-    patterns: int = 0
-    build_seconds: float = 0.0
-    errors: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.documents = 0
+        self.skipped = 0
+        self.suggestions = 0
+        self.triggers = 0
+        self.patterns = 0
+        self.build_seconds = 0.0
+        self.errors: list[str] = []
 
     def as_dict(self) -> dict[str, object]:
         """Plain dict for JSON output."""

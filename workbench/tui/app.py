@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
@@ -10,12 +11,14 @@ from textual.notifications import SeverityLevel
 
 from workbench.collector import CHECK_EVERY_SECONDS, IdleCollector
 from workbench.display import visible
-from workbench.plugins import Plugins
 from workbench.tui import actions
 from workbench.tui.commands import ActionCommands, DocumentCommands, EntityCommands
 from workbench.tui.keymap import load_keymap
 from workbench.tui.screens.main import MainScreen
 from workbench.workspace import Workspace
+
+if TYPE_CHECKING:
+    from workbench.plugins import Plugins
 
 
 class WorkbenchApp(App[None]):

@@ -20,12 +20,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench import config
 from workbench.errors import ReadOnlyDatabase
-from workbench.linking.linker import Linker
-from workbench.linking.memo import Decision, RunMemory
-from workbench.plugins import Plugins, default_plugin_dirs, load_plugins
 from workbench.store import Store
 from workbench.workspace.annotating import Annotations
 from workbench.workspace.corpus import Corpus
@@ -33,7 +31,13 @@ from workbench.workspace.events import EventsUseCases
 from workbench.workspace.history import History
 from workbench.workspace.knowledge import Knowledge
 
-__all__ = ["Workspace"]
+if TYPE_CHECKING:
+    # (loaded on first use: the TUI's first frame does not wait for rapidfuzz or pluggy)
+    from workbench.linking.linker import Linker
+    from workbench.linking.memo import Decision
+    from workbench.plugins import Plugins
+
+__all__ = ["Workspace", "WorkspaceOpener"]
 
 
 class Workspace:
@@ -121,6 +125,8 @@ class Workspace:
     def plugins(self) -> Plugins:
         """The plugins, loaded once; a broken one is reported and skipped."""
         if self._plugins is None:
+            from workbench.plugins import default_plugin_dirs, load_plugins
+
             self._plugins = load_plugins(default_plugin_dirs(self.plugins_dir))
             for line in self._plugins.errors:
                 self.report(f"warning: {line}")
@@ -129,6 +135,8 @@ class Workspace:
     def linker(self) -> Linker:
         """The interactive linker over the knowledge base's index (sees every change)."""
         if self._linker is None:
+            from workbench.linking.linker import Linker
+
             self._linker = Linker(self.store.kb.candidate_index())
         return self._linker
 
@@ -136,6 +144,9 @@ class Workspace:
     def batch_linker(store: Store) -> Callable[[str, str | None], Decision]:
         """A linker for one batch run over `store`: it remembers index answers, spellings
         and decisions for the run (the knowledge base does not change meanwhile)."""
+        from workbench.linking.linker import Linker
+        from workbench.linking.memo import RunMemory
+
         return Linker(store.kb.candidate_index(), memory=RunMemory()).decide
 
     def remember(self, key: str, value: str) -> None:
@@ -192,6 +203,8 @@ class WorkspaceOpener:
         if self._workspace is not None:
             return self._workspace.plugins()
         if self._plugins is None:
+            from workbench.plugins import default_plugin_dirs, load_plugins
+
             self._plugins = load_plugins(default_plugin_dirs(self.plugins_dir))
             for line in self._plugins.errors:
                 (self.report or (lambda message: None))(f"warning: {line}")

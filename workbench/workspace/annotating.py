@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from workbench.errors import WorkbenchError
-from workbench.linking.linker import LinkResult
 from workbench.model import (
     ACCEPTED,
     SUGGESTED,
@@ -22,6 +21,7 @@ from workbench.model import (
 from workbench.workspace.text import quoted_short
 
 if TYPE_CHECKING:
+    from workbench.linking.linker import LinkResult
     from workbench.workspace import Workspace
 
 

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
-from workbench.linking.linker import Candidate, LinkResult
 from workbench.model import ACCEPTED, Entity, EntityCard, MentionInContext
 from workbench.store import EntityListing
 
 if TYPE_CHECKING:
     from workbench.importers import ImportSummary
+    from workbench.linking.linker import Candidate, LinkResult
     from workbench.workspace import Workspace
 
 # Characters of text shown on each side of a mention in a list of mentions.

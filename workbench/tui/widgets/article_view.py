@@ -424,6 +424,7 @@ class ArticleView(ScrollView, can_focus=True):
     def move_to(self, offset: int, *, extend: bool = False) -> None:
         """Put the cursor at an offset, extending the selection if asked or in select mode."""
         before_line = self._layout.line_of(self.cursor)
+        before_offset = self.cursor
         had_selection = self.selection is not None
         focused_before = self.mention_at_cursor()
         if extend or self.selection_mode:
@@ -437,11 +438,10 @@ class ArticleView(ScrollView, can_focus=True):
         if had_selection or self.selection:
             self.redraw()  # a selection may span many lines
         else:
-            # the cursor's old and new lines, and the lines just before them (a cursor at
-            # a wrapped line's start is at the previous line's end, drawn on one of them)
-            lines = {before_line, before_line - 1}
-            after_line = self._layout.line_of(self.cursor)
-            lines |= {after_line, after_line - 1}
+            # the cursor's old and new lines (and, for a cursor at the start of a wrapped
+            # line, the line before, which ends at the same offset)
+            lines = {before_line, self._layout.line_of(self.cursor)}
+            lines |= {self._wrap_joint(before_offset), self._wrap_joint(self.cursor)}
             for mention in (focused_before, focused_after):
                 if mention is not None and focused_before != focused_after:
                     lines.update(
@@ -452,6 +452,13 @@ class ArticleView(ScrollView, can_focus=True):
                     )
             self._refresh_document_lines(*(line for line in lines if line >= 0))
         self._announce()
+
+    def _wrap_joint(self, offset: int) -> int:
+        """The line before the one `offset` starts, if both meet there (else -1)."""
+        line = self._layout.line_of(offset)
+        if line > 0 and self._layout.starts[line] == offset == self._layout.ends[line - 1]:
+            return line - 1
+        return -1
 
     def _refresh_document_lines(self, *lines: int) -> None:
         """Redraw only these visual lines (a plain cursor move touches a few)."""
