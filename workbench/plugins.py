@@ -8,6 +8,7 @@ Sources, in order: the built-in plugins, installed packages with an entry point 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import os
@@ -57,7 +58,7 @@ class Plugins:
     def errors(self) -> list[str]:
         return [f"plugin {p.name}: {e}" for p in self.plugins for e in p.errors]
 
-    def exporter(self, name: str):
+    def exporter(self, name: str) -> Any:
         """The exporter called `name`, or a clear error listing the known ones."""
         from workbench.errors import WorkbenchError
 
@@ -96,7 +97,7 @@ def load_plugins(
                 result,
                 modules,
                 PluginInfo(name, "builtin"),
-                lambda n=name: importlib.import_module(n),
+                functools.partial(importlib.import_module, name),
             )
     if entry_points:
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
@@ -108,7 +109,7 @@ def load_plugins(
             if path.name.startswith("_"):
                 continue
             info = PluginInfo(path.stem, str(path))
-            _add(result, modules, info, lambda p=path: _load_file(p))
+            _add(result, modules, info, functools.partial(_load_file, path))
     for info, module in modules:
         try:
             manager.register(module, name=info.name)

@@ -287,6 +287,16 @@ async def test_palette_runs_an_action_and_finds_entities(make_app) -> None:
         assert screen.focused_pane().view.mention_at_cursor().entity_id == "bla"
 
 
+async def test_palette_runs_an_application_action(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *list("help: every key"))
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert type(app.screen).__name__ == "HelpScreen"
+
+
 @pytest.fixture
 def no_clipboard_backend():
     pyperclip.set_clipboard("no")  # pyperclip's own "no backend" mode, as on headless Linux

@@ -73,9 +73,10 @@ def resolve_date(text: str, published: str | None) -> ResolvedDate:
         month = months[0]
         years = [int(n) for n in numbers if len(n) == 4]
         days = [int(n) for n in numbers if len(n) <= 2 and 1 <= int(n) <= 31]
-        year = years[0] if years else (anchor.year if anchor else None)
-        if year is None:
+        maybe_year = years[0] if years else (anchor.year if anchor else None)
+        if maybe_year is None:
             return ResolvedDate(phrase, None, "day" if days else "month")
+        year = maybe_year
         if not years and anchor and date(year, month, 1) > anchor:
             year -= 1  # "in December" in a February article is last December
         if days:

@@ -6,8 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from workbench.model import ACCEPTED, SUGGESTED, Document, Entity, Event, Mention
+
+if TYPE_CHECKING:
+    from workbench.store import Store
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class ExportView:
     """What to export, read through the store API (exporters never see SQL or the store)."""
 
     def __init__(
-        self, store, doc_ids: Sequence[int] | None = None, include_suggestions: bool = False
+        self, store: Store, doc_ids: Sequence[int] | None = None, include_suggestions: bool = False
     ) -> None:
         self._store = store
         self.include_suggestions = include_suggestions

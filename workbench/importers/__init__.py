@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench import interrupts
 from workbench.errors import ImportFormatError, WorkbenchError
@@ -21,6 +22,9 @@ from workbench.importers.jsonl import read_jsonl_documents
 from workbench.importers.kb import read_entity_lines
 from workbench.importers.records import ImportedDocument, Importer
 from workbench.importers.text import read_text_document
+
+if TYPE_CHECKING:
+    from workbench.store import Store
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -106,7 +110,7 @@ def _format_of(path: Path, fmt: str) -> str | None:
 
 
 def import_paths(
-    store,
+    store: Store,
     paths: Iterable[str | Path],
     fmt: str = "auto",
     progress: Progress | None = None,
@@ -126,6 +130,7 @@ def import_paths(
     documents, kb, gold, events, errors = _files([Path(p) for p in paths], fmt)
     summary = ImportSummary(errors=errors)
     total = len(documents) + len(kb) + len(gold) + len(events)
+    steps: list[tuple[Path, Callable[..., None]]]
     steps = [(p, partial(_import_documents, kind=kind)) for p, kind in documents]
     steps += [(p, partial(_import_kb, provenance=alias_provenance)) for p in kb]
     steps += [(p, _import_gold) for p in gold] + [(p, _import_events) for p in events]
@@ -136,7 +141,9 @@ def import_paths(
     return summary
 
 
-def _import_one_file(store, path: Path, step: Callable[..., None], summary: ImportSummary) -> None:
+def _import_one_file(
+    store: Store, path: Path, step: Callable[..., None], summary: ImportSummary
+) -> None:
     """Import one file in one transaction: all of it, or (with an error line) nothing."""
     counted = ImportSummary()
     try:
@@ -150,7 +157,7 @@ def _import_one_file(store, path: Path, step: Callable[..., None], summary: Impo
 
 
 def _import_with_plugin(
-    store, paths: list[Path], importer: Importer, progress: Progress | None
+    store: Store, paths: list[Path], importer: Importer, progress: Progress | None
 ) -> ImportSummary:
     """Read each file with the importer and store each document it gives (with its
     annotations) in one transaction; a folder is read file by file when the importer
@@ -214,7 +221,7 @@ def _plugin_files(paths: list[Path], importer: Importer, summary: ImportSummary)
 
 
 def _store_record(
-    store,
+    store: Store,
     path: Path,
     summary: ImportSummary,
     record: ImportedDocument,
@@ -224,7 +231,7 @@ def _store_record(
 
 
 def store_imported(
-    store, record: ImportedDocument, summary: ImportSummary, clusters: dict[str, list[int]]
+    store: Store, record: ImportedDocument, summary: ImportSummary, clusters: dict[str, list[int]]
 ) -> None:
     """Store a document with its mentions, linked entities (created when unknown) and events;
     events' cluster keys are collected in `clusters` (a cluster spans documents)."""
@@ -252,14 +259,14 @@ def store_imported(
             clusters.setdefault(str(event["cluster"]), []).append(event_id)
 
 
-def _import_documents(store, path: Path, summary: ImportSummary, kind: str) -> None:
+def _import_documents(store: Store, path: Path, summary: ImportSummary, kind: str) -> None:
     records = read_jsonl_documents(path) if kind == "jsonl" else [read_text_document(path)]
     added, unchanged = store.documents.add_many(records)
     summary.documents_added += len(added)
     summary.documents_unchanged += len(unchanged)
 
 
-def _import_kb(store, path: Path, summary: ImportSummary, provenance: str) -> None:
+def _import_kb(store: Store, path: Path, summary: ImportSummary, provenance: str) -> None:
     lines = read_entity_lines(path)
     existing = store.kb.entities_by_ids(e.id for _, e in lines if e.id)
     for number, entity in lines:
@@ -281,7 +288,7 @@ def _import_kb(store, path: Path, summary: ImportSummary, provenance: str) -> No
     summary.aliases_added += aliases
 
 
-def _import_gold(store, path: Path, summary: ImportSummary) -> None:
+def _import_gold(store: Store, path: Path, summary: ImportSummary) -> None:
     annotated = read_gold(path)
     targets = []
     for gold in annotated:
@@ -303,11 +310,11 @@ def _import_gold(store, path: Path, summary: ImportSummary) -> None:
             raise ImportFormatError(path, str(exc), gold.line) from exc
 
 
-def _import_events(store, path: Path, summary: ImportSummary) -> None:
+def _import_events(store: Store, path: Path, summary: ImportSummary) -> None:
     summary.events_added += import_events(store, path)
 
 
-def import_kb_file(store, path: str | Path) -> ImportSummary:
+def import_kb_file(store: Store, path: str | Path) -> ImportSummary:
     """Import one knowledge-base JSONL file (`workbench kb import`)."""
     summary = ImportSummary()
     _import_kb(store, Path(path), summary, provenance="import")
@@ -315,7 +322,7 @@ def import_kb_file(store, path: str | Path) -> ImportSummary:
     return summary
 
 
-def seed_if_empty(store, seeds: Path | None) -> ImportSummary | None:
+def seed_if_empty(store: Store, seeds: Path | None) -> ImportSummary | None:
     """Load the demo corpus into an empty database (first run of the default database)."""
     if seeds is None or not store.is_empty():
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from workbench.errors import ImportFormatError
@@ -52,7 +53,7 @@ def read_pair(ann: Path) -> ImportedDocument:
         raise ImportFormatError(txt, "is empty")
     spans: dict[str, tuple[str, int, int]] = {}
     references: dict[str, tuple[str, str]] = {}
-    notes: dict[str, dict] = {}
+    notes: dict[str, dict[str, Any]] = {}
     events: list[tuple[int, str, list[tuple[str, str]]]] = []
     # brat's lines end at \n only: a U+2028 inside a note's JSON is not a line end
     for number, line in enumerate(read_text_file(ann).split("\n"), start=1):
@@ -89,7 +90,8 @@ def read_pair(ann: Path) -> ImportedDocument:
         except ImportFormatError as exc:
             raise ImportFormatError(ann, exc.reason, number) from exc
     triggers = {trigger for _, _, args in events for _, trigger in args[:1]}
-    mentions, entities = [], {}
+    mentions: list[NewMention] = []
+    entities: dict[str, NewEntity] = {}
     for ident, (label, start, end) in spans.items():
         if ident in triggers:
             continue
@@ -128,7 +130,15 @@ def _textbound(fields: list[str], text: str) -> tuple[str, int, int]:
     return label, start, end
 
 
-def _event(ann, line, ident, args, spans, notes, text) -> dict:  # type: ignore[no-untyped-def]
+def _event(
+    ann: Path,
+    line: int,
+    ident: str,
+    args: list[tuple[str, str]],
+    spans: dict[str, tuple[str, int, int]],
+    notes: dict[str, dict[str, Any]],
+    text: str,
+) -> dict[str, Any]:
     (brat_type, trigger), *role_args = args
     if trigger not in spans:
         raise ImportFormatError(ann, f"event {ident}: unknown trigger {trigger}", line)

@@ -14,16 +14,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from workbench.errors import ImportFormatError, WorkbenchError
 from workbench.importers.jsonl import iter_json_lines
+from workbench.importers.records import is_integer
+
+if TYPE_CHECKING:
+    from workbench.store import Store
 
 
 @dataclass(frozen=True)
 class EventRecord:
     line: int
     sha256: str
-    data: dict
+    data: dict[str, Any]
 
 
 def read_events(path: Path) -> list[EventRecord]:
@@ -39,15 +44,11 @@ def read_events(path: Path) -> list[EventRecord]:
     return records
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _span_problem(value: object, what: str, needs_text: bool) -> str | None:
     if not isinstance(value, dict):
         return f"{what} must be an object with start and end"
     start, end = value.get("start"), value.get("end")
-    if not (_is_int(start) and _is_int(end)):
+    if not (is_integer(start) and is_integer(end)):
         return f"{what}: start and end must be integers"
     if not 0 <= start < end:
         return f"{what}: bad offsets {start}-{end}"
@@ -57,7 +58,7 @@ def _span_problem(value: object, what: str, needs_text: bool) -> str | None:
     return None
 
 
-def event_shape_problem(obj: dict) -> str | None:
+def event_shape_problem(obj: dict[str, Any]) -> str | None:
     """Why a gold-shaped event cannot be stored (its fields' types), or None."""
     if not isinstance(obj.get("type"), str) or not obj["type"].strip():
         return 'each event needs a "type" string'
@@ -65,7 +66,7 @@ def event_shape_problem(obj: dict) -> str | None:
         if obj.get(name) is not None and not isinstance(obj[name], str):
             return f'"{name}" must be a string'
     cluster = obj.get("cluster")
-    if cluster is not None and not (isinstance(cluster, str) or _is_int(cluster)):
+    if cluster is not None and not (isinstance(cluster, str) or is_integer(cluster)):
         return '"cluster" must be a string or a number'
     if obj.get("trigger") is not None:
         problem = _span_problem(obj["trigger"], '"trigger"', needs_text=True)
@@ -82,14 +83,18 @@ def event_shape_problem(obj: dict) -> str | None:
             return problem
     fatalities = obj.get("fatalities")
     if fatalities is not None and not (
-        _is_int(fatalities)
-        or (isinstance(fatalities, list) and len(fatalities) == 2 and all(map(_is_int, fatalities)))
+        is_integer(fatalities)
+        or (
+            isinstance(fatalities, list)
+            and len(fatalities) == 2
+            and all(map(is_integer, fatalities))
+        )
     ):
         return '"fatalities" must be a number or [low, high]'
     return None
 
 
-def import_events(store, path: Path) -> int:
+def import_events(store: Store, path: Path) -> int:
     """Add the events of a gold file (idempotent); returns how many were added."""
     added = 0
     clusters: dict[str, list[int]] = {}
@@ -105,7 +110,9 @@ def import_events(store, path: Path) -> int:
     return added
 
 
-def store_event(store, doc_id: int, data: dict, path: Path, line: int | None) -> tuple[int, bool]:
+def store_event(
+    store: Store, doc_id: int, data: dict[str, Any], path: Path, line: int | None
+) -> tuple[int, bool]:
     """Store one gold-shaped event (see the module docstring) unless it is already there.
 
     Returns (event id, whether it was added). Roles must be mentions of the document."""
@@ -113,11 +120,13 @@ def store_event(store, doc_id: int, data: dict, path: Path, line: int | None) ->
     if problem:
         raise ImportFormatError(path, problem, line)
     trigger = data.get("trigger")
-    span = (trigger["start"], trigger["end"]) if isinstance(trigger, dict) else None
-    if span and store.documents.text(doc_id)[span[0] : span[1]] != trigger.get("text", ""):
-        raise ImportFormatError(
-            path, f"trigger offsets {span} do not select {trigger.get('text')!r}", line
-        )
+    span = None
+    if isinstance(trigger, dict):
+        span = (trigger["start"], trigger["end"])
+        if store.documents.text(doc_id)[span[0] : span[1]] != trigger.get("text", ""):
+            raise ImportFormatError(
+                path, f"trigger offsets {span} do not select {trigger.get('text')!r}", line
+            )
     try:
         event_id = store.events.find(doc_id, data["type"], span)
         if event_id is not None:
@@ -149,7 +158,7 @@ def store_event(store, doc_id: int, data: dict, path: Path, line: int | None) ->
         raise ImportFormatError(path, str(exc), line) from exc
 
 
-def store_clusters(store, clusters: dict[str, list[int]]) -> None:
+def store_clusters(store: Store, clusters: dict[str, list[int]]) -> None:
     """Group events that share a cluster key into one cross-document incident."""
     for name, event_ids in clusters.items():
         if len(event_ids) > 1:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from workbench.errors import ImportFormatError
 from workbench.importers.jsonl import iter_json_lines
+from workbench.importers.records import is_integer
 from workbench.model import NewMention
 
 
@@ -31,7 +32,7 @@ def _mention(obj: object, path: Path, number: int, index: int) -> NewMention:
     if not isinstance(obj, dict):
         raise ImportFormatError(path, f"mention {index} is not an object", number)
     start, end = obj.get("start"), obj.get("end")
-    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+    if not (is_integer(start) and is_integer(end)):
         raise ImportFormatError(path, f"mention {index}: start and end must be integers", number)
     if not (0 <= start < end):
         raise ImportFormatError(path, f"mention {index}: bad offsets {start}-{end}", number)

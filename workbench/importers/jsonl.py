@@ -26,7 +26,7 @@ from workbench.model import NewDocument
 _STRING_FIELDS = ("title", "source", "url", "published")
 
 
-def iter_json_lines(path: Path):
+def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
     """Yield (line number, parsed object) for each non-blank line; errors name the line."""
     with open_regular_file(path) as handle:
         start = handle.read(4)

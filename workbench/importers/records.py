@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeGuard
 
 from workbench.model import NewDocument, NewEntity, NewMention
 
@@ -17,7 +18,7 @@ class ImportedDocument:
     document: NewDocument
     mentions: tuple[NewMention, ...] = ()
     entities: tuple[NewEntity, ...] = ()
-    events: tuple[dict, ...] = ()
+    events: tuple[dict[str, Any], ...] = ()
     path: Path | None = None
 
 
@@ -29,3 +30,8 @@ class Importer:
     description: str
     read: Callable[[Path], list[ImportedDocument]]
     suffixes: tuple[str, ...] = field(default=())
+
+
+def is_integer(value: object) -> TypeGuard[int]:
+    """An int that is not a bool (JSON's true is not an offset)."""
+    return isinstance(value, int) and not isinstance(value, bool)

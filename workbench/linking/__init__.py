@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["Candidate", "LinkResult", "Linker", "match_key", "normalise_tokens"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name in ("Candidate", "LinkResult", "Linker"):
         from workbench.linking import linker
 

@@ -146,7 +146,8 @@ class MemoIndex:
             lambda missing: {key: self.index.aliases_by_key(key)},
             lambda ids: len(ids) + 1,
         )
-        return known[key]
+        ids: list[int] = known[key]
+        return ids
 
     def alias_rows(self, alias_ids: Sequence[int]) -> list[AliasRow]:
         def read(missing: list[int]) -> dict[int, AliasRow | None]:
@@ -177,7 +178,7 @@ class MemoIndex:
             known.update(found)
         return known
 
-    def _remember(self, memory: dict, answers: dict, rows: int) -> None:
+    def _remember(self, memory: dict[Any, Any], answers: dict[Any, Any], rows: int) -> None:
         if self._rows + rows > MAX_REMEMBERED_ROWS:
             self._forget()
         memory.update(answers)

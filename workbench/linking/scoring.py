@@ -62,7 +62,7 @@ class AliasScorer:
         recall = sum(map(max, zip(*rows, strict=True))) / len(alias)
         if precision + recall == 0:
             return 0.0
-        return 100.0 * 2 * precision * recall / (precision + recall)
+        return float(100.0 * 2 * precision * recall / (precision + recall))
 
     def surname(self, alias: list[str]) -> float:
         """Partial credit when the query is the last name part(s) of a longer person name."""

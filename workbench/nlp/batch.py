@@ -22,7 +22,7 @@ from typing import Any
 
 from workbench import collector
 from workbench.errors import WorkbenchError
-from workbench.model import PreannotateSummary, Suggestion
+from workbench.model import PreannotateSummary, SuggestedTrigger, Suggestion
 from workbench.nlp.pipeline import RULES_VERSION, Found, LinkFunction, Preannotator
 from workbench.store import Store
 
@@ -135,7 +135,7 @@ def preannotate(
     else:
         texts = (store.documents.text(doc_id) for doc_id in todo)
         found_by_document = zip(todo, annotator.suggest(texts, link_for(store)), strict=True)
-    batch: list = []
+    batch: list[tuple[int, list[Suggestion], list[SuggestedTrigger]]] = []
     if progress:
         progress(0, total)
     for position, (doc_id, found) in enumerate(found_by_document, 1):

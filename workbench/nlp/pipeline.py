@@ -12,12 +12,19 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from workbench.events.taxonomy import Taxonomy
 from workbench.model import SuggestedTrigger, Suggestion
 from workbench.nlp import rules, triggers
 from workbench.nlp.typos import NameIndex
 from workbench.nlp.variants import acronym, alias_variants, token_norm
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+# Pre-annotation's two kinds of span, each kept as its own type where spans are sorted.
+_Span = TypeVar("_Span", Suggestion, SuggestedTrigger)
 
 # `link(text, label)` -> (entity id, label, score) or None when the linker says NIL.
 LinkFunction = Callable[[str, str | None], "tuple[str, str, float] | None"]
@@ -109,12 +116,14 @@ class Preannotator:
         # A word's NORM is its linker key, which the knowledge-base patterns match on:
         # spaCy sets it as each new word enters the vocabulary (once per word, however
         # often it occurs); the few words already there are set here.
-        vocab.lex_attr_getters[NORM] = token_norm
+        vocab.lex_attr_getters[NORM] = token_norm  # type: ignore[attr-defined]  # (not in spaCy's stubs)
         for lexeme in vocab:
             lexeme.norm_ = token_norm(lexeme.orth_)
-        self.nlp.tokenizer.max_cache_size = TEXT_CACHE_CHUNKS
+        # (its cache size is not in spaCy's stubs)
+        self.tokenizer: Any = cast(Any, self.nlp.tokenizer)
+        self.tokenizer.max_cache_size = TEXT_CACHE_CHUNKS
         # Whether a word may be part of a name, decided once per word of the vocabulary.
-        self.name_word = vocab.add_flag(_name_word_test(vocab.lex_attr_getters))
+        self.name_word = vocab.add_flag(_name_word_test(vocab.lex_attr_getters))  # type: ignore[attr-defined]
         self.kb_matcher = PhraseMatcher(vocab, attr="NORM")
         self.acronym_matcher = PhraseMatcher(vocab, attr="ORTH")
         # dates and event triggers are both plain words: one pass over the text finds both
@@ -134,8 +143,8 @@ class Preannotator:
     def add_aliases(self, rows: Iterable[tuple[int, str, str, str]]) -> int:
         """Add patterns for (alias id, entity id, label, text) rows; returns patterns added."""
         added = 0
-        by_entity: dict[str, list] = {}
-        shorthand: dict[str, list] = {}
+        by_entity: dict[str, list[Doc]] = {}
+        shorthand: dict[str, list[Doc]] = {}
         seen: dict[str, set[str]] = {}
         for alias_id, entity_id, label, text in rows:
             self.last_alias_id = max(self.last_alias_id, alias_id)
@@ -167,10 +176,10 @@ class Preannotator:
         self.patterns += added
         return added
 
-    def _pattern_doc(self, text: str):  # type: ignore[no-untyped-def]
+    def _pattern_doc(self, text: str) -> Doc:
         """A pattern's Doc; the tokenizer's cache grows by its chunks, so that they never
         take the text's room (see TEXT_CACHE_CHUNKS)."""
-        self.nlp.tokenizer.max_cache_size += text.count(" ") + 1
+        self.tokenizer.max_cache_size += text.count(" ") + 1
         return self.nlp.make_doc(text)
 
     # -- texts -------------------------------------------------------------------------
@@ -243,8 +252,13 @@ class Preannotator:
         return Found(resolve_overlaps(candidates), _longest_triggers(found_triggers))
 
     def _rule_suggestions(
-        self, doc, text: str, starts: list[int], ends: list[int], dates: list[tuple[int, int]]
-    ) -> list[Suggestion]:  # type: ignore[no-untyped-def]
+        self,
+        doc: Doc,
+        text: str,
+        starts: list[int],
+        ends: list[int],
+        dates: list[tuple[int, int]],
+    ) -> list[Suggestion]:
         """Dates from the phrase list's matches `dates` (a following year is taken in:
         "January 16, 2024"); numbers, and a number with a unit as a quantity, straight
         from the tokens."""
@@ -348,7 +362,7 @@ class Preannotator:
         return out
 
 
-def _name_word_test(getters: dict) -> Callable[[str], bool]:
+def _name_word_test(getters: dict[int, Callable[[str], Any]]) -> Callable[[str], bool]:
     """Whether a word may be part of a name: capitalised ("Haq", or "BLA" but not "A"),
     not a stop word or a number, and not a title ("Minister", "President")."""
     from spacy.attrs import IS_STOP, IS_TITLE, IS_UPPER, LIKE_NUM
@@ -445,11 +459,11 @@ def resolve_overlaps(candidates: list[Suggestion]) -> list[Suggestion]:
     return sorted(_non_overlapping(ordered), key=lambda s: (s.start, s.end))
 
 
-def _non_overlapping(ordered):  # type: ignore[no-untyped-def]
+def _non_overlapping(ordered: Iterable[_Span]) -> list[_Span]:
     """Greedily keep items (in the given order of preference) that overlap no kept item."""
     starts: list[int] = []  # kept spans, sorted by start (they never overlap each other)
     ends: list[int] = []
-    kept = []
+    kept: list[_Span] = []
     for item in ordered:
         i = bisect.bisect_right(starts, item.start)
         if i and ends[i - 1] > item.start:
@@ -481,7 +495,7 @@ def split_pieces(text: str, size: int = PIECE_CHARS) -> Iterator[tuple[int, str]
         start = end
 
 
-def _shift(item: Suggestion | SuggestedTrigger, offset: int) -> Suggestion | SuggestedTrigger:
+def _shift(item: _Span, offset: int) -> _Span:
     if not offset:
         return item
     return item._replace(start=item.start + offset, end=item.end + offset)

@@ -64,8 +64,7 @@ class Documents:
         )
         if row is None:
             raise DocumentNotFound(doc_id)
-        *fields, meta = row
-        return Document(*fields, meta=json.loads(meta or "{}"))
+        return Document._make((*row[:-1], json.loads(row[-1] or "{}")))
 
     def id_by_sha256(self, sha256: str) -> int | None:
         """Id of the document with this text hash, if stored."""

@@ -199,7 +199,7 @@ class Events:
         row = self.db.one(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,))
         if row is None:
             raise EventNotFound(event_id)
-        return Event(*row, roles=tuple(self._roles([event_id]).get(event_id, ())))
+        return Event._make((*row, tuple(self._roles([event_id]).get(event_id, ()))))
 
     def of_document(self, doc_id: int | None = None) -> list[Event]:
         """Every event (of one document, or all), by document and trigger position."""
@@ -210,7 +210,7 @@ class Events:
             params = (doc_id,)
         rows = self.db.rows(sql + " ORDER BY doc_id, trigger_start, id", params)
         roles = self._roles([r[0] for r in rows])
-        return [Event(*r, roles=tuple(roles.get(r[0], ()))) for r in rows]
+        return [Event._make((*r, tuple(roles.get(r[0], ())))) for r in rows]
 
     def _roles(self, event_ids: list[int]) -> dict[int, list[Role]]:
         out: dict[int, list[Role]] = {}

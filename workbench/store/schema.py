@@ -140,8 +140,9 @@ def _migrate_1_base(conn: sqlite3.Connection) -> None:
 
     conn.executescript(BASE_TABLES)
     db = sqlite_utils.Database(conn)
-    if not db["documents"].detect_fts():
-        db["documents"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+    documents = db.table("documents")
+    if not documents.detect_fts():
+        documents.enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
     conn.executemany(
         "INSERT OR IGNORE INTO labels (name, kind, position) VALUES (?, 'entity', ?)",
         [(label, position) for position, label in enumerate(ONTONOTES_LABELS)],

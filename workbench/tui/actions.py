@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 Scope = Literal["view", "screen", "app"]
 
@@ -360,9 +360,9 @@ ACTIONS: tuple[Action, ...] = (
 BY_ID = {action.id: action for action in ACTIONS}
 
 
-def bindings(scope: Scope) -> list[Binding]:
+def bindings(scope: Scope) -> list[BindingType]:
     """Textual bindings for one scope (screen actions go through `action_run`)."""
-    out = []
+    out: list[BindingType] = []
     for action in ACTIONS:
         if action.scope != scope or not action.keys:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App
 
 
-def copy_text(app: App, text: str) -> str:
+def copy_text(app: App[object], text: str) -> str:
     """Copy `text`; returns how it was copied, for the notification."""
     import pyperclip  # (and the ctypes it loads) on the first copy, not before the first frame
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -11,6 +12,10 @@ from textual.markup import escape
 
 from workbench.display import visible
 from workbench.tui.actions import ACTIONS, BY_ID, keys_of
+from workbench.tui.host import workbench_app
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 
 def highlighted(matcher: Matcher, text: str) -> Content:
@@ -30,7 +35,15 @@ def help_text(text: str) -> str:
     return escape(visible(text))
 
 
-class ActionCommands(Provider):
+class WorkbenchProvider(Provider):
+    """A palette provider that knows it runs in the Workbench app."""
+
+    @property
+    def workbench(self) -> WorkbenchApp:
+        return workbench_app(self.app)
+
+
+class ActionCommands(WorkbenchProvider):
     """Every action in the registry, with the keys it has now."""
 
     def _entries(self) -> list[tuple[str, str, str]]:
@@ -48,9 +61,9 @@ class ActionCommands(Provider):
     def _run(self, action_id: str) -> None:
         action = BY_ID[action_id]
         if action.scope == "app":
-            self.app.run_action(action.handler)
+            self.app.call_later(self.app.run_action, action.handler)
         else:
-            self.app.main_screen.action_run(action_id)  # type: ignore[attr-defined]
+            self.workbench.main_screen.action_run(action_id)
 
     async def discover(self) -> Hits:
         for name, action_id, keys in self._entries():
@@ -71,35 +84,35 @@ class ActionCommands(Provider):
                 )
 
 
-class DocumentCommands(Provider):
+class DocumentCommands(WorkbenchProvider):
     """Open any document in the focused pane."""
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for doc in self.app.workspace.corpus.summaries():
+        for doc in self.workbench.workspace.corpus.summaries():
             name = f"Open [{doc.id}] {doc.title}"
             score = matcher.match(name)
             if score > 0:
                 yield Hit(
                     score,
                     highlighted(matcher, name),
-                    partial(self.app.open_document, doc.id),
+                    partial(self.workbench.open_document, doc.id),
                     help=help_text(f"{doc.source or ''} {doc.published or ''}".strip()) or None,
                 )
 
 
-class EntityCommands(Provider):
+class EntityCommands(WorkbenchProvider):
     """Fuzzy entity search through the linker; opening one lists its mentions."""
 
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 2:
             return
-        result = self.app.workspace.linker().link(query, limit=10)
+        result = self.workbench.workspace.linker().link(query, limit=10)
         for candidate in result.candidates:
             name = f"Entity {candidate.name} ({candidate.label})"
             yield Hit(
                 candidate.score / 100,
                 Content(visible(name)),
-                partial(self.app.show_entity, candidate.entity_id),
+                partial(self.workbench.show_entity, candidate.entity_id),
                 help=help_text(f"via “{candidate.alias}”, score {candidate.score:.0f}"),
             )

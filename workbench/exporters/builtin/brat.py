@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from workbench.display import json_text
 from workbench.events.records import fatalities_value
-from workbench.exporters import ExportContext, Exporter, ExportView
+from workbench.exporters import DocumentExport, ExportContext, Exporter, ExportView
 from workbench.exporters.files import safe_stem
 
 KB_NAME = "Workbench"
@@ -58,7 +58,9 @@ def reference_id(entity_id: str) -> str:
     return quote(entity_id, safe="")
 
 
-def ann_lines(item, view: ExportView, context: ExportContext) -> tuple[list[str], set, dict]:  # type: ignore[no-untyped-def]
+def ann_lines(
+    item: DocumentExport, view: ExportView, context: ExportContext
+) -> tuple[list[str], set[str], dict[str, set[str]]]:
     """The .ann lines of one document, the entity labels and the event signatures used."""
     text = item.document.text
     lines: list[str] = []
@@ -95,7 +97,7 @@ def ann_lines(item, view: ExportView, context: ExportContext) -> tuple[list[str]
             note = note_json({"status": m.status, "source": m.source, "score": m.score})
             lines.append(f"{next_id('#')}\tAnnotatorNotes {tid}\t{note}")
     for event in item.events:
-        if event.trigger_start is None:
+        if event.trigger_start is None or event.trigger_end is None:
             context.warn("events without a trigger word were left out (brat needs a trigger)")
             continue
         etype = brat_type(event.type)

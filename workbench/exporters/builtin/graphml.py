@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from workbench.exporters import ExportContext, Exporter, ExportView
@@ -31,9 +32,11 @@ def _xml_text(value: object) -> str:
     return escape(_xml_safe(value))
 
 
-def collect(view: ExportView, context: ExportContext) -> dict[tuple[str, str, str, str], dict]:
+def collect(
+    view: ExportView, context: ExportContext
+) -> dict[tuple[str, str, str, str], dict[str, Any]]:
     """Edges keyed by (kind, relation, source, target) with weight, documents, event types."""
-    edges: dict[tuple[str, str, str, str], dict] = {}
+    edges: dict[tuple[str, str, str, str], dict[str, Any]] = {}
 
     def add(key: tuple[str, str, str, str], doc_id: int, event_type: str | None = None) -> None:
         edge = edges.setdefault(key, {"weight": 0, "documents": set(), "event_types": set()})
@@ -51,9 +54,10 @@ def collect(view: ExportView, context: ExportContext) -> dict[tuple[str, str, st
             actors = [r for r in event.roles if r.role in ACTOR_ROLES and r.entity_id]
             others = [r for r in event.roles if r.role not in ACTOR_ROLES and r.entity_id]
             for actor, other in itertools.product(actors, others):
-                if actor.entity_id != other.entity_id and other.entity_id in view.entities:
+                source, target = actor.entity_id, other.entity_id
+                if source and target and source != target and target in view.entities:
                     relation = f"{actor.role}->{other.role}"
-                    add(("event", relation, actor.entity_id, other.entity_id), doc_id, event.type)
+                    add(("event", relation, source, target), doc_id, event.type)
         context.step(done, len(view))
     return edges
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from workbench.display import json_text
 from workbench.events.records import event_record
 from workbench.exporters import DocumentExport, ExportContext, Exporter, ExportView
 
 
-def document_record(item: DocumentExport, view: ExportView, context: ExportContext) -> dict:
+def document_record(
+    item: DocumentExport, view: ExportView, context: ExportContext
+) -> dict[str, Any]:
     """The JSON object of one document (also the shape other exporters start from)."""
     doc = item.document
     spans = [

@@ -14,6 +14,7 @@ import hashlib
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from workbench.display import json_text
 from workbench.exporters import ExportContext, Exporter, ExportView
@@ -61,9 +62,9 @@ def entity_type(entity: Entity, actors: set[str]) -> str | None:
     return None
 
 
-def entity_object(entity: Entity, kind: str) -> dict | None:
+def entity_object(entity: Entity, kind: str) -> dict[str, Any] | None:
     when = stix_time(entity.created_at)
-    obj: dict = {
+    obj: dict[str, Any] = {
         "type": kind,
         "spec_version": "2.1",
         "id": stix_id(kind, entity.id),
@@ -105,7 +106,7 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
         for role in event.roles
         if role.role in ACTOR_ROLES and role.entity_id
     }
-    objects: dict[str, dict] = {}
+    objects: dict[str, dict[str, Any]] = {}
     sdo_of: dict[str, str] = {}
     left_out: dict[str, list[str]] = {}
     for entity in view.entities.values():
@@ -160,7 +161,7 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
         if not refs:
             context.warn("documents without linked entities have no STIX report")
             continue
-        report = {
+        report: dict[str, Any] = {
             "type": "report",
             "spec_version": "2.1",
             "id": stix_id("report", doc.sha256),

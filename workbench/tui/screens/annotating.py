@@ -115,11 +115,15 @@ class AnnotationCommands:
                 ], result.reason
             return result.candidates, result.reason
 
+        def chosen(choice: LinkChoice | None) -> None:
+            if choice:  # (escape gives None)
+                then(choice)
+
         from workbench.tui.screens.pickers import LinkPicker
 
         self.screen.app.push_screen(
             LinkPicker(text, label, rank, reader.kb.describe, self.workspace.annotations.labels()),
-            lambda choice: choice and then(choice),
+            chosen,
         )
 
     @staticmethod
@@ -143,7 +147,7 @@ class AnnotationCommands:
         )
         if annotated is not None:
             view = self.screen.focused_pane().view
-            view.anchor = None
+            view.selection_anchor = None
             view.selection_mode = False
             view.move_to(start)
 

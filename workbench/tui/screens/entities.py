@@ -23,11 +23,16 @@ class EntityCommands:
         if use_cursor and mention and mention.entity_id:
             then(mention.entity_id)
             return
+
+        def chosen(entity_id: str | None) -> None:
+            if entity_id:  # (escape gives None)
+                then(entity_id)
+
         from workbench.tui.screens.search import EntityPicker
 
         self.screen.app.push_screen(
             EntityPicker(title, self.screen.workspace.kb.search),
-            lambda entity_id: entity_id and then(entity_id),
+            chosen,
         )
 
     def rename(self) -> None:

@@ -40,7 +40,7 @@ class EventTypePicker(FilterList):
 
     def refill(self, query: str) -> None:
         words = query.casefold().split()
-        options = []
+        options: list[Option] = []
         first = 0
         for index, (event_type, subtype) in enumerate(self.kinds):
             label = f"{event_type} / {subtype}" if subtype else event_type
@@ -149,9 +149,9 @@ class EventForm(ModalScreen[dict[str, Any] | None]):
         self.dismiss(None)
 
 
-def form_changes(values: dict[str, str], published: str | None) -> dict:
+def form_changes(values: dict[str, str], published: str | None) -> dict[str, object]:
     """The store changes the form's text fields ask for; ValueError with a clear reason."""
-    changes: dict = {"note": values["note"]}
+    changes: dict[str, object] = {"note": values["note"]}
     if values["date"]:
         resolved = resolve_date(values["date"], published)
         changes.update(

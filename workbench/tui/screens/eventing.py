@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.errors import WorkbenchError
 from workbench.model import Event
+from workbench.tui.host import workbench_app
 from workbench.workspace.text import quoted_short
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class EventCommands:
                 )
                 if event:
                     self.active_event = event.id
-                    view.anchor = None
+                    view.selection_anchor = None
                     view.move_to(start)
                     self.open_form(event)
 
@@ -85,7 +86,11 @@ class EventCommands:
         from workbench.tui.screens.event_screens import EventForm
 
         self.screen.app.push_screen(
-            EventForm(event, document.published if document else None, self.screen.app.steady),  # type: ignore[attr-defined]
+            EventForm(
+                event,
+                document.published if document else None,
+                workbench_app(self.screen.app).steady,
+            ),
             saved,
         )
 

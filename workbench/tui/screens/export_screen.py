@@ -18,6 +18,7 @@ from workbench import config
 from workbench.display import plural, visible
 from workbench.errors import WorkbenchError
 from workbench.plugins import Plugins
+from workbench.tui.host import workbench_app
 from workbench.workspace import Workspace
 
 SCOPES = (("open", "both open documents"), ("focused", "this document"), ("all", "all documents"))
@@ -78,7 +79,7 @@ class ExportScreen(ModalScreen[None]):
                     )
             yield Checkbox(_marked("include suggestions", False), id="suggestions")
             path = Input(placeholder="output file or folder", id="path")
-            path.cursor_blink = not self.app.steady
+            path.cursor_blink = not workbench_app(self.app).steady
             yield path
             yield ProgressBar(id="progress", show_eta=False)
             yield Static(

@@ -28,6 +28,7 @@ from workbench.display import visible
 from workbench.errors import MentionNotFound, WorkbenchError
 from workbench.model import Entity, EntityCard, Mention
 from workbench.tui import actions
+from workbench.tui.host import workbench_app
 from workbench.tui.messages import Changed, OpenAt
 from workbench.tui.screens.annotating import AnnotationCommands
 from workbench.tui.screens.entities import EntityCommands
@@ -103,7 +104,7 @@ class MainScreen(Screen[None]):
     @property
     def workspace(self) -> Workspace:
         """The application layer the app runs on."""
-        workspace: Workspace = self.app.workspace  # type: ignore[attr-defined]
+        workspace: Workspace = workbench_app(self.app).workspace
         return workspace
 
     def worker_workspace(self) -> Workspace:
@@ -175,7 +176,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         saved = self._saved_panes()
         ids = [d.id for d in self.workspace.corpus.summaries()]
-        requested = [d for d in self.app.initial_documents if d is not None]  # type: ignore[attr-defined]
+        requested = [d for d in workbench_app(self.app).initial_documents if d is not None]
         for pane, default in zip(self.panes, (ids[:1], ids[1:2]), strict=True):
             choice = requested[pane.index] if pane.index < len(requested) else None
             doc_id, cursor = (
@@ -332,7 +333,7 @@ class MainScreen(Screen[None]):
         status = Text(no_wrap=True, overflow="ellipsis")
         status.append(visible(f" {self.workspace.path.name} "), style="bold")
         status.append(visible(f" annotator: {self.workspace.annotator} "), style="dim")
-        clock = "" if self.app.steady else f"{datetime.now():%H:%M:%S} "  # type: ignore[attr-defined]
+        clock = "" if workbench_app(self.app).steady else f"{datetime.now():%H:%M:%S} "
         status.append(visible(f" {clock}{message}"))
         self.query_one("#status", TextView).update(status)
 

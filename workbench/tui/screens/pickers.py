@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from workbench.display import visible
 from workbench.linking.linker import LINK_THRESHOLD, Candidate
 from workbench.model import DocumentSummary
+from workbench.tui.host import workbench_app
 from workbench.tui.messages import LinkChoice
 from workbench.tui.styles import label_colour
 
@@ -54,7 +55,7 @@ class FilterList(ModalScreen[Any]):
         with VerticalScroll():
             yield Static(Text(visible(self.title_text)), classes="title")
             field = Input(placeholder="type to filter", id="filter")
-            field.cursor_blink = not self.app.steady  # type: ignore[attr-defined]
+            field.cursor_blink = not workbench_app(self.app).steady
             yield field
             yield OptionList(id="options")
             yield Static(Text(self.help_text), classes="help")
@@ -260,7 +261,7 @@ class NewEntityForm(ModalScreen[LinkChoice | None]):
         self.labels = labels
 
     def compose(self) -> ComposeResult:
-        steady = self.app.steady  # type: ignore[attr-defined]
+        steady = workbench_app(self.app).steady
         with VerticalScroll():
             yield Static(Text("New entity from the mention"), classes="title")
             for field_id, caption, value in (

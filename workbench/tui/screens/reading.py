@@ -11,6 +11,7 @@ from workbench.display import plural, visible
 from workbench.errors import WorkbenchError
 from workbench.model import Mention
 from workbench.tui.clipboard import copy_text
+from workbench.tui.host import workbench_app
 from workbench.tui.messages import OpenAt
 from workbench.tui.widgets.panels import SidePanel
 
@@ -169,7 +170,7 @@ class ReadingCommands:
         focused = self.screen.focused_pane().document
         self.screen.app.push_screen(
             ExportScreen(
-                self.screen.app.plugins(),  # type: ignore[attr-defined]
+                workbench_app(self.screen.app).plugins(),
                 self.screen.workspace,
                 list(dict.fromkeys(open_ids)),
                 focused.id if focused else None,

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from workbench.display import visible
 from workbench.linking.linker import Candidate
 from workbench.model import SearchHit
+from workbench.tui.host import workbench_app
 from workbench.tui.messages import OpenAt
 from workbench.tui.screens.pickers import FilterList, modal_css
 
@@ -142,7 +143,7 @@ class TextPrompt(ModalScreen[str | None]):
         with VerticalScroll():
             yield Static(Text(visible(self.question)), classes="title")
             field = Input(value=visible(self.value), id="prompt")
-            field.cursor_blink = not self.app.steady  # type: ignore[attr-defined]
+            field.cursor_blink = not workbench_app(self.app).steady
             yield field
             yield Static(Text("enter save · esc cancel"), classes="help")
 
@@ -170,7 +171,7 @@ class FindBar(Vertical):
             placeholder="find in document (enter: keep matches, n/N next/previous, esc: close)",
             id="find-input",
         )
-        field.cursor_blink = not self.app.steady
+        field.cursor_blink = not workbench_app(self.app).steady
         yield field
 
     def open(self) -> None:

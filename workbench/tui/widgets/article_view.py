@@ -69,7 +69,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._display = ""  # the text as drawn (control characters made visible)
         self._layout = layout.wrap("", 80)
         self.cursor = 0
-        self.anchor: int | None = None
+        self.selection_anchor: int | None = None
         self.selection_mode = False
         self._mentions: SpanIndex[Mention] = SpanIndex((), _mention_span, _order)
         self._by_id: dict[int, Mention] = {}
@@ -116,7 +116,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.text = document.text
         self._display = layout.display_text(document.text)
         self.cursor = max(0, min(cursor, len(self.text)))
-        self.anchor = None
+        self.selection_anchor = None
         self.selection_mode = False
         self._find = SpanIndex((), _plain)
         self._rewrap()
@@ -225,9 +225,11 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def selection(self) -> Selection | None:
-        if self.anchor is None or self.anchor == self.cursor:
+        if self.selection_anchor is None or self.selection_anchor == self.cursor:
             return None
-        return Selection(min(self.anchor, self.cursor), max(self.anchor, self.cursor))
+        return Selection(
+            min(self.selection_anchor, self.cursor), max(self.selection_anchor, self.cursor)
+        )
 
     def target_span(self) -> tuple[int, int] | None:
         """The selection, else the word under the cursor: what an annotation key acts on."""
@@ -428,10 +430,10 @@ class ArticleView(ScrollView, can_focus=True):
         had_selection = self.selection is not None
         focused_before = self.mention_at_cursor()
         if extend or self.selection_mode:
-            if self.anchor is None:
-                self.anchor = self.cursor
+            if self.selection_anchor is None:
+                self.selection_anchor = self.cursor
         else:
-            self.anchor = None
+            self.selection_anchor = None
         self.cursor = max(0, min(len(self.text), offset))
         self._scroll_to_cursor()
         focused_after = self.mention_at_cursor()
@@ -476,18 +478,18 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_toggle_selection_mode(self) -> None:
         self.selection_mode = not self.selection_mode
-        self.anchor = self.cursor if self.selection_mode else None
+        self.selection_anchor = self.cursor if self.selection_mode else None
         self.redraw()
 
     def action_clear_selection(self) -> None:
         self.selection_mode = False
-        self.anchor = None
+        self.selection_anchor = None
         self._find = SpanIndex((), _plain)
         self.redraw()
 
     def select_span(self, start: int, end: int) -> None:
         """Select [start, end) with the cursor at its start (on the mention, if one is there)."""
-        self.anchor = end
+        self.selection_anchor = end
         self.cursor = start
         self._scroll_to_cursor()
         self.redraw()

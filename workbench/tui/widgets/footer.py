@@ -11,9 +11,9 @@ class KeysFooter(Footer):
     returns, even to the same keys; closing a picker would pay for that on the
     annotation keystroke. Here an unchanged set of shown keys costs nothing."""
 
-    _shown: tuple | None = None
+    _shown: tuple[tuple[str, str, bool, str], ...] | None = None
 
-    def bindings_changed(self, screen: Screen) -> None:
+    def bindings_changed(self, screen: Screen[object]) -> None:
         shown = tuple(
             (binding.key, binding.description, enabled, tooltip)
             for _, binding, enabled, tooltip in screen.active_bindings.values()
