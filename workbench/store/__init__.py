@@ -9,10 +9,10 @@ larger one that a caller opened with `Store.transaction`.
 from __future__ import annotations
 
 import functools
-import inspect
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from types import FunctionType
 from typing import Any, TypeVar
 
 from workbench.errors import DatabaseError, ReadOnlyDatabase
@@ -183,8 +183,13 @@ def _reported(method: F) -> F:
 # Every public method of the store and its repositories reports a database failure as
 # DatabaseError, never as sqlite3's own exception (the CLI and TUI turn a DatabaseError
 # into one line).
+# (Read from the classes' own dictionaries: `inspect` would cost the first frame its import.)
 for _class in (Store, Settings, Documents, KnowledgeBase, Mentions, Events, Suggestions):
-    for _name in dir(_class):
-        _member = inspect.getattr_static(_class, _name)
-        if not _name.startswith("_") and inspect.isfunction(_member):
-            setattr(_class, _name, _reported(_member))
+    _public = {
+        name: member
+        for klass in reversed(_class.__mro__[:-1])
+        for name, member in vars(klass).items()
+        if not name.startswith("_") and isinstance(member, FunctionType)
+    }
+    for _name, _member in _public.items():
+        setattr(_class, _name, _reported(_member))

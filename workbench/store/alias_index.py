@@ -12,8 +12,6 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import orjson
-
 from workbench.linking.index import AliasRow, Expansion, Posting, index_entries
 from workbench.linking.keys import KEY_VERSION, vocabulary_keys
 from workbench.linking.normalise import match_key
@@ -196,6 +194,8 @@ class SqliteCandidateIndex:
         # Most keys asked for (pairs of spellings) do not exist: one statement picks out
         # those that do, then each is read by one small cached statement (compiling one
         # statement of hundreds of sub-selects cost about as much as all the probes).
+        import orjson  # (on the first query, not before the first frame)
+
         try:
             present = {
                 row[0]

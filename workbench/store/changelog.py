@@ -12,8 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any, Protocol
 
-import orjson
-
 from workbench.errors import ReadOnlyDatabase, WorkbenchError
 from workbench.store.connection import read_only_reason, utc_now
 from workbench.store.sql import quoted
@@ -58,6 +56,8 @@ def _loggable(table: str, row: Row | None) -> str | None:
 def log_json(value: Any) -> str:
     """The log's JSON text (orjson: the log of a big pre-annotation run is many MB, and
     the standard library's encoder was a noticeable part of the run)."""
+    import orjson  # (on the first change, not before the first frame)
+
     return orjson.dumps(value).decode()
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-import traceback
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +33,9 @@ def crash_log(exception: BaseException) -> Path | None:
     folder = config.data_dir() / "logs"
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import traceback
+        from datetime import datetime
+
         path = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S}.log"
         path.write_text("".join(traceback.format_exception(exception)), encoding="utf-8")
     except OSError:
