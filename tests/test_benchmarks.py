@@ -110,3 +110,25 @@ def test_bench_search() -> None:
     every = figures["queries"]["word in every sentence"]
     assert every["documents_matched"] == 4 and every["hits_on_first_page"] == 20
     assert every["fts5_ranked_top_20_ids_ms"] > 0
+
+
+def test_linking_on_geonames() -> None:
+    figures = run(
+        "linking_geonames.py",
+        "--min-population",
+        "15000",
+        "--max-cities",
+        "2000",
+        "--queries",
+        "40",
+        "--brute",
+        "10",
+    )
+    assert figures["knowledge_base"]["cities"] == 2000
+    linker = figures["linker"]
+    assert linker["queries"] == 40 and 0 <= linker["recall_at_10"] <= 1
+    assert sum(figures["kinds"].values()) == 40
+    assert figures["tfidf_char_trigrams"]["queries"] == 40
+    assert figures["brute_force_wratio"]["queries"] == 10
+    bands = linker["precision_by_score"]
+    assert sum(b["top_candidates"] for b in bands) <= 40

@@ -175,6 +175,33 @@ def test_link_json_contract(tmp_path: Path) -> None:
     assert too_long.returncode == 1 and too_long.stderr.startswith("error: mention text is 10000")
 
 
+def test_link_file_gives_one_json_line_per_name_and_skips_bad_lines(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    run("--db", db, "import", str(SEEDS))
+    names = tmp_path / "names.txt"
+    names.write_text("Quettah\n\nBaluch Liberation Army\n" + "x" * 1200 + "\nNowhere Xyzzy\n")
+    done = run("--db", db, "link", "--file", str(names), "--json", check=False)
+    assert done.returncode == 1
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    single = json.loads(run("--db", db, "link", "Quettah", "--json").stdout)
+    assert results[0] == single  # the same shape and result as `link --json`
+    linked = [r["link"]["entity_id"] if r["link"] else None for r in results]
+    assert linked == ["quetta", "bla", None]
+    assert done.stderr.strip() == (
+        f"error: {names} line 4: 1200 characters; a name has at most 1000 (skipped)"
+    )
+    table = tmp_path / "names.csv"
+    table.write_text('id,name\n1,Islamabaad\n2,"Jaish al-Adl"\n')
+    out = run("--db", db, "link", "--file", str(table), "--column", "name").stdout
+    assert out.splitlines() == [
+        "Islamabaad → Islamabad (islamabad, 92.0)",
+        "Jaish al-Adl → Jaish al-Adl (jaish-al-adl, 100.0)",
+    ]
+    wrong = run("--db", db, "link", "--file", str(table), "--column", "nope", check=False)
+    assert wrong.returncode == 1 and wrong.stdout == ""
+    assert wrong.stderr.strip() == f"error: {table}:1: no column 'nope' (columns: 'id', 'name')"
+
+
 def test_bad_inputs_are_one_error_line_each_and_the_good_file_is_imported(tmp_path: Path) -> None:
     import os
 

@@ -26,9 +26,10 @@ app = typer.Typer(
 )
 
 
-def emit_json(data: Any) -> None:
-    """Print JSON for other tools (terminal controls in strings escaped)."""
-    typer.echo(json_text(data))
+def emit_json(data: Any, one_line: bool = False) -> None:
+    """Print JSON for other tools (terminal controls in strings escaped); `one_line` for
+    JSON Lines."""
+    typer.echo(json_text(data, indent=None if one_line else 2))
 
 
 def say(line: str, err: bool = False) -> None:

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli import app, emit_json, say, workspace
+from workbench.cli import app, emit_json, progress_bar, say, workspace
 from workbench.display import plural
+from workbench.workspace.knowledge import NameLine
 
 kb_app = typer.Typer(help="The knowledge base: import, list, add, rename, merge, delete entities.")
 app.add_typer(kb_app, name="kb")
@@ -115,7 +116,7 @@ def kb_merge(
 @app.command()
 def link(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Mention text to link.")],
+    text: Annotated[str | None, typer.Argument(help="Mention text to link.")] = None,
     label: Annotated[
         str | None, typer.Option(help="Mention label (e.g. PERSON); filters incompatible entities.")
     ] = None,
@@ -124,8 +125,24 @@ def link(
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=100, help="How many candidates.")] = 10,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", help="Link every name of a list: one per line, or a .csv file's column."
+        ),
+    ] = None,
+    column: Annotated[
+        str | None, typer.Option(help="The CSV column of the names (default: the first).")
+    ] = None,
 ) -> None:
-    """Rank knowledge-base entities for a mention and decide link or NIL."""
+    """Rank knowledge-base entities for a mention and decide link or NIL; with --file, for
+    every name of a list (with --json, one JSON result per line)."""
+    if (text is None) == (file is None):
+        raise typer.BadParameter("give a mention text or --file NAMES, not both")
+    if file is not None:
+        _link_list(ctx, file, column, label, limit, json_out)
+        return
+    assert text is not None
     result = workspace(ctx).kb.link(text, label, doc, limit)
     if json_out:
         emit_json(result.as_dict())
@@ -134,3 +151,29 @@ def link(
     say(f"link: {decision}  [{result.reason}]")
     for c in result.candidates:
         say(f"{c.score:6.1f}  {c.entity_id:<32} {c.label:<9} {c.name}  via {c.alias!r}")
+
+
+def _link_list(
+    ctx: typer.Context,
+    file: Path,
+    column: str | None,
+    label: str | None,
+    limit: int,
+    json_out: bool,
+) -> None:
+    """`link --file`: a result per name; a line that is not a name is reported and skipped
+    (exit status 1 once the list is done)."""
+    skipped = 0
+    with progress_bar("linking") as step:
+        for entry in workspace(ctx).kb.link_list(file, column, label, limit, step):
+            if isinstance(entry, NameLine):
+                say(f"error: {file} line {entry.line}: {entry.problem} (skipped)", err=True)
+                skipped += 1
+            elif json_out:
+                emit_json(entry.as_dict(), one_line=True)
+            else:
+                link = entry.link
+                decision = f"{link.name} ({link.entity_id}, {link.score:.1f})" if link else "NIL"
+                say(f"{entry.query} → {decision}")
+    if skipped:
+        raise typer.Exit(1)

@@ -206,13 +206,13 @@ class Linker:
         alias_ids = list(dict.fromkeys(alias_ids))
         acronym_aliases = set(self._acronym_aliases(acronym_token, alias_ids))
         rows = self._shortlist(self.index.alias_rows(alias_ids), query_key, text, acronym_aliases)
-        scorer = AliasScorer(query_key, query)
+        scorer = AliasScorer(query_key, query, text)
         folded = text.strip().casefold()
         scored = []
         for alias_id, entity_id, alias_text, alias_key, entity_label, name in rows:
             if not labels_compatible(label, entity_label):
                 continue
-            score = scorer.score(alias_key, entity_label, alias_id in acronym_aliases)
+            score = scorer.score(alias_key, entity_label, alias_id in acronym_aliases, alias_text)
             if score >= 50.0 and entity_id in context:
                 score = min(score + CONTEXT_BONUS, 99.5)
             if alias_text.casefold() == folded:

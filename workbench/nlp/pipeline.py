@@ -32,7 +32,6 @@ LinkFunction = Callable[[str, str | None], "tuple[str, str, float] | None"]
 SOURCE_KB = "ruler"
 SOURCE_RULE = "rule"
 SOURCE_MODEL = "model"
-FUZZY_MIN_SCORE = 85.0
 MAX_NAME_TOKENS = 7
 PIECE_CHARS = 100_000  # long documents are processed in pieces of about this size
 CONNECTORS = frozenset({"al", "ul", "el", "bin", "ibn", "-", "of", "de", "van", "von"})
@@ -338,10 +337,10 @@ class Preannotator:
                     break
                 if len(keys) == 1:
                     # one known word alone is at best part of a name: the linker would
-                    # score it below FUZZY_MIN_SCORE ("Jilani" for "Jalil Abbas Jilani")
+                    # score it below its threshold ("Jilani" for "Jalil Abbas Jilani")
                     continue
-                decided = link(span.text, None)
-                if decided and decided[2] >= FUZZY_MIN_SCORE:
+                decided = link(span.text, None)  # the linker's threshold and NIL rules
+                if decided:
                     entity_id, label, score = decided
                     out.append(
                         Suggestion(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
+from workbench.importers.names import NameLine, read_names
 from workbench.model import ACCEPTED, Entity, EntityCard, MentionInContext
 from workbench.store import EntityListing
+
+__all__ = ["Knowledge", "NameLine"]
 
 if TYPE_CHECKING:
     from workbench.importers import ImportSummary
@@ -88,6 +92,33 @@ class Knowledge:
         if doc_id is not None:
             self.store.documents.get(doc_id)  # a clear error for a wrong id
         return self.workspace.annotations.candidates(text, label, doc_id, limit)
+
+    def link_list(
+        self,
+        path: Path,
+        column: str | None = None,
+        label: str | None = None,
+        limit: int = 10,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Iterator[NameLine | LinkResult]:
+        """Link every name of a list file (one per line, or a CSV column), in order: each
+        gives its result, or its NameLine when the line is not a name. The file is read
+        (and refused when unreadable) before the first result."""
+        entries = read_names(path, column)
+        return self._linked(entries, label, limit, progress)
+
+    def _linked(
+        self,
+        entries: list[NameLine],
+        label: str | None,
+        limit: int,
+        progress: Callable[[int, int], None] | None,
+    ) -> Iterator[NameLine | LinkResult]:
+        linker = self.workspace.linker()
+        for done, entry in enumerate(entries, start=1):
+            yield entry if entry.problem else linker.link(entry.name, label, limit=limit)
+            if progress:
+                progress(done, len(entries))
 
     def search(self, query: str, limit: int = 10) -> list[Candidate]:
         """Fuzzy search of the knowledge base (the linker, any label)."""
