@@ -10,6 +10,7 @@ Two levels:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -68,6 +69,8 @@ _VOWELS = set("aeiouy")
 
 def strip_diacritics(text: str) -> str:
     """Remove combining marks: "António" -> "Antonio"."""
+    if text.isascii():  # most names: nothing to decompose
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -90,8 +93,10 @@ def normalise_tokens(text: str) -> list[str]:
     return content
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def translit_token(token: str) -> str:
-    """A spelling-insensitive key for one token; empty for particles such as "al"."""
+    """A spelling-insensitive key for one token; empty for particles such as "al".
+    (Remembered: a knowledge base's names share most of their words.)"""
     if token in PARTICLES or token in STOP_WORDS:
         return ""
     key = token

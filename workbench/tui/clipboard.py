@@ -1,4 +1,5 @@
-"""Copying to the clipboard: pyperclip where it has a backend, else OSC 52 via Textual."""
+"""Copying to the clipboard: in a browser (`workbench serve`) the browser's, through OSC 52;
+else pyperclip where it has a backend, else OSC 52 via the terminal."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from textual.app import App
 
 def copy_text(app: App[object], text: str) -> str:
     """Copy `text`; returns how it was copied, for the notification."""
+    if app.is_web:  # the server's clipboard is nobody's: the browser's terminal takes OSC 52
+        app.copy_to_clipboard(text)
+        return "copied to the browser's clipboard"
     import pyperclip  # (and the ctypes it loads) on the first copy, not before the first frame
 
     try:
