@@ -132,3 +132,9 @@ def test_linking_on_geonames() -> None:
     assert figures["brute_force_wratio"]["queries"] == 10
     bands = linker["precision_by_score"]
     assert sum(b["top_candidates"] for b in bands) <= 40
+
+
+def test_bench_agreement() -> None:
+    figures = run("bench_agreement.py", "--documents", "20", "--mentions", "20")
+    assert figures["documents"] == 20 and figures["workbench_agreement_s"] > 0
+    assert figures["labelled_f1_a_b"] == figures["seqeval_micro_f1_a_b"]

@@ -288,3 +288,9 @@ class PreannotateSummary:
     def as_dict(self) -> dict[str, object]:
         """Plain dict for JSON output."""
         return dict(self.__dict__)
+
+
+# How a project's annotators share their work: one layer everyone edits, or a layer each.
+SHARED = "shared"
+INDEPENDENT = "independent"
+PROJECT_MODES = (SHARED, INDEPENDENT)

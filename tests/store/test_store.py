@@ -499,7 +499,7 @@ def test_the_stored_schema_is_the_codes_text_for_new_and_migrated_databases(tmp_
         stored = dict(
             migrated.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
         )
-        for name, definition in schema.SPELLED_OUT.items():
+        for name, definition in schema.FINAL_TABLES.items():
             assert stored[name] == definition
         assert migrated.conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert migrated.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -61,6 +61,11 @@ class ImportSummary:
         self.errors.extend(other.errors)
 
 
+def is_gold_file(path: Path) -> bool:
+    """`gold.jsonl`, or one annotator's `NAME.gold.jsonl`."""
+    return path.name == GOLD_FILE or path.name.endswith("." + GOLD_FILE)
+
+
 def _files(
     paths: Iterable[Path], fmt: str
 ) -> tuple[list[tuple[Path, str]], list[Path], list[Path], list[Path], list[str]]:
@@ -79,7 +84,7 @@ def _files(
                     continue
                 if child.name == KB_FILE:
                     kb.append(child)
-                elif child.name == GOLD_FILE:
+                elif is_gold_file(child):
                     gold.append(child)
                 elif child.name == EVENTS_FILE:
                     events.append(child)
@@ -87,7 +92,7 @@ def _files(
                     documents.append((child, kind))
         elif path.name == KB_FILE and fmt == "auto":
             kb.append(path)
-        elif path.name == GOLD_FILE and fmt == "auto":
+        elif is_gold_file(path) and fmt == "auto":
             gold.append(path)
         elif path.name == EVENTS_FILE and fmt == "auto":
             events.append(path)

@@ -15,7 +15,8 @@ from pathlib import Path
 from types import FunctionType
 from typing import Any, TypeVar
 
-from workbench.errors import DatabaseError, ReadOnlyDatabase
+from workbench.errors import DatabaseError, ReadOnlyDatabase, WorkbenchError
+from workbench.model import INDEPENDENT, PROJECT_MODES, SHARED
 from workbench.store import alias_index, history, schema
 from workbench.store.changelog import Transaction
 from workbench.store.connection import close, connect, read_only_reason
@@ -55,6 +56,28 @@ class Store:
         self.mentions = Mentions(db, self.documents, self.kb)
         self.events = Events(db, self.documents, self.mentions, self.settings)
         self.suggestions = Suggestions(db, self.kb, self.events)
+        self.db.layer = self.db.annotator if self.project_mode() == INDEPENDENT else None
+
+    PROJECT_MODE_SETTING = "project_mode"
+
+    def project_mode(self) -> str:
+        """`shared` (one layer everyone edits) or `independent` (a layer per annotator)."""
+        return self.settings.get(self.PROJECT_MODE_SETTING, SHARED) or SHARED
+
+    def set_project_mode(self, mode: str) -> None:
+        """Switch the project's mode; nothing stored moves (the shared layer's rows stay
+        where they are, and in independent mode each annotator starts a layer of their own)."""
+        if mode not in PROJECT_MODES:
+            raise WorkbenchError(f"a project's mode is {' or '.join(PROJECT_MODES)}, not {mode!r}")
+        self.settings.set(self.PROJECT_MODE_SETTING, mode)
+        self.db.layer = self.db.annotator if mode == INDEPENDENT else None
+
+    def layers(self) -> list[str | None]:
+        """Every layer that holds mentions or events (None: the shared layer)."""
+        rows = self.db.rows(
+            "SELECT layer FROM mentions UNION SELECT layer FROM events ORDER BY layer"
+        )
+        return [r[0] for r in rows]
 
     @classmethod
     def open(cls, path: str | Path, annotator: str = "unknown", read_only: bool = False) -> Store:

@@ -20,6 +20,9 @@ class Database:
         self.conn = conn
         self.path = path
         self.annotator = annotator
+        # The layer this connection reads and writes mentions and events in: None for the
+        # project's shared layer, else the annotator's own (independent mode).
+        self.layer: str | None = None
         # What the store does beside a row of some tables (the aliases keep the linker's
         # index): repositories register it here; writes, undo and redo all call it.
         self.hooks: dict[str, RowHooks] = {}

@@ -114,6 +114,7 @@ class Events:
                     "certainty": certainty,
                     "note": note,
                     "annotator": self.db.annotator,
+                    "layer": self.db.layer,
                     "created_at": tx.at,
                     "updated_at": tx.at,
                 },
@@ -189,8 +190,8 @@ class Events:
         start, end = trigger if trigger else (None, None)
         value = self.db.value(
             "SELECT id FROM events WHERE doc_id = ? AND type = ? AND trigger_start IS ? "
-            "AND trigger_end IS ?",
-            (doc_id, event_type, start, end),
+            "AND trigger_end IS ? AND layer IS ?",
+            (doc_id, event_type, start, end, self.db.layer),
         )
         return int(value) if value is not None else None
 
@@ -203,11 +204,11 @@ class Events:
 
     def of_document(self, doc_id: int | None = None) -> list[Event]:
         """Every event (of one document, or all), by document and trigger position."""
-        sql = f"SELECT {_EVENT_COLUMNS} FROM events"
-        params: tuple[int, ...] = ()
+        sql = f"SELECT {_EVENT_COLUMNS} FROM events WHERE layer IS ?"
+        params: tuple[int | str | None, ...] = (self.db.layer,)
         if doc_id is not None:
-            sql += " WHERE doc_id = ?"
-            params = (doc_id,)
+            sql += " AND doc_id = ?"
+            params = (self.db.layer, doc_id)
         rows = self.db.rows(sql + " ORDER BY doc_id, trigger_start, id", params)
         roles = self._roles([r[0] for r in rows])
         return [Event._make((*r, tuple(roles.get(r[0], ())))) for r in rows]

@@ -72,6 +72,7 @@ class Mentions:
                     "source": source,
                     "score": score,
                     "annotator": self.db.annotator,
+                    "layer": self.db.layer,
                     "created_at": tx.at,
                     "updated_at": tx.at,
                 },
@@ -91,8 +92,9 @@ class Mentions:
         """Id of an accepted or suggested mention with exactly this span, if any."""
         value = self.db.value(
             'SELECT id FROM mentions WHERE doc_id = ? AND start = ? AND "end" = ? '
-            "AND status != 'rejected' ORDER BY status = 'accepted' DESC, id LIMIT 1",
-            (doc_id, start, end),
+            "AND status != 'rejected' AND layer IS ? "
+            "ORDER BY status = 'accepted' DESC, id LIMIT 1",
+            (doc_id, start, end, self.db.layer),
         )
         return int(value) if value is not None else None
 
@@ -101,9 +103,9 @@ class Mentions:
     ) -> list[Mention]:
         """A document's mentions with the given statuses, by position."""
         rows = self.db.rows(
-            f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE doc_id = ? "
+            f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE doc_id = ? AND layer IS ? "
             f'AND status IN ({marks(len(statuses))}) ORDER BY start, "end", id',
-            (doc_id, *statuses),
+            (doc_id, self.db.layer, *statuses),
         )
         return [Mention(*r) for r in rows]
 
@@ -189,8 +191,8 @@ class Mentions:
                 label = self.kb.check_label(m.label)
                 if self.db.one(
                     'SELECT 1 FROM mentions WHERE doc_id = ? AND start = ? AND "end" = ? '
-                    "AND label = ?",
-                    (doc_id, m.start, m.end, label),
+                    "AND label = ? AND layer IS ?",
+                    (doc_id, m.start, m.end, label, self.db.layer),
                 ):
                     continue
                 entity_id = self.kb.resolve(m.entity_id) if m.entity_id else None
@@ -206,6 +208,7 @@ class Mentions:
                         "status": ACCEPTED,
                         "source": source,
                         "annotator": self.db.annotator,
+                        "layer": self.db.layer,
                         "created_at": tx.at,
                         "updated_at": tx.at,
                     },
@@ -215,14 +218,28 @@ class Mentions:
                 added += 1
         return added
 
+    def by_layer(self, doc_ids: Sequence[int] | None = None) -> dict[str | None, list[Mention]]:
+        """Accepted mentions of every layer (None: the shared one), of the documents (None:
+        all), by layer: what agreement compares."""
+        select = f"SELECT layer, {_MENTION_COLUMNS} FROM mentions WHERE status = 'accepted'"
+        order = ' ORDER BY layer, doc_id, start, "end", id'
+        if doc_ids is None:
+            rows = self.db.rows(select + order)
+        else:
+            rows = self.db.rows_in(select + " AND doc_id IN ({marks})" + order, doc_ids)
+        layers: dict[str | None, list[Mention]] = {}
+        for layer, *fields in rows:
+            layers.setdefault(layer, []).append(Mention(*fields))
+        return layers
+
     # -- counts of linked mentions ----------------------------------------------------------
 
     def per_document(self, entity_id: str) -> dict[int, int]:
         """Accepted mentions of an entity per document id."""
         rows = self.db.rows(
             "SELECT doc_id, count(*) FROM mentions WHERE entity_id = ? AND status = 'accepted' "
-            "GROUP BY doc_id ORDER BY doc_id",
-            (self.kb.resolve(entity_id),),
+            "AND layer IS ? GROUP BY doc_id ORDER BY doc_id",
+            (self.kb.resolve(entity_id), self.db.layer),
         )
         return {int(doc_id): int(n) for doc_id, n in rows}
 
@@ -232,14 +249,18 @@ class Mentions:
         """(entity id, document id, mentions) for linked mentions of the documents (None: all)."""
         select = (
             "SELECT entity_id, doc_id, count(*) FROM mentions WHERE entity_id IS NOT NULL "
-            f"AND status IN ({marks(len(statuses))})"
+            f"AND layer IS ? AND status IN ({marks(len(statuses))})"
         )
         group = " GROUP BY entity_id, doc_id"
         if doc_ids is None:
-            rows = self.db.rows(select + group + " ORDER BY entity_id, doc_id", statuses)
+            rows = self.db.rows(
+                select + group + " ORDER BY entity_id, doc_id", (self.db.layer, *statuses)
+            )
         else:
             rows = self.db.rows_in(
-                select + " AND doc_id IN ({marks})" + group, doc_ids, before=statuses
+                select + " AND doc_id IN ({marks})" + group,
+                doc_ids,
+                before=(self.db.layer, *statuses),
             )
         return sorted((str(e), int(d), int(n)) for e, d, n in rows)
 
@@ -247,8 +268,8 @@ class Mentions:
         """(entity id, accepted mentions) of the entities a document links to."""
         rows = self.db.rows(
             "SELECT entity_id, count(*) FROM mentions WHERE doc_id = ? AND status = 'accepted' "
-            "AND entity_id IS NOT NULL GROUP BY entity_id",
-            (doc_id,),
+            "AND entity_id IS NOT NULL AND layer IS ? GROUP BY entity_id",
+            (doc_id, self.db.layer),
         )
         return [(str(e), int(n)) for e, n in rows]
 
@@ -256,7 +277,7 @@ class Mentions:
         """Entities already linked by accepted mentions of a document (the linker's context)."""
         rows = self.db.rows(
             "SELECT DISTINCT entity_id FROM mentions WHERE doc_id = ? AND status = 'accepted' "
-            "AND entity_id IS NOT NULL",
-            (doc_id,),
+            "AND entity_id IS NOT NULL AND layer IS ?",
+            (doc_id, self.db.layer),
         )
         return {str(r[0]) for r in rows}

@@ -257,8 +257,9 @@ def rebuild_table(
     conn: sqlite3.Connection, name: str, definition: str, indexes: Sequence[str]
 ) -> None:
     """Give a table a new definition: a new table of that definition takes its rows (and
-    its AUTOINCREMENT sequence), references to it from other tables are kept, its indexes
-    are made again. One transaction; foreign keys are checked before it commits."""
+    its AUTOINCREMENT sequence) in the columns both have (a new column takes its
+    default), references to it from other tables are kept, its indexes are made again.
+    One transaction; foreign keys are checked before it commits."""
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("PRAGMA legacy_alter_table = ON")  # references to `name` stay as written
     conn.execute("BEGIN IMMEDIATE")
@@ -268,7 +269,10 @@ def rebuild_table(
         ).fetchone()
         conn.execute(f'ALTER TABLE "{name}" RENAME TO "{name}_rebuilt"')
         conn.execute(definition)
-        conn.execute(f'INSERT INTO "{name}" SELECT * FROM "{name}_rebuilt"')
+        columns = ", ".join(
+            f'"{row[1]}"' for row in conn.execute(f'PRAGMA table_info("{name}_rebuilt")')
+        )
+        conn.execute(f'INSERT INTO "{name}" ({columns}) SELECT {columns} FROM "{name}_rebuilt"')
         conn.execute(f'DROP TABLE "{name}_rebuilt"')
         for index in indexes:
             conn.execute(index)
@@ -322,6 +326,33 @@ def _migrate_7_reference_indexes(conn: sqlite3.Connection) -> None:
     conn.executescript(REFERENCE_INDEXES)
 
 
+# Version 8's tables: mentions and events carry the layer they belong to.
+LAYERED = {
+    name: SPELLED_OUT[name].replace(
+        "    annotator TEXT,\n", "    annotator TEXT,\n    layer TEXT,\n", 1
+    )
+    for name in ("mentions", "events")
+}
+# Every table whose stored text a migration rewrote, as the code now has it.
+FINAL_TABLES = {**SPELLED_OUT, **LAYERED}
+
+
+def _migrate_8_layers(conn: sqlite3.Connection) -> None:
+    """Version 8: each mention and event belongs to a layer: NULL for the project's shared
+    layer (every row before this version stays there), else the annotator whose
+    independent layer it is (`workbench project --mode independent`)."""
+    stored = dict(
+        conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+    )
+    indexes = {
+        "mentions": _INDEXES["mentions"],
+        "events": (*_INDEXES["events"], "CREATE INDEX events_cluster ON events(cluster_id)"),
+    }
+    for name, definition in LAYERED.items():
+        if stored.get(name) != definition:
+            rebuild_table(conn, name, definition, indexes[name])
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1_base,
     _migrate_2_alias_index,
@@ -330,6 +361,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_5_one_span_index,
     _migrate_6_undo_skips,
     _migrate_7_reference_indexes,
+    _migrate_8_layers,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

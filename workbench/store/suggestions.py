@@ -61,9 +61,15 @@ class Suggestions:
         self.kb = kb
         self.events = events
 
+    def _layered(self, signature: str) -> str:
+        """A run's signature in this layer: each annotator's layer is pre-annotated on its own."""
+        return signature if self.db.layer is None else f"{signature} layer={self.db.layer}"
+
     def preannotated_ids(self, signature: str) -> set[int]:
-        """Documents already pre-annotated by a pipeline with this signature."""
-        rows = self.db.rows("SELECT doc_id FROM preannotated WHERE signature = ?", (signature,))
+        """Documents already pre-annotated (in this layer) by a pipeline with this signature."""
+        rows = self.db.rows(
+            "SELECT doc_id FROM preannotated WHERE signature = ?", (self._layered(signature),)
+        )
         return {int(r[0]) for r in rows}
 
     def store(self, batch: Sequence[DocumentSuggestions], signature: str) -> tuple[int, int]:
@@ -74,6 +80,7 @@ class Suggestions:
         overlaps an accepted annotation, is skipped; so is a trigger already suggested,
         rejected or recorded as an event. Returns (mentions, triggers) added."""
         labels = set(self.kb.labels())
+        signature = self._layered(signature)
         doc_ids = list(dict.fromkeys(doc_id for doc_id, _, _ in batch))
         mention_rows: list[tuple[Any, ...]] = []
         trigger_rows: list[tuple[Any, ...]] = []
@@ -81,13 +88,21 @@ class Suggestions:
         with self.db.transaction("pre-annotate") as tx:
             texts = self._by_document("SELECT id, text FROM documents", "id", doc_ids)
             existing = self._by_document(
-                'SELECT doc_id, start, "end", label, status FROM mentions', "doc_id", doc_ids
+                'SELECT doc_id, start, "end", label, status FROM mentions',
+                "doc_id",
+                doc_ids,
+                "layer IS ?",
+                self.db.layer,
             )
             known_triggers = self._by_document(
                 'SELECT doc_id, start, "end" FROM trigger_suggestions', "doc_id", doc_ids
             )
             events = self._by_document(
-                "SELECT doc_id, trigger_start, trigger_end FROM events", "doc_id", doc_ids
+                "SELECT doc_id, trigger_start, trigger_end FROM events",
+                "doc_id",
+                doc_ids,
+                "layer IS ?",
+                self.db.layer,
             )
             done = set(
                 self._by_document(
@@ -162,7 +177,10 @@ class Suggestions:
             # every row of a batch shares these: given once, and logged once
             same = {"status": SUGGESTED, "created_at": tx.at, "updated_at": tx.at}
             tx.insert_many(
-                "mentions", _MENTION_COLUMNS, mention_rows, {**same, "annotator": self.db.annotator}
+                "mentions",
+                _MENTION_COLUMNS,
+                mention_rows,
+                {**same, "annotator": self.db.annotator, "layer": self.db.layer},
             )
             tx.insert_many("trigger_suggestions", _NEW_TRIGGER_COLUMNS, trigger_rows, same)
             tx.insert_many("preannotated", ("doc_id", "signature", "suggestions", "at"), done_rows)

@@ -10,6 +10,7 @@ transaction and one undo step:
     workspace.kb            the knowledge base: list, add, merge, link, entity cards
     workspace.events        events, roles, incidents (clusters)
     workspace.history       undo, redo, skip
+    workspace.team          the project's mode (shared or independent layers), agreement
 
 Front ends call only this package (never the store); errors they may show are
 `WorkbenchError`s, one line each.
@@ -30,6 +31,7 @@ from workbench.workspace.corpus import Corpus
 from workbench.workspace.events import EventsUseCases
 from workbench.workspace.history import History
 from workbench.workspace.knowledge import Knowledge
+from workbench.workspace.team import Team
 
 if TYPE_CHECKING:
     # (loaded on first use: the TUI's first frame does not wait for rapidfuzz or pluggy)
@@ -60,6 +62,7 @@ class Workspace:
         self.kb = Knowledge(self)
         self.events = EventsUseCases(self)
         self.history = History(self)
+        self.team = Team(self)
 
     @classmethod
     def open(

@@ -1,0 +1,137 @@
+"""Several analysts on one corpus: independent layers, blind by default, and agreement
+between them, through the command line and the TUI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import SEEDS
+from test_cli import run
+
+from workbench.store import Store
+from workbench.tui.app import WorkbenchApp
+from workbench.workspace import Workspace
+
+
+def _layers(tmp_path: Path) -> str:
+    """A database in independent mode: alice's layer is the seeds' gold, bob's the same
+    less the mentions of Pakistan and with Iran as LOC."""
+    db = str(tmp_path / "team.db")
+    for name in (
+        "01-iran-kills-jaish-al-adl-leader.txt",
+        "02-baloch-unrest-pakistan-iran-frontier.txt",
+        "entities.jsonl",
+    ):
+        shutil.copy(SEEDS / name, tmp_path / name)
+    run(
+        "--db",
+        db,
+        "import",
+        *(
+            str(tmp_path / n)
+            for n in (
+                "01-iran-kills-jaish-al-adl-leader.txt",
+                "02-baloch-unrest-pakistan-iran-frontier.txt",
+                "entities.jsonl",
+            )
+        ),
+    )
+    assert (
+        json.loads(run("--db", db, "project", "--mode", "independent", "--json").stdout)["mode"]
+        == "independent"
+    )
+    gold = [json.loads(line) for line in (SEEDS / "gold.jsonl").read_text().splitlines()]
+    (tmp_path / "alice.gold.jsonl").write_text("\n".join(json.dumps(d) for d in gold) + "\n")
+    bob = [
+        {
+            **d,
+            "mentions": [
+                {**m, "label": "LOC"} if m["text"] == "Iran" else m
+                for m in d["mentions"]
+                if m["text"] != "Pakistan"
+            ],
+        }
+        for d in gold
+    ]
+    (tmp_path / "bob.gold.jsonl").write_text("\n".join(json.dumps(d) for d in bob) + "\n")
+    run("--db", db, "--annotator", "alice", "import", str(tmp_path / "alice.gold.jsonl"))
+    run("--db", db, "--annotator", "bob", "import", str(tmp_path / "bob.gold.jsonl"))
+    return db
+
+
+def test_each_annotator_sees_and_undoes_only_their_own_layer(tmp_path: Path) -> None:
+    db = _layers(tmp_path)
+    with Store.open(db, "alice") as alice, Store.open(db, "bob") as bob:
+        theirs_a = {(m.start, m.label) for m in alice.mentions.of_document(1)}
+        theirs_b = {(m.start, m.label) for m in bob.mentions.of_document(1)}
+        assert theirs_a != theirs_b and len(theirs_a) > len(theirs_b)
+        assert {m.annotator for m in alice.mentions.of_document(1)} == {"alice"}
+        with Store.open(db, "carol") as carol:  # a new annotator starts with nothing
+            assert carol.mentions.of_document(1) == []
+            assert carol.events.of_document(1) == []
+    run("--db", db, "--annotator", "alice", "undo")  # alice's import goes, bob's stays
+    with Store.open(db, "alice") as alice, Store.open(db, "bob") as bob:
+        assert alice.mentions.of_document(1) == []
+        assert {(m.start, m.label) for m in bob.mentions.of_document(1)} == theirs_b
+    # back to one shared layer: the shared layer (nothing was made in it) is what shows
+    run("--db", db, "project", "--mode", "shared")
+    with Store.open(db, "alice") as alice:
+        assert alice.mentions.of_document(1) == []
+
+
+def test_agreement_between_two_layers(tmp_path: Path) -> None:
+    db = _layers(tmp_path)
+    report = json.loads(run("--db", db, "agreement", "--json").stdout)
+    assert report["annotators"] == ["alice", "bob"]
+    [pair] = report["pairs"]
+    pakistan = sum(
+        m["text"] == "Pakistan"
+        for line in (SEEDS / "gold.jsonl").read_text().splitlines()
+        for m in json.loads(line)["mentions"]
+    )
+    exact = pair["spans"]["exact"]
+    assert exact["a_only"] == pakistan and exact["b_only"] == 0 and exact["recall"] == 1.0
+    assert pair["per_label"]["LOC"]["b_only"] >= 1  # Iran, as LOC
+    assert pair["labels"]["kappa"] < 1.0 and pair["links"]["agreement"] == 1.0
+    assert 0 < report["alpha_tokens"] < 1
+    one_label = json.loads(run("--db", db, "agreement", "--label", "PERSON", "--json").stdout)[
+        "pairs"
+    ][0]
+    assert one_label["spans"]["exact"]["f1"] == 1.0
+    text = run("--db", db, "agreement").stdout
+    assert "alice / bob" in text and "Krippendorff's α" in text
+    missing = run("--db", db, "agreement", "--annotators", "alice,carol", check=False)
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == (
+        "error: no annotations by carol (layers with annotations: alice, bob)"
+    )
+
+
+def test_a_wrong_mode_is_one_error_line(tmp_path: Path) -> None:
+    done = run("--db", str(tmp_path / "x.db"), "project", "--mode", "solo", check=False)
+    assert done.returncode == 1
+    assert done.stderr.strip() == "error: a project's mode is shared or independent, not 'solo'"
+
+
+@pytest.mark.asyncio
+async def test_the_tui_is_blind_to_other_layers(tmp_path: Path) -> None:
+    db = _layers(tmp_path)
+    counts = {}
+    for annotator in ("alice", "bob"):
+        workspace = Workspace.open(db, annotator)
+        app = WorkbenchApp(workspace, 1, 2, steady=True)
+        async with app.run_test(size=(150, 40)) as pilot:
+            await pilot.pause()
+            pane = app.main_screen.panes[0]
+            counts[annotator] = len(pane.view.mentions)
+            assert f"annotator: {annotator}" in str(app.main_screen.query_one("#status").render())
+        workspace.store.close()
+    with Store.open(db, "alice") as alice, Store.open(db, "bob") as bob:
+        assert counts == {
+            "alice": len(alice.mentions.of_document(1)),
+            "bob": len(bob.mentions.of_document(1)),
+        }
+    assert counts["alice"] > counts["bob"]

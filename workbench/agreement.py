@@ -1,0 +1,264 @@
+"""Inter-annotator agreement on mentions: how far independent layers agree.
+
+Spans are compared per document, one-to-one:
+- **exact**: the same start and end (labels are compared apart, below);
+- **overlap**: every pair of overlapping spans is a candidate; pairs are taken best first
+  — the longest overlap, then the smaller boundary difference, then the same label, then
+  position — and a span is in at most one pair. The order in which spans were made or
+  stored never matters (label-studio#8950: two overlapping labels, both agreed, give 1.0).
+
+Precision of A against B is matched / A's spans, recall matched / B's spans; their F1 is
+symmetric. On the overlap-matched pairs: Cohen's κ of the labels, and link agreement (the
+same entity, NIL counted as a value). Tokens (words and punctuation) take the label of
+the mention that covers them, else `O`; Cohen's κ for each pair and Krippendorff's α
+(nominal) over all annotators, on the documents each has annotated. `labelled` is exact
+span-and-label F1 (what seqeval reports on IOB data). Figures that a division by zero
+would give (no spans, one category) are None, with the reason in `notes`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+OUTSIDE = "O"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """One annotator's mention, as agreement sees it."""
+
+    doc_id: int
+    start: int
+    end: int
+    label: str
+    entity_id: str | None = None
+
+
+def _prf(matched: int, in_a: int, in_b: int) -> dict[str, Any]:
+    precision = matched / in_a if in_a else None
+    recall = matched / in_b if in_b else None
+    f1 = 2 * matched / (in_a + in_b) if in_a + in_b else None
+    return {
+        "precision": _round(precision),
+        "recall": _round(recall),
+        "f1": _round(f1),
+        "matched": matched,
+        "a_only": in_a - matched,
+        "b_only": in_b - matched,
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def match_overlap(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[Span, Span]]:
+    """One-to-one pairs of overlapping spans, best overlap first (see the module)."""
+    by_doc: dict[int, list[int]] = {}
+    for j, y in enumerate(b):
+        by_doc.setdefault(y.doc_id, []).append(j)
+    index: dict[int, tuple[list[int], list[int], int]] = {}
+    for doc_id, members in by_doc.items():
+        members.sort(key=lambda j: b[j].start)
+        longest = max(b[j].end - b[j].start for j in members)
+        index[doc_id] = ([b[j].start for j in members], members, longest)
+    candidates = []
+    for i, x in enumerate(a):
+        if x.doc_id not in index:
+            continue
+        starts, members, longest = index[x.doc_id]
+        # only spans starting within `longest` before x, and before x ends, can overlap it
+        first = bisect.bisect_left(starts, x.start - longest)
+        last = bisect.bisect_left(starts, x.end)
+        for j in members[first:last]:
+            y = b[j]
+            overlap = min(x.end, y.end) - max(x.start, y.start)
+            if overlap > 0:
+                boundary = abs(x.start - y.start) + abs(x.end - y.end)
+                candidates.append(
+                    (-overlap, boundary, x.label != y.label, x.doc_id, x.start, x.end)
+                    + (y.start, y.end, x.label, y.label, i, j)
+                )
+    candidates.sort()
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs = []
+    for *_, i, j in candidates:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            pairs.append((a[i], b[j]))
+    return pairs
+
+
+def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
+    """Cohen's κ of two raters' labels for the same items (None when undefined)."""
+    n = len(first)
+    if n == 0:
+        return None
+    observed = sum(x == y for x, y in zip(first, second, strict=True)) / n
+    count_a, count_b = Counter(first), Counter(second)
+    expected = sum(count_a[c] * count_b[c] for c in count_a) / (n * n)
+    if expected == 1:
+        return None  # one category only: chance explains everything
+    return (observed - expected) / (1 - expected)
+
+
+def krippendorff_alpha_nominal(units: Iterable[Sequence[str | None]]) -> float | None:
+    """Krippendorff's α for nominal data; each unit is the values of every coder (None:
+    that coder gave none). Units with fewer than two values are left out."""
+    coincidence: defaultdict[tuple[str, str], float] = defaultdict(float)
+    # Units with the same values count alike: most tokens are `O` for everyone.
+    patterns = Counter(tuple(sorted(v for v in unit if v is not None)) for unit in units)
+    for values, times in patterns.items():
+        m = len(values)
+        if m < 2:
+            continue
+        for c, n_c in Counter(values).items():
+            for k, n_k in Counter(values).items():
+                pairs = n_c * (n_c - 1) if c == k else n_c * n_k
+                coincidence[(c, k)] += times * pairs / (m - 1)
+    total = sum(coincidence.values())
+    if total == 0:
+        return None
+    marginal: defaultdict[str, float] = defaultdict(float)
+    for (c, _), weight in coincidence.items():
+        marginal[c] += weight
+    disagreement_observed = sum(w for (c, k), w in coincidence.items() if c != k)
+    disagreement_expected = sum(
+        marginal[c] * marginal[k] for c in marginal for k in marginal if c != k
+    ) / (total - 1)
+    if disagreement_expected == 0:
+        return None
+    return 1 - disagreement_observed / disagreement_expected
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each token (a word or a punctuation mark) of a text."""
+    return [m.span() for m in _TOKEN.finditer(text)]
+
+
+def token_labels(
+    text: str, spans: Sequence[Span], tokens: Sequence[tuple[int, int]] | None = None
+) -> list[str]:
+    """Each token's label: the longest (then first) span that covers it, else `O`."""
+    tokens = token_spans(text) if tokens is None else tokens
+    labels = [OUTSIDE] * len(tokens)
+    starts = [start for start, _ in tokens]
+    # shortest first, so the longest span (then the first) is written last and wins
+    by_label = sorted(spans, key=lambda s: s.label, reverse=True)
+    for span in sorted(by_label, key=lambda s: (s.end - s.start, -s.start)):
+        for i in range(bisect.bisect_left(starts, span.start), len(tokens)):
+            if tokens[i][0] >= span.end:
+                break
+            if tokens[i][1] <= span.end:
+                labels[i] = span.label
+    return labels
+
+
+def _matched(a: Counter[Any], b: Counter[Any]) -> int:
+    """How many items two multisets share."""
+    return sum(min(n, b[key]) for key, n in a.items() if key in b)
+
+
+def pair_agreement(a: Sequence[Span], b: Sequence[Span]) -> dict[str, Any]:
+    """Every pairwise span measure of two annotators' spans (same documents)."""
+    # Exact matching needs no pairing: spans with the same boundaries (and label) pair up
+    # one-to-one as far as both annotators have them.
+    boundaries_a = Counter((s.doc_id, s.start, s.end) for s in a)
+    boundaries_b = Counter((s.doc_id, s.start, s.end) for s in b)
+    labelled_a = Counter((s.doc_id, s.start, s.end, s.label) for s in a)
+    labelled_b = Counter((s.doc_id, s.start, s.end, s.label) for s in b)
+    overlap = match_overlap(a, b)
+    count_a = Counter(s.label for s in a)
+    count_b = Counter(s.label for s in b)
+    shared_by_label: Counter[str] = Counter()
+    for key, n in labelled_a.items():
+        if key in labelled_b:
+            shared_by_label[key[3]] += min(n, labelled_b[key])
+    per_label = {
+        label: _prf(shared_by_label[label], count_a[label], count_b[label])
+        for label in sorted(count_a.keys() | count_b.keys())
+    }
+    exact_matched = _matched(boundaries_a, boundaries_b)
+    labelled = _matched(labelled_a, labelled_b)
+    return {
+        "spans": {
+            "exact": _prf(exact_matched, len(a), len(b)),
+            "overlap": _prf(len(overlap), len(a), len(b)),
+        },
+        "labelled": _prf(labelled, len(a), len(b)),
+        "labels": {
+            "kappa": _round(
+                cohen_kappa([x.label for x, _ in overlap], [y.label for _, y in overlap])
+            ),
+            "pairs": len(overlap),
+        },
+        "links": {
+            "agreement": _round(
+                sum(x.entity_id == y.entity_id for x, y in overlap) / len(overlap)
+                if overlap
+                else None
+            ),
+            "pairs": len(overlap),
+        },
+        "per_label": per_label,
+    }
+
+
+def agreement(layers: Mapping[str, Sequence[Span]], texts: Mapping[int, str]) -> dict[str, Any]:
+    """Agreement between annotators' layers: each pair, and α over all of them. A pair is
+    compared on the documents both annotated; α on every document, an annotator who did
+    not annotate a document giving no value for its tokens."""
+    annotators = sorted(layers)
+    notes: list[str] = []
+    if len(annotators) < 2:
+        notes.append("agreement needs at least two annotators with annotations")
+    by_document: dict[str, dict[int, list[Span]]] = {name: {} for name in annotators}
+    for name in annotators:
+        for span in layers[name]:
+            by_document[name].setdefault(span.doc_id, []).append(span)
+    all_documents = sorted({doc_id for docs in by_document.values() for doc_id in docs})
+    tokens = {doc_id: token_spans(texts[doc_id]) for doc_id in all_documents}
+    labelled = {
+        (name, doc_id): token_labels(texts[doc_id], doc_spans, tokens[doc_id])
+        for name, docs in by_document.items()
+        for doc_id, doc_spans in docs.items()
+    }
+    pairs = []
+    for first, second in itertools.combinations(annotators, 2):
+        shared = sorted(set(by_document[first]) & set(by_document[second]))
+        a = [s for doc_id in shared for s in by_document[first][doc_id]]
+        b = [s for doc_id in shared for s in by_document[second][doc_id]]
+        result = pair_agreement(a, b)
+        tokens_a = [t for doc_id in shared for t in labelled[(first, doc_id)]]
+        tokens_b = [t for doc_id in shared for t in labelled[(second, doc_id)]]
+        result["tokens"] = {
+            "kappa": _round(cohen_kappa(tokens_a, tokens_b)),
+            "count": len(tokens_a),
+        }
+        result["annotators"] = [first, second]
+        result["documents"] = len(shared)
+        if not shared:
+            notes.append(f"{first} and {second} have no document in common")
+        pairs.append(result)
+
+    def units() -> Iterator[tuple[str | None, ...]]:
+        for doc_id in all_documents:
+            # (an annotator who did not annotate the document gives no values)
+            present = [labelled[(n, doc_id)] for n in annotators if (n, doc_id) in labelled]
+            yield from zip(*present, strict=True)
+
+    return {
+        "annotators": annotators,
+        "pairs": pairs,
+        "alpha_tokens": _round(krippendorff_alpha_nominal(units())),
+        "notes": notes,
+    }

@@ -1,0 +1,74 @@
+"""A team's commands: the project's mode and agreement between annotators."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from workbench.cli import app, emit_json, say, workspace
+
+
+@app.command()
+def project(
+    ctx: typer.Context,
+    mode: Annotated[
+        str | None,
+        typer.Option(help="shared: one layer everyone edits; independent: a layer each."),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show or set how annotators share work: one shared layer, or independent layers."""
+    team = workspace(ctx).team
+    if mode is not None:
+        team.set_mode(mode)
+    layer = team.layer()
+    if json_out:
+        emit_json({"mode": team.mode(), "layer": layer})
+        return
+    where = f"your layer is {layer!r}" if layer else "everyone edits the shared layer"
+    say(f"mode: {team.mode()} ({where})")
+
+
+def _figure(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+@app.command("agreement")
+def agreement_command(
+    ctx: typer.Context,
+    doc: Annotated[list[int] | None, typer.Option(help="Only this document (repeatable).")] = None,
+    annotators: Annotated[
+        str | None, typer.Option(help="Compare these layers: A,B,... (`shared`: the shared one).")
+    ] = None,
+    label: Annotated[list[str] | None, typer.Option(help="Only this label (repeatable).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Inter-annotator agreement between layers: span F1 (exact, overlap), label and token
+    κ, link agreement, per label, and Krippendorff's α over all annotators."""
+    names = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
+    report: dict[str, Any] = workspace(ctx).team.agreement(doc or None, names, label or None)
+    if json_out:
+        emit_json(report)
+        return
+    say(f"annotators: {', '.join(report['annotators']) or 'none'}")
+    say("pair                 docs  exact F1  overlap F1  labelled F1  label κ  token κ  links")
+    for pair in report["pairs"]:
+        say(
+            f"{' / '.join(pair['annotators']):<20} {pair['documents']:>4}  "
+            f"{_figure(pair['spans']['exact']['f1']):>8}  "
+            f"{_figure(pair['spans']['overlap']['f1']):>10}  "
+            f"{_figure(pair['labelled']['f1']):>11}  "
+            f"{_figure(pair['labels']['kappa']):>7}  "
+            f"{_figure(pair['tokens']['kappa']):>7}  "
+            f"{_figure(pair['links']['agreement']):>5}"
+        )
+        for name, figures in pair["per_label"].items():
+            say(
+                f"  {name:<18} F1 {_figure(figures['f1'])}  "
+                f"(both {figures['matched']}, only first {figures['a_only']}, "
+                f"only second {figures['b_only']})"
+            )
+    say(f"Krippendorff's α (tokens, nominal): {_figure(report['alpha_tokens'])}")
+    for note in report["notes"]:
+        say(f"note: {note}")

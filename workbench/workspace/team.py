@@ -1,0 +1,71 @@
+"""A team's use cases: the project's mode (one shared layer, or a layer per annotator) and
+agreement between annotators' layers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from workbench.agreement import Span, agreement
+from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.workspace import Workspace
+
+# The name agreement gives the shared layer (mentions made in shared mode).
+SHARED_LAYER = "shared"
+
+
+class Team:
+    """Project mode and inter-annotator agreement."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.store = workspace.store
+
+    def mode(self) -> str:
+        """`shared` or `independent`."""
+        return self.store.project_mode()
+
+    def layer(self) -> str | None:
+        """The layer this annotator reads and writes (None: the shared one)."""
+        return self.store.db.layer
+
+    def set_mode(self, mode: str) -> str:
+        """Switch the project's mode (a setting; nothing stored moves). Returns it."""
+        self.store.set_project_mode(mode)
+        return mode
+
+    def agreement(
+        self,
+        doc_ids: Sequence[int] | None = None,
+        annotators: Sequence[str] | None = None,
+        labels: Sequence[str] | None = None,
+    ) -> dict[str, Any]:
+        """Agreement between the annotators' layers (all, or those named; the shared layer
+        is `shared`), on the documents given (default: all), for the labels given."""
+        for doc_id in doc_ids or ():
+            self.store.documents.get(doc_id)  # a clear error for a wrong id
+        wanted_labels = {label.upper() for label in labels or ()}
+        layers: dict[str, list[Span]] = {}
+        for layer, mentions in self.store.mentions.by_layer(doc_ids).items():
+            name = layer if layer is not None else SHARED_LAYER
+            spans = [
+                Span(m.doc_id, m.start, m.end, m.label, m.entity_id)
+                for m in mentions
+                if not wanted_labels or m.label in wanted_labels
+            ]
+            if spans:
+                layers[name] = spans
+        if annotators:
+            unknown = [a for a in annotators if a not in layers]
+            if unknown:
+                known = ", ".join(sorted(layers)) or "none"
+                raise WorkbenchError(
+                    f"no annotations by {', '.join(unknown)} (layers with annotations: {known})"
+                )
+            layers = {a: layers[a] for a in annotators}
+        elif len(layers) > 1:
+            layers.pop(SHARED_LAYER, None)  # annotators' own layers, unless it is named
+        documents = {s.doc_id for spans in layers.values() for s in spans}
+        texts = {doc_id: self.store.documents.text(doc_id) for doc_id in documents}
+        return agreement(layers, texts)
