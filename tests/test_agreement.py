@@ -160,3 +160,15 @@ def test_nothing_to_compare_says_so_instead_of_dividing_by_zero() -> None:
     assert apart["notes"] == ["a and b have no document in common"]
     same = pair_agreement([Span(1, 0, 4, "ORG")], [Span(1, 0, 4, "ORG")])
     assert same["labels"]["kappa"] is None  # one category: κ is undefined
+
+
+def test_b_cubed_of_known_clusterings() -> None:
+    from workbench.agreement import b_cubed
+
+    same = {1: "x", 2: "x", 3: None}
+    assert b_cubed(same, {1: 7, 2: 7, 3: None}) == 1.0
+    # all in one cluster against all apart: precision 1/3 for each, recall 1
+    together = {1: "x", 2: "x", 3: "x"}
+    apart = {1: None, 2: None, 3: None}
+    assert b_cubed(apart, together) == pytest.approx(2 * (1 / 3) / (1 + 1 / 3))
+    assert b_cubed({}, {}) is None

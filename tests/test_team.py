@@ -135,3 +135,97 @@ async def test_the_tui_is_blind_to_other_layers(tmp_path: Path) -> None:
             "bob": len(bob.mentions.of_document(1)),
         }
     assert counts["alice"] > counts["bob"]
+
+
+def test_event_agreement_between_two_layers(tmp_path: Path) -> None:
+    db = _layers(tmp_path)
+    events = [json.loads(line) for line in (SEEDS / "events.jsonl").read_text().splitlines()]
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "events.jsonl").write_text(
+        "\n".join(json.dumps(e) for e in events) + "\n"
+    )
+    # bob: one event fewer, another typed differently, no role on a mention he lacks
+    bob = [{**e, "roles": [r for r in e["roles"] if r["text"] != "Pakistan"]} for e in events[1:]]
+    bob[0] = {**bob[0], "type": "Strategic developments", "subtype": None}
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / "events.jsonl").write_text("\n".join(json.dumps(e) for e in bob) + "\n")
+    run("--db", db, "--annotator", "alice", "import", str(tmp_path / "alice" / "events.jsonl"))
+    run("--db", db, "--annotator", "bob", "import", str(tmp_path / "bob" / "events.jsonl"))
+    [pair] = json.loads(run("--db", db, "agreement", "--json").stdout)["pairs"]
+    found = pair["events"]
+    assert found["triggers"]["a_only"] == 1 and found["triggers"]["b_only"] == 0
+    assert found["triggers"]["matched"] == len(events) - 1
+    assert found["types"]["agreement"] == pytest.approx(
+        (len(events) - 2) / (len(events) - 1), abs=1e-4
+    )
+    pakistan_roles = sum(r["text"] == "Pakistan" for e in events[1:] for r in e["roles"])
+    dropped_roles = len(events[0]["roles"])
+    assert found["roles"]["a_only"] == pakistan_roles + dropped_roles
+    assert found["roles"]["b_only"] == 0
+    assert 0 < found["clusters"]["b_cubed_f1"] <= 1
+
+
+def test_assignment_round_robin_status_and_done(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    run("--db", db, "import", str(SEEDS))
+    out = run("--db", db, "assign", "--all", "--to", "alice,bob,carol", "--k", "2").stdout
+    assert out.strip() == "4 assignments added"
+    docs = json.loads(run("--db", db, "docs", "--json").stdout)
+    assert [[a["annotator"] for a in d["annotators"]] for d in docs] == [
+        ["alice", "bob"],
+        ["alice", "carol"],
+    ]
+    assert {a["status"] for d in docs for a in d["annotators"]} == {"todo"}
+    # a mention by bob starts document 1 for him
+    run("--db", db, "--annotator", "bob", "import", str(_bob_gold(tmp_path)))
+    run("--db", db, "--annotator", "alice", "done", "1")
+    statuses = {
+        (d["id"], a["annotator"]): a["status"]
+        for d in json.loads(run("--db", db, "docs", "--json").stdout)
+        for a in d["annotators"]
+    }
+    assert statuses == {
+        (1, "alice"): "done",
+        (1, "bob"): "started",
+        (2, "alice"): "todo",
+        (2, "carol"): "todo",
+    }
+    again = run("--db", db, "assign", "--doc", "1", "--to", "alice").stdout
+    assert again.strip() == "0 assignments added"
+    refused = run("--db", db, "--annotator", "carol", "done", "1", check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == "error: document 1 is not assigned to carol"
+    wrong = run("--db", db, "assign", "--doc", "99", "--to", "alice", check=False)
+    assert wrong.stderr.strip() == "error: no document with id 99"
+    run("--db", db, "--annotator", "alice", "undo")  # undoing "done" brings back started/todo
+    docs = json.loads(run("--db", db, "docs", "--json").stdout)
+    assert docs[0]["annotators"][0] == {"annotator": "alice", "status": "todo"}
+
+
+def _bob_gold(tmp_path: Path) -> Path:
+    first = json.loads((SEEDS / "gold.jsonl").read_text().splitlines()[0])
+    target = tmp_path / "bob.gold.jsonl"
+    says = {"start": 5, "end": 9, "text": "says", "label": "EVENT", "entity_id": None}
+    target.write_text(json.dumps({**first, "mentions": [says]}) + "\n")
+    return target
+
+
+@pytest.mark.asyncio
+async def test_ctrl_d_marks_the_document_done_and_opens_the_next(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    run("--db", db, "import", str(SEEDS))
+    run("--db", db, "assign", "--all", "--to", "alice")
+    workspace = Workspace.open(db, "alice")
+    app = WorkbenchApp(workspace, 1, None, steady=True)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await pilot.pause()
+        pane = app.main_screen.focused_pane()
+        assert pane.document.id == 1
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert pane.document.id == 2
+        assert {a.status for a in workspace.team.assignments()[1]} == {"done"}
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert "no assigned document left" in str(app.main_screen.query_one("#status").render())
+    workspace.store.close()

@@ -213,7 +213,77 @@ def pair_agreement(a: Sequence[Span], b: Sequence[Span]) -> dict[str, Any]:
     }
 
 
-def agreement(layers: Mapping[str, Sequence[Span]], texts: Mapping[int, str]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class EventMark:
+    """One annotator's event, as agreement sees it: its trigger, type, roles (role name
+    and argument span) and incident (cluster id, None when alone)."""
+
+    doc_id: int
+    start: int
+    end: int
+    type: str
+    roles: tuple[tuple[str, int, int], ...] = ()
+    cluster: int | None = None
+
+
+def b_cubed(first: Mapping[Any, Any], second: Mapping[Any, Any]) -> float | None:
+    """B³ F1 of two clusterings of the same items (item -> cluster; a None cluster is a
+    cluster of its own)."""
+    items = list(first)
+    if not items:
+        return None
+
+    def members(clustering: Mapping[Any, Any]) -> dict[Any, frozenset[Any]]:
+        groups: dict[Any, set[Any]] = {}
+        for item in items:
+            key = clustering[item] if clustering[item] is not None else ("alone", item)
+            groups.setdefault(key, set()).add(item)
+        return {
+            item: frozenset(
+                groups[clustering[item] if clustering[item] is not None else ("alone", item)]
+            )
+            for item in items
+        }
+
+    in_first, in_second = members(first), members(second)
+    precision = sum(len(in_first[i] & in_second[i]) / len(in_first[i]) for i in items) / len(items)
+    recall = sum(len(in_first[i] & in_second[i]) / len(in_second[i]) for i in items) / len(items)
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def event_agreement(a: Sequence[EventMark], b: Sequence[EventMark]) -> dict[str, Any]:
+    """Triggers (exact span) F1; type agreement on matched triggers; roles F1 (role name
+    and argument span, on any trigger); B³ F1 of the incidents over the matched events."""
+    triggers_a = {(e.doc_id, e.start, e.end): e for e in a}
+    triggers_b = {(e.doc_id, e.start, e.end): e for e in b}
+    matched = sorted(triggers_a.keys() & triggers_b.keys())
+    roles_a = Counter((e.doc_id, e.start, e.end, *r) for e in a for r in e.roles)
+    roles_b = Counter((e.doc_id, e.start, e.end, *r) for e in b for r in e.roles)
+    same_type = sum(triggers_a[k].type == triggers_b[k].type for k in matched)
+    return {
+        "triggers": _prf(len(matched), len(triggers_a), len(triggers_b)),
+        "types": {
+            "agreement": _round(same_type / len(matched) if matched else None),
+            "pairs": len(matched),
+        },
+        "roles": _prf(_matched(roles_a, roles_b), sum(roles_a.values()), sum(roles_b.values())),
+        "clusters": {
+            "b_cubed_f1": _round(
+                b_cubed(
+                    {k: triggers_a[k].cluster for k in matched},
+                    {k: triggers_b[k].cluster for k in matched},
+                )
+            ),
+            "events": len(matched),
+        },
+    }
+
+
+def agreement(
+    layers: Mapping[str, Sequence[Span]],
+    texts: Mapping[int, str],
+    events: Mapping[str, Sequence[EventMark]] | None = None,
+) -> dict[str, Any]:
     """Agreement between annotators' layers: each pair, and α over all of them. A pair is
     compared on the documents both annotated; α on every document, an annotator who did
     not annotate a document giving no value for its tokens."""
@@ -244,6 +314,12 @@ def agreement(layers: Mapping[str, Sequence[Span]], texts: Mapping[int, str]) ->
             "kappa": _round(cohen_kappa(tokens_a, tokens_b)),
             "count": len(tokens_a),
         }
+        if events is not None:
+            shared_set = set(shared)
+            result["events"] = event_agreement(
+                [e for e in events.get(first, ()) if e.doc_id in shared_set],
+                [e for e in events.get(second, ()) if e.doc_id in shared_set],
+            )
         result["annotators"] = [first, second]
         result["documents"] = len(shared)
         if not shared:

@@ -294,3 +294,10 @@ class PreannotateSummary:
 SHARED = "shared"
 INDEPENDENT = "independent"
 PROJECT_MODES = (SHARED, INDEPENDENT)
+
+
+class Assignment(NamedTuple):
+    """An annotator a document is assigned to, and how far they are: todo, started, done."""
+
+    annotator: str
+    status: str

@@ -55,14 +55,25 @@ def docs(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List documents with their annotation counts."""
-    rows = workspace(ctx).corpus.summaries()
+    ws = workspace(ctx)
+    rows = ws.corpus.summaries()
+    assigned = ws.team.assignments()
     if json_out:
-        emit_json([row._asdict() for row in rows])
+        emit_json(
+            [
+                {
+                    **row._asdict(),
+                    "annotators": [a._asdict() for a in assigned.get(row.id, [])],
+                }
+                for row in rows
+            ]
+        )
         return
     for row in rows:
+        who = "  ".join(f"{a.annotator}:{a.status}" for a in assigned.get(row.id, []))
         say(
             f"{row.id:>5}  {plural(row.mentions, 'mention'):>13}  {row.suggestions:>5} suggested  "
-            f"{row.published or '':10.10}  {row.title}"
+            f"{row.published or '':10.10}  {row.title}" + (f"  [{who}]" if who else "")
         )
 
 

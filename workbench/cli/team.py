@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from workbench.cli import app, emit_json, say, workspace
+from workbench.display import plural
 
 
 @app.command()
@@ -28,6 +29,37 @@ def project(
         return
     where = f"your layer is {layer!r}" if layer else "everyone edits the shared layer"
     say(f"mode: {team.mode()} ({where})")
+
+
+@app.command()
+def assign(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="The annotators: A,B,...")],
+    doc: Annotated[list[int] | None, typer.Option(help="A document (repeatable).")] = None,
+    all_docs: Annotated[bool, typer.Option("--all", help="Every document.")] = False,
+    k: Annotated[
+        int | None, typer.Option(min=1, help="Annotators per document, in turn (round robin).")
+    ] = None,
+) -> None:
+    """Assign documents to annotators (in `workbench docs`, each shows todo, started or
+    done; ctrl+d in the TUI marks yours done and opens your next)."""
+    ws = workspace(ctx)
+    if bool(doc) == all_docs:
+        raise typer.BadParameter("give --doc ID (repeatable) or --all, not both")
+    doc_ids = [d.id for d in ws.corpus.summaries()] if all_docs else list(doc or [])
+    names = [a.strip() for a in to.split(",") if a.strip()]
+    added = ws.team.assign(doc_ids, names, k)
+    say(f"{plural(added, 'assignment')} added")
+
+
+@app.command()
+def done(
+    ctx: typer.Context,
+    doc: Annotated[int, typer.Argument(help="The document you have finished.")],
+) -> None:
+    """Mark an assigned document done for you, and say which is next."""
+    following = workspace(ctx).team.mark_done(doc)
+    say(f"document {doc} done" + (f"; next: {following}" if following else "; nothing left"))
 
 
 def _figure(value: float | None) -> str:
@@ -63,6 +95,14 @@ def agreement_command(
             f"{_figure(pair['tokens']['kappa']):>7}  "
             f"{_figure(pair['links']['agreement']):>5}"
         )
+        if "events" in pair:
+            found = pair["events"]
+            say(
+                f"  events: triggers F1 {_figure(found['triggers']['f1'])}, "
+                f"same type {_figure(found['types']['agreement'])}, "
+                f"roles F1 {_figure(found['roles']['f1'])}, "
+                f"incidents B³ F1 {_figure(found['clusters']['b_cubed_f1'])}"
+            )
         for name, figures in pair["per_label"].items():
             say(
                 f"  {name:<18} F1 {_figure(figures['f1'])}  "

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from workbench.errors import DatabaseError, ReadOnlyDatabase, WorkbenchError
 from workbench.model import INDEPENDENT, PROJECT_MODES, SHARED
 from workbench.store import alias_index, history, schema
+from workbench.store.assignments import Assignments
 from workbench.store.changelog import Transaction
 from workbench.store.connection import close, connect, read_only_reason
 from workbench.store.database import Database
@@ -56,6 +57,7 @@ class Store:
         self.mentions = Mentions(db, self.documents, self.kb)
         self.events = Events(db, self.documents, self.mentions, self.settings)
         self.suggestions = Suggestions(db, self.kb, self.events)
+        self.assignments = Assignments(db)
         self.db.layer = self.db.annotator if self.project_mode() == INDEPENDENT else None
 
     PROJECT_MODE_SETTING = "project_mode"
@@ -207,7 +209,16 @@ def _reported(method: F) -> F:
 # DatabaseError, never as sqlite3's own exception (the CLI and TUI turn a DatabaseError
 # into one line).
 # (Read from the classes' own dictionaries: `inspect` would cost the first frame its import.)
-for _class in (Store, Settings, Documents, KnowledgeBase, Mentions, Events, Suggestions):
+for _class in (
+    Store,
+    Settings,
+    Documents,
+    KnowledgeBase,
+    Mentions,
+    Events,
+    Suggestions,
+    Assignments,
+):
     _public = {
         name: member
         for klass in reversed(_class.__mro__[:-1])

@@ -84,9 +84,10 @@ class Documents:
                    count(CASE WHEN m.status = 'suggested' THEN 1 END)
                    + (SELECT count(*) FROM trigger_suggestions t
                       WHERE t.doc_id = d.id AND t.status = 'suggested')
-            FROM documents d LEFT JOIN mentions m ON m.doc_id = d.id
+            FROM documents d LEFT JOIN mentions m ON m.doc_id = d.id AND m.layer IS ?
             GROUP BY d.id ORDER BY d.id
-            """
+            """,
+            (self.db.layer,),
         )
         return [DocumentSummary(*row) for row in rows]
 

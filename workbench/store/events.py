@@ -213,6 +213,21 @@ class Events:
         roles = self._roles([r[0] for r in rows])
         return [Event._make((*r, tuple(roles.get(r[0], ())))) for r in rows]
 
+    def by_layer(self, doc_ids: Sequence[int] | None = None) -> dict[str | None, list[Event]]:
+        """Events of every layer (None: the shared one), of the documents (None: all)."""
+        select = f"SELECT layer, {_EVENT_COLUMNS} FROM events"
+        order = " ORDER BY layer, doc_id, trigger_start, id"
+        if doc_ids is None:
+            rows = self.db.rows(select + order)
+        else:
+            rows = self.db.rows_in(select + " WHERE doc_id IN ({marks})" + order, doc_ids)
+        roles = self._roles([r[1] for r in rows])
+        layers: dict[str | None, list[Event]] = {}
+        for layer, *fields in rows:
+            event = Event._make((*fields, tuple(roles.get(fields[0], ()))))
+            layers.setdefault(layer, []).append(event)
+        return layers
+
     def _roles(self, event_ids: list[int]) -> dict[int, list[Role]]:
         out: dict[int, list[Role]] = {}
         for row in self.db.iter_in(

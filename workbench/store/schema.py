@@ -353,6 +353,26 @@ def _migrate_8_layers(conn: sqlite3.Connection) -> None:
             rebuild_table(conn, name, definition, indexes[name])
 
 
+ASSIGNMENTS_TABLE = """
+CREATE TABLE IF NOT EXISTS assignments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    assigned_by TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    done_at TEXT,
+    UNIQUE (doc_id, annotator)
+);
+"""
+
+
+def _migrate_9_assignments(conn: sqlite3.Connection) -> None:
+    """Version 9: which annotators a document is assigned to, and when each marked it done
+    (`workbench assign`; a document is `started` once its annotator has annotated it)."""
+    conn.executescript(ASSIGNMENTS_TABLE)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1_base,
     _migrate_2_alias_index,
@@ -362,6 +382,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_6_undo_skips,
     _migrate_7_reference_indexes,
     _migrate_8_layers,
+    _migrate_9_assignments,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

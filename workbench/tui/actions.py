@@ -303,6 +303,13 @@ ACTIONS: tuple[Action, ...] = (
         short="open",
     ),
     _screen("pane.swap", "s", "swap the panes", "reading.swap_panes", READING),
+    _screen(
+        "document.done",
+        "ctrl+d",
+        "mark this document done for me, open my next assigned",
+        "reading.mark_done",
+        READING,
+    ),
     _screen("panel.toggle", "i", "side panel on/off", "reading.toggle_side_panel", READING),
     Action(
         "find.open",

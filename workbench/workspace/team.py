@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from workbench.agreement import Span, agreement
+from workbench.agreement import EventMark, Span, agreement
 from workbench.errors import WorkbenchError
+from workbench.model import Assignment
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
@@ -35,6 +36,22 @@ class Team:
         self.store.set_project_mode(mode)
         return mode
 
+    def assign(
+        self, doc_ids: Sequence[int], annotators: Sequence[str], k: int | None = None
+    ) -> int:
+        """Assign documents to annotators (all of them, or k each in turn); one change."""
+        return self.store.assignments.assign(doc_ids, annotators, k)
+
+    def assignments(self) -> dict[int, list[Assignment]]:
+        """Every document's annotators with their status (todo, started, done)."""
+        return self.store.assignments.of_documents()
+
+    def mark_done(self, doc_id: int) -> int | None:
+        """Mark a document done for this annotator; returns their next assigned document
+        not done yet (None when there is none)."""
+        self.store.assignments.mark_done(doc_id)
+        return self.store.assignments.next_for(doc_id)
+
     def agreement(
         self,
         doc_ids: Sequence[int] | None = None,
@@ -47,7 +64,30 @@ class Team:
             self.store.documents.get(doc_id)  # a clear error for a wrong id
         wanted_labels = {label.upper() for label in labels or ()}
         layers: dict[str, list[Span]] = {}
-        for layer, mentions in self.store.mentions.by_layer(doc_ids).items():
+        by_layer = self.store.mentions.by_layer(doc_ids)
+        spans_by_id = {m.id: (m.start, m.end) for ms in by_layer.values() for m in ms}
+        events = {
+            (layer if layer is not None else SHARED_LAYER): [
+                EventMark(
+                    e.doc_id,
+                    e.trigger_start,
+                    e.trigger_end,
+                    f"{e.type}/{e.subtype}" if e.subtype else e.type,
+                    tuple(
+                        sorted(
+                            (r.role, *spans_by_id[r.mention_id])
+                            for r in e.roles
+                            if r.mention_id in spans_by_id
+                        )
+                    ),
+                    e.cluster_id,
+                )
+                for e in layer_events
+                if e.trigger_start is not None and e.trigger_end is not None
+            ]
+            for layer, layer_events in self.store.events.by_layer(doc_ids).items()
+        }
+        for layer, mentions in by_layer.items():
             name = layer if layer is not None else SHARED_LAYER
             spans = [
                 Span(m.doc_id, m.start, m.end, m.label, m.entity_id)
@@ -68,4 +108,4 @@ class Team:
             layers.pop(SHARED_LAYER, None)  # annotators' own layers, unless it is named
         documents = {s.doc_id for spans in layers.values() for s in spans}
         texts = {doc_id: self.store.documents.text(doc_id) for doc_id in documents}
-        return agreement(layers, texts)
+        return agreement(layers, texts, events)

@@ -57,6 +57,24 @@ class ReadingCommands:
             if document:
                 self.screen.open_in(pane, document.id, cursor)
 
+    def mark_done(self) -> None:
+        """Mark the focused pane's document done for this annotator (an assigned one) and
+        open their next assigned document in that pane."""
+        pane = self.screen.focused_pane()
+        if pane.document is None:
+            return
+        doc_id = pane.document.id
+        following = self.screen.apply(
+            f"document {doc_id} done",
+            lambda: self.screen.workspace.team.mark_done(doc_id) or 0,
+            lambda next_id: (
+                f"document {doc_id} done"
+                + (f"; next assigned: {next_id}" if next_id else "; no assigned document left")
+            ),
+        )
+        if following:
+            self.screen.open_in(pane, following)
+
     def toggle_side_panel(self) -> None:
         """Show or hide the side panel."""
         self.screen.query_one(SidePanel).toggle_class("-hidden")
