@@ -163,7 +163,7 @@ def test_nothing_to_compare_says_so_instead_of_dividing_by_zero() -> None:
 
 
 def test_b_cubed_of_known_clusterings() -> None:
-    from workbench.agreement import b_cubed
+    from workbench.metrics import b_cubed
 
     same = {1: "x", 2: "x", 3: None}
     assert b_cubed(same, {1: 7, 2: 7, 3: None}) == 1.0

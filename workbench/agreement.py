@@ -26,6 +26,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.metrics import b_cubed
+
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 OUTSIDE = "O"
 
@@ -224,31 +226,6 @@ class EventMark:
     type: str
     roles: tuple[tuple[str, int, int], ...] = ()
     cluster: int | None = None
-
-
-def b_cubed(first: Mapping[Any, Any], second: Mapping[Any, Any]) -> float | None:
-    """B³ F1 of two clusterings of the same items (item -> cluster; a None cluster is a
-    cluster of its own)."""
-    items = list(first)
-    if not items:
-        return None
-
-    def members(clustering: Mapping[Any, Any]) -> dict[Any, frozenset[Any]]:
-        groups: dict[Any, set[Any]] = {}
-        for item in items:
-            key = clustering[item] if clustering[item] is not None else ("alone", item)
-            groups.setdefault(key, set()).add(item)
-        return {
-            item: frozenset(
-                groups[clustering[item] if clustering[item] is not None else ("alone", item)]
-            )
-            for item in items
-        }
-
-    in_first, in_second = members(first), members(second)
-    precision = sum(len(in_first[i] & in_second[i]) / len(in_first[i]) for i in items) / len(items)
-    recall = sum(len(in_first[i] & in_second[i]) / len(in_second[i]) for i in items) / len(items)
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def event_agreement(a: Sequence[EventMark], b: Sequence[EventMark]) -> dict[str, Any]:

@@ -119,7 +119,15 @@ def tui(
 
 
 # The commands, by noun (imported for their registration on `app`, in help order).
-from workbench.cli import corpus, events, history, knowledge, serving, team  # noqa: E402, F401
+from workbench.cli import (  # noqa: E402, F401
+    corpus,
+    events,
+    history,
+    incidents,
+    knowledge,
+    serving,
+    team,
+)
 
 
 def main(argv: list[str] | None = None) -> None:

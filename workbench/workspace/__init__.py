@@ -11,6 +11,7 @@ transaction and one undo step:
     workspace.events        events, roles, incidents (clusters)
     workspace.history       undo, redo, skip
     workspace.team          the project's mode (shared or independent layers), agreement
+    workspace.incidents     which reports are one incident, and what each report claims
 
 Front ends call only this package (never the store); errors they may show are
 `WorkbenchError`s, one line each.
@@ -30,6 +31,7 @@ from workbench.workspace.annotating import Annotations
 from workbench.workspace.corpus import Corpus
 from workbench.workspace.events import EventsUseCases
 from workbench.workspace.history import History
+from workbench.workspace.incidents import Incidents
 from workbench.workspace.knowledge import Knowledge
 from workbench.workspace.team import Team
 
@@ -63,6 +65,7 @@ class Workspace:
         self.events = EventsUseCases(self)
         self.history = History(self)
         self.team = Team(self)
+        self.incidents = Incidents(self)
 
     @classmethod
     def open(

@@ -1,0 +1,94 @@
+"""`workbench incidents`: which reports are one incident, and what each report claims."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from workbench.cli import app, emit_json, say, workspace
+from workbench.display import plural
+
+incidents_app = typer.Typer(
+    help="Incidents across sources: list them with conflicts, or suggest which reports join."
+)
+app.add_typer(incidents_app, name="incidents")
+
+
+@incidents_app.callback(invoke_without_command=True)
+def incidents(
+    ctx: typer.Context,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List incidents: each report's values per field, conflicts, and resolved values."""
+    if ctx.invoked_subcommand is not None:
+        return
+    listing = workspace(ctx).incidents.listing()
+    if json_out:
+        emit_json(listing)
+        return
+    for incident in listing:
+        _say_incident(incident)
+
+
+def _say_incident(incident: dict[str, Any]) -> None:
+    kind = (
+        f"{incident['type']} / {incident['subtype']}" if incident["subtype"] else incident["type"]
+    )
+    number = f"incident {incident['incident']}" if incident["incident"] else "a single report"
+    say(f"{number}: {kind}, {plural(len(incident['reports']), 'report')}")
+    for name, field in incident["fields"].items():
+        values = "; ".join(_value(v) for v in field["values"]) or "—"
+        mark = "CONFLICT " if field["conflict"] else ""
+        resolved = _value(field["resolved"])
+        say(f"  {name:<11} {mark}{values}  → {resolved} ({field['rule']})")
+    for report in incident["reports"]:
+        actors = ", ".join(
+            f"{role}: {', '.join(names)}" for role, names in report["actors"].items()
+        )
+        say(f"    [{report['document']}] {report['title'][:60]}  {actors}")
+
+
+def _value(value: Any) -> str:
+    """A field's value as a line shows it: a figure range "2–3" (or "2"), names joined."""
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, list) and all(isinstance(v, int) for v in value):
+        return str(value[0]) if len(set(value)) == 1 else "–".join(map(str, value))
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+@incidents_app.command("suggest")
+def suggest(
+    ctx: typer.Context,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Join the suggested incidents (one undoable change).")
+    ] = False,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Lowest score that joins two reports.")
+    ] = 0.6,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """For each event not in an incident, the reports it may be one incident with, scored
+    from type, dates, places, actors, fatalities and publication, with the evidence."""
+    found = workspace(ctx).incidents
+    suggestions = found.suggest(threshold)
+    joined = found.apply(threshold) if apply else None
+    if json_out:
+        emit_json({"suggestions": suggestions, "joined": joined})
+        return
+    for item in suggestions:
+        best = item["candidates"][:3]
+        if not best:
+            say(f"event {item['event_id']} (document {item['document']}): no other report")
+            continue
+        for candidate in best:
+            say(
+                f"event {item['event_id']} ~ event {candidate['event_id']} "
+                f"(document {candidate['document']}): {candidate['score']:.2f}  "
+                + "; ".join(candidate["evidence"])
+            )
+    if joined is not None:
+        say(f"{plural(joined, 'incident')} joined (undo takes them back)")
