@@ -64,8 +64,9 @@ def wait_for_port(port: int, process: subprocess.Popen[str]) -> None:
     raise AssertionError("serve did not start listening")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
+def _serve(
+    tmp_path: Path, *options: str, annotator: str | None = None
+) -> tuple[str, Path, subprocess.Popen[str]]:
     db = tmp_path / "team.db"
     subprocess.run(
         [sys.executable, "-m", "workbench", "--db", str(db), "import", str(SEEDS)],
@@ -74,15 +75,22 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     )
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "workbench", "--db", str(db), "serve", "--port", str(port)]
-        + ["--token", TOKEN, "--max-sessions", "2"],
+        [sys.executable, "-m", "workbench", "--db", str(db)]
+        + (["--annotator", annotator] if annotator else [])
+        + ["serve", "--port", str(port), "--token", TOKEN, *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    wait_for_port(port, process)
+    return f"http://127.0.0.1:{port}", db, process
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
+    url, db, process = _serve(tmp_path, "--max-sessions", "2")
     try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}", db, process
+        yield url, db, process
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -178,3 +186,20 @@ def test_served_workbench_in_a_real_browser(served) -> None:
     assert f"/?token={TOKEN}" in printed  # the address to open, on standard output
     assert TOKEN not in log  # the log has paths, never the query
     assert "GET / 403" in log
+
+
+def test_an_idle_session_is_closed(tmp_path: Path) -> None:
+    url, _, process = _serve(tmp_path, "--idle-minutes", "0.05", annotator="alice")
+    try:
+        with playwright_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            terminal = Terminal(page)
+            page.goto(f"{url}/?token={TOKEN}")  # --annotator: no question asked
+            terminal.wait_for("annotator: alice")
+            page.wait_for_selector("body.-closed", state="attached", timeout=20_000)
+            assert page.is_visible("text=The Workbench session has ended.")
+            browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -28,7 +28,8 @@ def serve(
         int, typer.Option(min=1, help="Browser sessions at once (each runs its own TUI).")
     ] = 8,
     idle_minutes: Annotated[
-        float, typer.Option(min=1, help="Close a session after this many minutes without a key.")
+        float,
+        typer.Option(min=0.05, help="Close a session after this many minutes without a key."),
     ] = 30.0,
 ) -> None:
     """Serve the terminal UI to browsers (textual-serve): one TUI process per session, on
