@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TOKEN = "test-token-0123456789"
+HOSTILE_TITLE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 ARTIFACTS = ROOT / "artifacts"
 _ESCAPES = re.compile(
     rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78cDEHM]"
@@ -68,8 +69,10 @@ def _serve(
     tmp_path: Path, *options: str, annotator: str | None = None
 ) -> tuple[str, Path, subprocess.Popen[str]]:
     db = tmp_path / "team.db"
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(f"Title: {HOSTILE_TITLE}\n\nA report whose title is markup.\n")
     subprocess.run(
-        [sys.executable, "-m", "workbench", "--db", str(db), "import", str(SEEDS)],
+        [sys.executable, "-m", "workbench", "--db", str(db), "import", str(SEEDS), str(hostile)],
         check=True,
         capture_output=True,
     )
@@ -146,6 +149,8 @@ def test_served_workbench_in_a_real_browser(served) -> None:
         first = browser.new_context(viewport={"width": 1280, "height": 800})
         page = first.new_page()
         terminal = Terminal(page)
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(f"{url}/?token={TOKEN}")
         page.fill("input[name=annotator]", "alice")  # asked once, then remembered
         page.click("button")
@@ -170,6 +175,11 @@ def test_served_workbench_in_a_real_browser(served) -> None:
         page.wait_for_timeout(500)
         copied = page.evaluate("navigator.clipboard.readText()")
         assert "says" in copied and "[doc 1, chars" in copied
+        since = len(terminal.text())
+        page.keyboard.press("o")  # the document picker lists the hostile title: as text
+        terminal.wait_for("<script>alert(2)</script>", since=since)
+        page.keyboard.press("Escape")
+        assert dialogs == [] and page.evaluate("document.scripts.length") == 1
 
         second = browser.new_context(viewport={"width": 1280, "height": 800})
         other = second.new_page()

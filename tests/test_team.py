@@ -229,3 +229,31 @@ async def test_ctrl_d_marks_the_document_done_and_opens_the_next(tmp_path: Path)
         await pilot.pause()
         assert "no assigned document left" in str(app.main_screen.query_one("#status").render())
     workspace.store.close()
+
+
+def test_curate_copies_unanimous_annotations_once_and_exports_any_layer(tmp_path: Path) -> None:
+    db = _layers(tmp_path)
+    out = run("--db", db, "--annotator", "carla", "curate").stdout
+    with Store.open(db, "alice") as alice, Store.open(db, "bob") as bob:
+        agreed = {
+            (m.doc_id, m.start, m.end, m.label, m.entity_id)
+            for m in alice.mentions.by_layer()["alice"]
+        } & {
+            (m.doc_id, m.start, m.end, m.label, m.entity_id) for m in bob.mentions.by_layer()["bob"]
+        }
+        curated = alice.mentions.by_layer()["curated"]
+    assert out.strip() == f"{len(agreed)} unanimous mentions added to the curated layer"
+    assert {(m.doc_id, m.start, m.end, m.label, m.entity_id) for m in curated} == agreed
+    assert {m.annotator for m in curated} == {"carla"}  # the curator is recorded
+    again = run("--db", db, "--annotator", "carla", "curate").stdout
+    assert again.strip() == "0 unanimous mentions added to the curated layer"
+    target = tmp_path / "curated.jsonl"
+    run("--db", db, "export", "jsonl", str(target), "--layer", "curated")
+    exported = sum(len(json.loads(line)["spans"]) for line in target.read_text().splitlines())
+    assert exported == len(agreed)
+    wrong = run("--db", db, "export", "jsonl", str(target), "--layer", "nobody", check=False)
+    assert wrong.returncode == 1
+    assert wrong.stderr.strip() == "error: no layer named 'nobody' (layers: alice, bob, curated)"
+    run("--db", db, "--annotator", "carla", "undo")  # one step takes the curation back
+    with Store.open(db, "alice") as alice:
+        assert "curated" not in alice.mentions.by_layer()

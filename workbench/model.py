@@ -294,6 +294,8 @@ class PreannotateSummary:
 SHARED = "shared"
 INDEPENDENT = "independent"
 PROJECT_MODES = (SHARED, INDEPENDENT)
+# The layer that holds what the team agreed on (`workbench curate`).
+CURATED = "curated"
 
 
 class Assignment(NamedTuple):

@@ -200,6 +200,10 @@ def export(
     option: Annotated[
         list[str] | None, typer.Option("--option", "-o", help="Exporter option KEY=VALUE.")
     ] = None,
+    layer: Annotated[
+        str | None,
+        typer.Option(help="Export this layer: an annotator's, `curated` or `shared`."),
+    ] = None,
 ) -> None:
     """Export annotations with a built-in or plugin exporter (jsonl, spacy, brat, conll, csv,
     stix, graphml, ...)."""
@@ -211,7 +215,7 @@ def export(
         options[key] = value
     with progress_bar(f"exporting {format}") as step:
         done = workspace(ctx).corpus.export(
-            format, output, doc or None, include_suggestions, options, step
+            format, output, doc or None, include_suggestions, options, step, layer=layer
         )
     for warning in done.warnings:
         err(f"warning: {warning}")

@@ -62,6 +62,17 @@ def done(
     say(f"document {doc} done" + (f"; next: {following}" if following else "; nothing left"))
 
 
+@app.command()
+def curate(
+    ctx: typer.Context,
+    doc: Annotated[list[int] | None, typer.Option(help="Only this document (repeatable).")] = None,
+) -> None:
+    """Copy what all annotators of a document agree on into the curated layer (one undoable
+    change); spans the curated layer already covers are left as they are."""
+    added = workspace(ctx).team.curate(doc or None)
+    say(f"{plural(added, 'unanimous mention')} added to the curated layer")
+
+
 def _figure(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 

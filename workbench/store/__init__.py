@@ -8,9 +8,10 @@ larger one that a caller opened with `Store.transaction`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FunctionType
 from typing import Any, TypeVar
@@ -73,6 +74,17 @@ class Store:
             raise WorkbenchError(f"a project's mode is {' or '.join(PROJECT_MODES)}, not {mode!r}")
         self.settings.set(self.PROJECT_MODE_SETTING, mode)
         self.db.layer = self.db.annotator if mode == INDEPENDENT else None
+
+    @contextlib.contextmanager
+    def in_layer(self, layer: str | None) -> Iterator[None]:
+        """Read and write another layer for a while (an export of one annotator's layer,
+        the curated layer's automatic part)."""
+        mine = self.db.layer
+        self.db.layer = layer
+        try:
+            yield
+        finally:
+            self.db.layer = mine
 
     def layers(self) -> list[str | None]:
         """Every layer that holds mentions or events (None: the shared layer)."""

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from workbench import config
-from workbench.model import Document, DocumentSummary, SearchHit
+from workbench.errors import WorkbenchError
+from workbench.model import SHARED, Document, DocumentSummary, SearchHit
 
 if TYPE_CHECKING:
     from workbench.importers import ImportSummary
@@ -70,23 +71,30 @@ class Corpus:
         options: Mapping[str, str] | None = None,
         progress: Callable[[int, int], None] | None = None,
         stdout: BinaryIO | None = None,
+        layer: str | None = None,
     ) -> Exported:
         """Export with a built-in or plugin exporter; the output appears whole or not at
-        all ("-" is standard output)."""
+        all ("-" is standard output). `layer`: an annotator's layer, `curated` or
+        `shared`, instead of the layer this annotator works in."""
         from workbench.exporters import ExportView, run_export
 
         plugins = self.workspace.plugins()
         exporter = plugins.exporter(format)
-        view = ExportView(self.store, doc_ids, include_suggestions)
-        context = run_export(
-            exporter,
-            view,
-            output,
-            options or {},
-            progress,
-            owner=plugins.owner.get(("exporter", exporter.name)),
-            stdout=stdout,
-        )
+        chosen = self.store.db.layer if layer is None else (None if layer == SHARED else layer)
+        if layer not in (None, SHARED) and chosen not in self.store.layers():
+            known = ", ".join(sorted(x or SHARED for x in self.store.layers())) or "none"
+            raise WorkbenchError(f"no layer named {layer!r} (layers: {known})")
+        with self.store.in_layer(chosen):
+            view = ExportView(self.store, doc_ids, include_suggestions)
+            context = run_export(
+                exporter,
+                view,
+                output,
+                options or {},
+                progress,
+                owner=plugins.owner.get(("exporter", exporter.name)),
+                stdout=stdout,
+            )
         return Exported(exporter.name, len(view), str(output), context.warnings)
 
     def stats(self) -> dict[str, int]:
