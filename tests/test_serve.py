@@ -144,6 +144,14 @@ def test_served_workbench_in_a_real_browser(served) -> None:
     assert status(f"{url}/") == 403
     assert status(f"{url}/?token=wrong-token-0123456789") == 403
     assert status(f"{url}/ws") == 403
+    # the page's addresses come from the Host header: markup there stays text
+    forged = urllib.request.Request(
+        f"{url}/?token={TOKEN}&annotator=eve",
+        headers={"Host": 'x"><script>alert(3)</script>'},
+    )
+    with urllib.request.urlopen(forged, timeout=10) as response:
+        page_text = response.read().decode()
+    assert "<script>alert(3)" not in page_text and "&lt;script&gt;alert(3)" in page_text
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         first = browser.new_context(viewport={"width": 1280, "height": 800})

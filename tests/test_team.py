@@ -257,3 +257,16 @@ def test_curate_copies_unanimous_annotations_once_and_exports_any_layer(tmp_path
     run("--db", db, "--annotator", "carla", "undo")  # one step takes the curation back
     with Store.open(db, "alice") as alice:
         assert "curated" not in alice.mentions.by_layer()
+
+
+def test_bootstrap_intervals_hold_the_figures(tmp_path: Path) -> None:
+    db = _layers(tmp_path)
+    run("--db", db, "--annotator", "carla", "curate")  # the curated layer is left out unless named
+    report = json.loads(run("--db", db, "agreement", "--ci", "--json").stdout)
+    assert report["annotators"] == ["alice", "bob"]
+    [pair] = report["pairs"]
+    low, high = report["intervals"]["alice/bob labelled_f1"]
+    assert low <= pair["labelled"]["f1"] <= high < 1
+    low, high = report["intervals"]["alpha_tokens"]
+    assert low <= report["alpha_tokens"] <= high
+    assert "95 % interval, alpha_tokens" in run("--db", db, "agreement", "--ci").stdout

@@ -153,3 +153,32 @@ def test_the_most_conservative_fatality_figure(
     assert strike["fields"]["fatalities"]["resolved"] == resolved
     assert strike["fields"]["fatalities"]["conflict"] is conflict
     workspace.store.close()
+
+
+def test_sources_are_graded_and_near_duplicates_count_once(tmp_path: Path) -> None:
+    from workbench.events.incidents import independent_sources, near_duplicates
+
+    db = str(tmp_path / "x.db")
+    run("--db", db, "import", str(SEEDS))
+    [source] = [s["source"] for s in json.loads(run("--db", db, "source", "list", "--json").stdout)]
+    wrong = run("--db", db, "source", "grade", "Reuters", "B", check=False)
+    assert wrong.returncode == 1
+    assert (
+        wrong.stderr.strip() == f"error: no document has the source 'Reuters' (sources: {source})"
+    )
+    bad = run("--db", db, "source", "grade", source, "G", check=False)
+    assert bad.stderr.strip() == "error: a source's reliability is one of A B C D E F, not 'G'"
+    run("--db", db, "source", "grade", source, "b")
+    listing = json.loads(run("--db", db, "incidents", "--json").stdout)
+    rask = next(i for i in listing if i["fields"]["certainty"]["conflict"])
+    assert [r["grade"] for r in rask["reports"]] == ["B3", "B2"]  # claimed, asserted
+    assert rask["independent_sources"] == 1  # one desk wrote both
+    run("--db", db, "undo")  # grading is one undoable change
+    listing = json.loads(run("--db", db, "incidents", "--json").stdout)
+    assert {r["grade"][0] for i in listing for r in i["reports"]} == {"F"}
+
+    wire = " ".join(f"word{i}" for i in range(200))  # a wire story of 200 words
+    copies = {1: wire, 2: wire + "Reporting by a syndicated desk.", 3: "An unrelated report."}
+    assert near_duplicates(copies) == [(1, 2)]
+    assert independent_sources({1: "AFP", 2: "Dawn", 3: "Dawn"}, [(1, 2)]) == 1
+    assert independent_sources({1: "AFP", 2: "Dawn", 3: None}, []) == 3

@@ -36,7 +36,13 @@ def _say_incident(incident: dict[str, Any]) -> None:
         f"{incident['type']} / {incident['subtype']}" if incident["subtype"] else incident["type"]
     )
     number = f"incident {incident['incident']}" if incident["incident"] else "a single report"
-    say(f"{number}: {kind}, {plural(len(incident['reports']), 'report')}")
+    say(
+        f"{number}: {kind}, {plural(len(incident['reports']), 'report')} from "
+        f"{plural(incident['independent_sources'], 'independent source')} "
+        f"(grades {', '.join(incident['source_grades'])})"
+    )
+    for first, second in incident["near_duplicates"]:
+        say(f"  documents {first} and {second} are near-duplicates: counted once")
     for name, field in incident["fields"].items():
         values = "; ".join(_value(v) for v in field["values"]) or "—"
         mark = "CONFLICT " if field["conflict"] else ""
@@ -46,7 +52,7 @@ def _say_incident(incident: dict[str, Any]) -> None:
         actors = ", ".join(
             f"{role}: {', '.join(names)}" for role, names in report["actors"].items()
         )
-        say(f"    [{report['document']}] {report['title'][:60]}  {actors}")
+        say(f"    [{report['document']}] {report['grade']} {report['title'][:60]}  {actors}")
 
 
 def _value(value: Any) -> str:
@@ -92,3 +98,35 @@ def suggest(
             )
     if joined is not None:
         say(f"{plural(joined, 'incident')} joined (undo takes them back)")
+
+
+source_app = typer.Typer(help="Document sources and their reliability grades (A-F).")
+app.add_typer(source_app, name="source")
+
+
+@source_app.command("list")
+def source_list(
+    ctx: typer.Context,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The sources the documents name, with document counts and grades."""
+    sources = workspace(ctx).incidents.sources()
+    if json_out:
+        emit_json(sources)
+        return
+    for item in sources:
+        say(f"{item['reliability'] or '-'}  {item['documents']:>5}  {item['source']}")
+
+
+@source_app.command("grade")
+def source_grade(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The source, as `workbench source list` shows it.")],
+    reliability: Annotated[
+        str, typer.Argument(help="A (completely reliable) ... E (unreliable), F (cannot judge).")
+    ],
+) -> None:
+    """Grade a source's reliability (the Admiralty code's letter); shown with each claim's
+    credibility digit (from its certainty) as "B2"."""
+    letter = workspace(ctx).incidents.grade_source(name, reliability)
+    say(f"source {name!r} graded {letter}")

@@ -85,12 +85,18 @@ def agreement_command(
         str | None, typer.Option(help="Compare these layers: A,B,... (`shared`: the shared one).")
     ] = None,
     label: Annotated[list[str] | None, typer.Option(help="Only this label (repeatable).")] = None,
+    ci: Annotated[
+        bool,
+        typer.Option("--ci", help="95 % bootstrap intervals over documents (200 rounds)."),
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Inter-annotator agreement between layers: span F1 (exact, overlap), label and token
     κ, link agreement, per label, and Krippendorff's α over all annotators."""
     names = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
-    report: dict[str, Any] = workspace(ctx).team.agreement(doc or None, names, label or None)
+    report: dict[str, Any] = workspace(ctx).team.agreement(
+        doc or None, names, label or None, bootstrap_rounds=200 if ci else 0
+    )
     if json_out:
         emit_json(report)
         return
@@ -121,5 +127,7 @@ def agreement_command(
                 f"only second {figures['b_only']})"
             )
     say(f"Krippendorff's α (tokens, nominal): {_figure(report['alpha_tokens'])}")
+    for name, (low, high) in report.get("intervals", {}).items():
+        say(f"95 % interval, {name}: {low:.3f}–{high:.3f}")
     for note in report["notes"]:
         say(f"note: {note}")

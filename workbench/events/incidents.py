@@ -172,3 +172,55 @@ def cluster(
             group_of[key] = merged
     groups = {id(g): g for g in group_of.values()}
     return sorted(sorted(g) for g in groups.values())
+
+
+# Two reports are copies of one (syndicated wire copy) when this share of their 5-word
+# shingles is the same.
+NEAR_DUPLICATE = 0.8
+# An Admiralty-code credibility digit from a report's certainty (1 would be "confirmed by
+# other sources", which an analyst decides).
+CREDIBILITY = {"asserted": "2", "claimed": "3", "uncertain": "4", "denied": "5"}
+
+
+def shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
+    """The text's runs of `size` words (case and punctuation ignored)."""
+    words = "".join(ch.lower() if ch.isalnum() else " " for ch in text).split()
+    return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
+def near_duplicates(texts: dict[int, str]) -> list[tuple[int, int]]:
+    """Pairs of documents that are near-duplicates (Jaccard of shingles at or above
+    NEAR_DUPLICATE). An incident has a handful of reports, so every pair is compared."""
+    sets = {doc_id: shingles(text) for doc_id, text in texts.items()}
+    ids = sorted(sets)
+    pairs = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            union = len(sets[a] | sets[b])
+            if union and len(sets[a] & sets[b]) / union >= NEAR_DUPLICATE:
+                pairs.append((a, b))
+    return pairs
+
+
+def independent_sources(
+    sources: dict[int, str | None], duplicates: Iterable[tuple[int, int]]
+) -> int:
+    """How many independent sources the documents are: one per source name, and
+    near-duplicate documents count once (whatever source they carry)."""
+    parent = {doc_id: doc_id for doc_id in sources}
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    by_name: dict[str, int] = {}
+    for doc_id, name in sources.items():
+        if name:
+            if name in by_name:
+                parent[root(doc_id)] = root(by_name[name])
+            else:
+                by_name[name] = doc_id
+    for a, b in duplicates:
+        parent[root(a)] = root(b)
+    return len({root(d) for d in sources})

@@ -28,6 +28,7 @@ from workbench.store.events import Events
 from workbench.store.kb import EntityListing, KnowledgeBase, slugify
 from workbench.store.mentions import Mentions
 from workbench.store.settings import Settings
+from workbench.store.sources import Sources
 from workbench.store.suggestions import DocumentSuggestions, Suggestions
 
 __all__ = ["DocumentSuggestions", "EntityListing", "Store", "slugify"]
@@ -59,6 +60,7 @@ class Store:
         self.events = Events(db, self.documents, self.mentions, self.settings)
         self.suggestions = Suggestions(db, self.kb, self.events)
         self.assignments = Assignments(db)
+        self.sources = Sources(db)
         self.db.layer = self.db.annotator if self.project_mode() == INDEPENDENT else None
 
     PROJECT_MODE_SETTING = "project_mode"

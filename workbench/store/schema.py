@@ -373,6 +373,23 @@ def _migrate_9_assignments(conn: sqlite3.Connection) -> None:
     conn.executescript(ASSIGNMENTS_TABLE)
 
 
+SOURCE_GRADES_TABLE = """
+CREATE TABLE IF NOT EXISTS source_grades (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL UNIQUE,
+    reliability TEXT NOT NULL CHECK (length(reliability) = 1 AND reliability BETWEEN 'A' AND 'F'),
+    graded_by TEXT,
+    updated_at TEXT NOT NULL
+);
+"""
+
+
+def _migrate_10_source_grades(conn: sqlite3.Connection) -> None:
+    """Version 10: each source's reliability, an Admiralty-code letter A-F
+    (`workbench source grade NAME B`)."""
+    conn.executescript(SOURCE_GRADES_TABLE)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1_base,
     _migrate_2_alias_index,
@@ -383,6 +400,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_7_reference_indexes,
     _migrate_8_layers,
     _migrate_9_assignments,
+    _migrate_10_source_grades,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

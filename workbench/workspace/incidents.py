@@ -8,7 +8,16 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from workbench.events.incidents import THRESHOLD, Report, cluster, compare, window
+from workbench.events.incidents import (
+    CREDIBILITY,
+    THRESHOLD,
+    Report,
+    cluster,
+    compare,
+    independent_sources,
+    near_duplicates,
+    window,
+)
 from workbench.model import Event
 
 if TYPE_CHECKING:
@@ -88,20 +97,54 @@ class Incidents:
                 changed += 1
         return changed
 
+    def sources(self) -> list[dict[str, Any]]:
+        """Every source the documents name, with its document count and grade (if any)."""
+        grades = self.store.sources.grades()
+        return [
+            {"source": name, "documents": n, "reliability": grades.get(name)}
+            for name, n in self.store.sources.counts().items()
+        ]
+
+    def grade_source(self, source: str, letter: str) -> str:
+        """Grade a source's reliability A-F (Admiralty code); one undoable change."""
+        return self.store.sources.grade(source, letter)
+
     def listing(self) -> list[dict[str, Any]]:
         """Every incident (events joined into a cluster, and events alone) with each
         report's values per field, whether they conflict, and the resolved value."""
         events = self.store.events.of_document(None)
-        titles = {d.id: d.title for d in self.store.documents.summaries()}
+        summaries = self.store.documents.summaries()
+        titles = {d.id: d.title for d in summaries}
+        sources = {d.id: d.source for d in summaries}
+        grades = self.store.sources.grades()
         groups: dict[Any, list[Event]] = {}
         for e in events:
             groups.setdefault(
                 e.cluster_id if e.cluster_id is not None else ("alone", e.id), []
             ).append(e)
-        return [
-            _incident(cluster_id, members, titles)
-            for cluster_id, members in sorted(groups.items(), key=lambda g: _first_date(g[1]))
-        ]
+        listing = []
+        for cluster_id, members in sorted(groups.items(), key=lambda g: _first_date(g[1])):
+            incident = _incident(cluster_id, members, titles)
+            documents = sorted({e.doc_id for e in members})
+            copies = (
+                near_duplicates({d: self.store.documents.text(d) for d in documents})
+                if len(documents) > 1
+                else []
+            )
+            for report, event in zip(incident["reports"], members, strict=True):
+                source = sources.get(event.doc_id)
+                report["source"] = source
+                # an ungraded source is F: "reliability cannot be judged"
+                report["grade"] = grades.get(source or "", "F") + CREDIBILITY.get(
+                    event.certainty, "6"
+                )
+            incident["source_grades"] = sorted({r["grade"] for r in incident["reports"]})
+            incident["independent_sources"] = independent_sources(
+                {d: sources.get(d) for d in documents}, copies
+            )
+            incident["near_duplicates"] = [list(pair) for pair in copies]
+            listing.append(incident)
+        return listing
 
 
 def _report(event: Event, published: str | None, unique: bool) -> Report:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from workbench.agreement import EventMark, Span, agreement
+from workbench.agreement import EventMark, Span, agreement, bootstrap_intervals
 from workbench.errors import WorkbenchError
 from workbench.model import CURATED, Assignment
 
@@ -87,6 +87,7 @@ class Team:
         doc_ids: Sequence[int] | None = None,
         annotators: Sequence[str] | None = None,
         labels: Sequence[str] | None = None,
+        bootstrap_rounds: int = 0,
     ) -> dict[str, Any]:
         """Agreement between the annotators' layers (all, or those named; the shared layer
         is `shared`), on the documents given (default: all), for the labels given."""
@@ -134,8 +135,12 @@ class Team:
                     f"no annotations by {', '.join(unknown)} (layers with annotations: {known})"
                 )
             layers = {a: layers[a] for a in annotators}
-        elif len(layers) > 1:
-            layers.pop(SHARED_LAYER, None)  # annotators' own layers, unless it is named
+        else:  # the annotators' own layers; the shared and curated ones when named
+            own = {k: v for k, v in layers.items() if k not in (SHARED_LAYER, CURATED)}
+            layers = own or layers
         documents = {s.doc_id for spans in layers.values() for s in spans}
         texts = {doc_id: self.store.documents.text(doc_id) for doc_id in documents}
-        return agreement(layers, texts, events)
+        report = agreement(layers, texts, events)
+        if bootstrap_rounds:
+            report["intervals"] = bootstrap_intervals(layers, texts, bootstrap_rounds)
+        return report
