@@ -59,3 +59,15 @@ def unsafe_characters(text: str) -> set[str]:
 def plural(count: int, word: str, many: str | None = None) -> str:
     """ "1 document", "2 documents" ("1 entity", "3 entities" with `many`)."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def field_value(value: Any) -> str:
+    """An incident field's value as a line shows it: a figure range "2–3" (or "2"), names
+    joined, "—" for nothing."""
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, list) and all(isinstance(v, int) for v in value):
+        return str(value[0]) if len(set(value)) == 1 else "–".join(map(str, value))
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)

@@ -110,3 +110,33 @@ def test_form_values_are_checked() -> None:
             assert "fatalities" in str(exc) or "certainty" in str(exc)
         else:
             raise AssertionError(f"{bad} was accepted")
+
+
+async def test_the_incident_timeline_opens_a_report_at_its_trigger(make_app) -> None:
+    from workbench.tui.screens.search import MentionListScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("I")
+        await pilot.pause()
+        timeline = app.screen
+        assert isinstance(timeline, MentionListScreen)
+        rows = [text.plain for _, text in timeline.rows.values()]
+        # earliest first; the Rask attack's reports disagree on certainty
+        assert rows[0].startswith("2023-12")
+        assert "certainty: claimed / asserted" in rows[0]
+        assert [r.split()[0] for r in rows] == sorted(
+            r.split()[0] for r in rows if r[0].isdigit()
+        ) + [r.split()[0] for r in rows if not r[0].isdigit()]
+        await pilot.press(*"strike", "down", "enter")  # the 18 January strikes
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+        [incident] = [
+            i
+            for i in app.workspace.incidents.listing()
+            if i["fields"]["date"]["resolved"] == "2024-01-18"
+        ]
+        first = incident["reports"][0]
+        pane = app.main_screen.focused_pane()
+        assert pane.document.id == first["document"]
+        assert pane.view.cursor == first["trigger_start"]

@@ -96,6 +96,7 @@ MODALS = {
     ],
     "entity_picker": ["ctrl+p", *"delete the entity", "enter", *"Iran"],
     "rename_prompt": ["slash", *"Jaish al-Adl", "enter", "ctrl+p", *"rename the entity", "enter"],
+    "incidents": ["I"],
 }
 
 
@@ -111,3 +112,11 @@ def test_every_modal_fits_80_by_24(make_app, snap_compare, modal: str) -> None:
         assert pilot.app.screen is not pilot.app.screen_stack[0]  # a modal is open
 
     assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
+
+
+def test_incident_timeline_160_by_45(make_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.press("I")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(160, 45), run_before=run_before)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from workbench.cli import app, emit_json, say, workspace
-from workbench.display import plural
+from workbench.display import field_value, plural
 
 incidents_app = typer.Typer(
     help="Incidents across sources: list them with conflicts, or suggest which reports join."
@@ -44,26 +44,15 @@ def _say_incident(incident: dict[str, Any]) -> None:
     for first, second in incident["near_duplicates"]:
         say(f"  documents {first} and {second} are near-duplicates: counted once")
     for name, field in incident["fields"].items():
-        values = "; ".join(_value(v) for v in field["values"]) or "—"
+        values = "; ".join(field_value(v) for v in field["values"]) or "—"
         mark = "CONFLICT " if field["conflict"] else ""
-        resolved = _value(field["resolved"])
+        resolved = field_value(field["resolved"])
         say(f"  {name:<11} {mark}{values}  → {resolved} ({field['rule']})")
     for report in incident["reports"]:
         actors = ", ".join(
             f"{role}: {', '.join(names)}" for role, names in report["actors"].items()
         )
         say(f"    [{report['document']}] {report['grade']} {report['title'][:60]}  {actors}")
-
-
-def _value(value: Any) -> str:
-    """A field's value as a line shows it: a figure range "2–3" (or "2"), names joined."""
-    if value is None or value == []:
-        return "—"
-    if isinstance(value, list) and all(isinstance(v, int) for v in value):
-        return str(value[0]) if len(set(value)) == 1 else "–".join(map(str, value))
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value)
 
 
 @incidents_app.command("suggest")

@@ -280,6 +280,13 @@ ACTIONS: tuple[Action, ...] = (
         "event.role", "r", "the mention fills a role of the active event", "events.add_role", EVENTS
     ),
     _screen("event.cluster", "K", "same incident as the active event", "events.cluster", EVENTS),
+    _screen(
+        "incidents.open",
+        "I",
+        "incidents on a timeline: reports, grades, conflicts",
+        "reading.incidents",
+        EVENTS,
+    ),
     _screen("event.delete", "D", "delete the event", "events.delete", EVENTS),
     # -- panes, search, copy, export
     Action(

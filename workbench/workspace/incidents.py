@@ -189,6 +189,8 @@ def _incident(cluster_id: Any, events: list[Event], titles: dict[int, str]) -> d
             "document": e.doc_id,
             "title": titles.get(e.doc_id, ""),
             "trigger": e.trigger_text,
+            "trigger_start": e.trigger_start,
+            "trigger_end": e.trigger_end,
             "date": e.date,
             "date_text": e.date_text,
             "date_precision": e.date_precision,

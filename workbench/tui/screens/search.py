@@ -87,9 +87,13 @@ class MentionListScreen(FilterList):
 
     help_text = "enter open at the mention · esc close"
 
-    def __init__(self, title: str, rows: list[tuple[OpenAt, Text]]) -> None:
+    def __init__(
+        self, title: str, rows: list[tuple[OpenAt, Text]], help_text: str | None = None
+    ) -> None:
         super().__init__()
         self.title_text = title
+        if help_text is not None:
+            self.help_text = help_text
         self.rows = {str(i): row for i, row in enumerate(rows)}
 
     def refill(self, query: str) -> None:
