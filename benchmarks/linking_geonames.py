@@ -38,6 +38,7 @@ import tempfile
 import time
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -230,14 +231,19 @@ def tfidf_top10(queries: list[str], aliases: list[str], owners: list[str]) -> li
         block = (query_matrix[start : start + 200] @ alias_matrix.T).toarray()
         for row in block:
             best = np.argpartition(-row, 60)[:60]
-            ranked: list[str] = []
-            for i in best[np.argsort(-row[best], kind="stable")]:
-                if owners[i] not in ranked:
-                    ranked.append(owners[i])
-                if len(ranked) == 10:
-                    break
-            out.append(ranked)
+            out.append(_first_entities(best[np.argsort(-row[best], kind="stable")], owners))
     return out
+
+
+def _first_entities(ranked_aliases: Iterable[int], owners: list[str], n: int = 10) -> list[str]:
+    """The first `n` distinct entities of aliases in ranked order."""
+    found: list[str] = []
+    for i in ranked_aliases:
+        if owners[i] not in found:
+            found.append(owners[i])
+            if len(found) == n:
+                break
+    return found
 
 
 def brute_force_top10(queries: list[str], aliases: list[str], owners: list[str]) -> list[list[str]]:
@@ -251,16 +257,10 @@ def brute_force_top10(queries: list[str], aliases: list[str], owners: list[str])
         dtype=np.uint8,
         workers=-1,
     )
-    out = []
-    for row in scores:
-        ranked: list[str] = []
-        for i in np.argsort(-row.astype(np.int16), kind="stable")[:60]:
-            if owners[i] not in ranked:
-                ranked.append(owners[i])
-            if len(ranked) == 10:
-                break
-        out.append(ranked)
-    return out
+    return [
+        _first_entities(np.argsort(-row.astype(np.int16), kind="stable")[:60], owners)
+        for row in scores
+    ]
 
 
 def main() -> None:

@@ -10,7 +10,6 @@ Two levels:
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
@@ -69,8 +68,6 @@ _VOWELS = set("aeiouy")
 
 def strip_diacritics(text: str) -> str:
     """Remove combining marks: "António" -> "Antonio"."""
-    if text.isascii():  # most names: nothing to decompose
-        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -93,10 +90,8 @@ def normalise_tokens(text: str) -> list[str]:
     return content
 
 
-@functools.lru_cache(maxsize=1 << 17)
 def translit_token(token: str) -> str:
-    """A spelling-insensitive key for one token; empty for particles such as "al".
-    (Remembered: a knowledge base's names share most of their words.)"""
+    """A spelling-insensitive key for one token; empty for particles such as "al"."""
     if token in PARTICLES or token in STOP_WORDS:
         return ""
     key = token
