@@ -17,6 +17,8 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -30,7 +32,13 @@ def generated_text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)) + "."
 
 
-def raw_commits(path: Path, n: int, synchronous: str = "FULL") -> list[float]:
+# Commits are timed in alternating blocks, one side after the other, so that a slow spell
+# of the disk (fsync times vary from second to second) falls on both sides alike.
+BLOCK = 100
+
+
+@contextmanager
+def raw_committer(path: Path, synchronous: str = "FULL") -> Iterator[Callable[[int], None]]:
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute(f"PRAGMA synchronous = {synchronous}")
@@ -43,22 +51,31 @@ def raw_commits(path: Path, n: int, synchronous: str = "FULL") -> list[float]:
         conn.execute("INSERT INTO t VALUES (?, ?, ?, 'GPE', 'Iran')", (1, i, i + 4))
         conn.execute("COMMIT")
 
-    values = timings_ms(commit, n)
-    conn.close()
-    return values
+    try:
+        yield commit
+    finally:
+        conn.close()
 
 
-def store_commits(path: Path, n: int) -> list[float]:
+@contextmanager
+def store_committer(path: Path) -> Iterator[Callable[[int], None]]:
     rng = random.Random(1)
     text = generated_text(rng, 5000)
     with Store.open(path, annotator="bench") as store:
         [doc_id], _ = store.documents.add_many(
             [NewDocument("bench", text, hashlib.sha256(text.encode()).hexdigest(), "bench")]
         )
-        length = len(text)
-        return timings_ms(
-            lambda i: store.mentions.add(doc_id, i % (length - 5), i % (length - 5) + 4, "GPE"), n
-        )
+        last = len(text) - 5
+        yield lambda i: store.mentions.add(doc_id, i % last, i % last + 4, "GPE")
+
+
+def interleaved(committers: dict[str, Callable[[int], None]], n: int) -> dict[str, list[float]]:
+    """n timed commits of each committer, in alternating blocks of BLOCK."""
+    times: dict[str, list[float]] = {name: [] for name in committers}
+    for first in range(0, n, BLOCK):
+        for name, commit in committers.items():
+            times[name] += timings_ms(lambda i, c=commit, f=first: c(f + i), BLOCK)
+    return times
 
 
 def import_rate(path: Path, documents: int) -> dict[str, float]:
@@ -88,12 +105,21 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        # interleave warm-up so neither side profits from a cold cache alone
-        raw_commits(tmp_path / "warm.db", 200)
-        raw = summary(raw_commits(tmp_path / "raw.db", args.commits))
-        ours = summary(store_commits(tmp_path / "store.db", args.commits))
-        raw_no_fsync = summary(raw_commits(tmp_path / "raw_normal.db", args.commits, "NORMAL"))
+        with (
+            raw_committer(tmp_path / "raw.db") as raw_commit,
+            store_committer(tmp_path / "store.db") as store_commit,
+            raw_committer(tmp_path / "raw_normal.db", "NORMAL") as raw_commit_no_fsync,
+        ):
+            committers = {
+                "raw": raw_commit,
+                "store": store_commit,
+                "raw_no_fsync": raw_commit_no_fsync,
+            }
+            interleaved(committers, BLOCK * 2)  # warm-up, not counted
+            times = interleaved(committers, args.commits)
         imports = import_rate(tmp_path / "import.db", args.documents)
+    raw, ours = summary(times["raw"]), summary(times["store"])
+    raw_no_fsync = summary(times["raw_no_fsync"])
     emit(
         {
             "benchmark": "store",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from itertools import chain
 from typing import Any, Protocol
 
@@ -96,19 +97,26 @@ def insert_rows(
         conn.execute(statement((len(values) - whole) // width), [*tail, *values[whole:]])
 
 
+@lru_cache(maxsize=64)
+def _insert_statement(table: str, columns: tuple[str, ...]) -> str:
+    """`INSERT ... RETURNING *` for these columns: the row comes back as stored (its id and
+    defaults included), so logging it needs no second statement."""
+    names = ", ".join(quoted(c) for c in columns)
+    values = ", ".join("?" * len(columns))
+    return f"INSERT INTO {quoted(table)} ({names}) VALUES ({values}) RETURNING *"
+
+
 def insert_row(
     conn: sqlite3.Connection, table: str, row: Row, hooks: Mapping[str, RowHooks]
-) -> Any:
-    """Insert one row (and what its table keeps beside it); returns its id."""
-    columns = ", ".join(quoted(c) for c in row)
-    values = ", ".join("?" * len(row))
-    cursor = conn.execute(
-        f"INSERT INTO {quoted(table)} ({columns}) VALUES ({values})", list(row.values())
-    )
-    row_id = row.get("id", cursor.lastrowid)
+) -> Row:
+    """Insert one row (and what its table keeps beside it); returns the row as stored."""
+    cursor = conn.execute(_insert_statement(table, tuple(row)), list(row.values()))
+    names = [d[0] for d in cursor.description]
+    [values] = cursor.fetchall()
+    stored = dict(zip(names, values, strict=True))
     if table in hooks:
-        hooks[table].inserted(conn, [{**row, "id": row_id}])
-    return row_id
+        hooks[table].inserted(conn, [stored])
+    return stored
 
 
 def delete_row(
@@ -215,9 +223,13 @@ class Transaction:
 
     def insert(self, table: str, row: Row) -> Any:
         """Insert a row and log it; returns its id."""
-        row_id = insert_row(self.conn, table, row, self.hooks)
-        self._log(table, row_id, None, row_snapshot(self.conn, table, row_id))
-        return row_id
+        return self.inserted(table, row)["id"]
+
+    def inserted(self, table: str, row: Row) -> Row:
+        """Insert a row and log it; returns the row as stored."""
+        stored = insert_row(self.conn, table, row, self.hooks)
+        self._log(table, stored["id"], None, stored)
+        return stored
 
     def insert_many(
         self,

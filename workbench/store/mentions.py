@@ -59,7 +59,7 @@ class Mentions:
         if entity_id is not None:
             entity_id = self.kb.resolve(entity_id)
         with self.db.transaction("add mention") as tx:
-            mention_id = tx.insert(
+            stored = tx.inserted(
                 "mentions",
                 {
                     "doc_id": doc_id,
@@ -79,7 +79,7 @@ class Mentions:
             )
             if entity_id is not None and learn_alias and status == ACCEPTED:
                 self.kb.insert_alias(tx, entity_id, text, "annotation")
-        return self.get(int(mention_id))
+        return Mention(*(stored[field] for field in Mention._fields))
 
     def get(self, mention_id: int) -> Mention:
         """One mention by id."""
