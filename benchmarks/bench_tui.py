@@ -7,7 +7,10 @@
 - keystroke-to-refresh p95 in a generated 1 MB document with 10 000 annotations: from
   sending a key (through Textual's Pilot) to the first frame the app hands its driver
   (rendered to terminal bytes), for cursor movement and for the keystroke that creates
-  an annotation (store commit + redraw), next to the same for a bare Textual app.
+  an annotation (store commit + redraw), next to the same for a bare Textual app;
+- the same on the adjudication screen, the document's mentions copied into two layers
+  that disagree on about one span in seven: opening it, moving between disagreements,
+  and the keystrokes that decide one.
 
     python benchmarks/bench_tui.py [--runs 7] [--keys 300] [--annotations 40]
 """
@@ -244,6 +247,65 @@ async def keystrokes(db: Path, doc_id: int, n_keys: int, n_annotations: int) -> 
     }
 
 
+def two_layers(db: Path, doc_id: int) -> int:
+    """The big document's mentions as two annotators' layers that mostly agree: of every
+    20 spans, bob gives one another label, shortens one and leaves one out. Returns the
+    number of mentions per layer."""
+    rng = random.Random(11)
+    with Store.open(db, annotator="bench") as store:
+        shared = store.mentions.of_document(doc_id)
+        alice = [NewMention(m.start, m.end, m.text, m.label) for m in shared]
+        bob = []
+        for m in alice:
+            roll = rng.randrange(20)
+            if roll == 0:
+                continue
+            if roll == 1:
+                m = m._replace(label="LOC")
+            elif roll == 2 and m.end - m.start > 2:
+                m = m._replace(end=m.end - 1, text=m.text[:-1])
+            bob.append(m)
+        for name, mentions in (("alice", alice), ("bob", bob)):
+            with store.in_layer(name):
+                store.mentions.import_many(doc_id, mentions, source="bench")
+    return len(alice)
+
+
+async def adjudication_keystrokes(db: Path, doc_id: int, n_keys: int) -> dict:
+    """The adjudication screen on the big document: opening it (J), moving between
+    disagreements, and deciding them (each a store commit)."""
+    from workbench.tui.app import WorkbenchApp
+
+    rng = random.Random(5)
+    moving: list[float] = []
+    deciding: list[float] = []
+    with Store.open(db, annotator="curator") as store:
+        app = WorkbenchApp(Workspace(store), doc_id, None, keymap={}, steady=True)
+        frames = watch_frames(app)
+        async with app.run_test(size=(150, 40)) as pilot:
+            await pilot.pause()
+            start = time.perf_counter()
+            await pilot.press("J", "enter")  # (J asks which pair: alice and bob come first)
+            await pilot.pause()
+            opened = (time.perf_counter() - start) * 1000
+            screen = app.screen
+            for _ in range(n_keys):
+                key = rng.choice(["down", "up", "n", "N", "down", "n", "1", "2", "x"])
+                latency = await key_to_frame(pilot, frames, key)
+                if latency is not None:
+                    (deciding if key in "12x" else moving).append(latency)
+            disagreements = len(screen.comparison.items)
+            settled = sum(screen.comparison.settled)
+    return {
+        "open_screen_ms": round(opened, 1),
+        "disagreements": disagreements,
+        "settled_during_run": settled,
+        "move_between_disagreements": summary(moving),
+        "decide_keystroke": summary(deciding),
+        "goal": "keystroke p95 < 16 ms",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
@@ -263,12 +325,15 @@ def main() -> None:
             document = store.documents.get(doc_id)
             stored = len(store.mentions.of_document(doc_id))
         keys = asyncio.run(keystrokes(big, doc_id, args.keys, args.annotations))
+        per_layer = two_layers(big, doc_id)
+        adjudication = asyncio.run(adjudication_keystrokes(big, doc_id, args.keys))
     emit(
         {
             "benchmark": "tui",
             "time_to_first_frame": frame,
             "document": {"characters": len(document.text), "annotations": stored},
             "keystroke_to_refresh": keys,
+            "adjudication": {"mentions_per_layer": per_layer, **adjudication},
         }
     )
 

@@ -322,9 +322,9 @@ def test_a_documents_mentions_are_read_in_order_from_one_index(store) -> None:
     plan = " ".join(
         row[3]
         for row in store.conn.execute(
-            "EXPLAIN QUERY PLAN SELECT id FROM mentions WHERE doc_id = ? AND status IN (?, ?) "
-            'ORDER BY start, "end", id',
-            (1, "accepted", "suggested"),
+            "EXPLAIN QUERY PLAN SELECT id FROM mentions WHERE doc_id = ? AND layer IS ? "
+            'AND status IN (?, ?) ORDER BY start, "end", id',
+            (1, "alice", "accepted", "suggested"),
         )
     )
     assert "mentions_span" in plan and "TEMP B-TREE" not in plan

@@ -120,3 +120,40 @@ def test_incident_timeline_160_by_45(make_app, snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(160, 45), run_before=run_before)
+
+
+def _bob_layer(path) -> None:
+    """A second layer on document 1: the shared gold less Pakistan, with Iran as LOC."""
+    from workbench.model import ACCEPTED, NewMention
+    from workbench.store import Store
+
+    with Store.open(path, annotator="bob") as store:
+        shared = store.mentions.of_document(1, (ACCEPTED,))
+        with store.in_layer("bob"):
+            store.mentions.import_many(
+                1,
+                [
+                    NewMention(
+                        m.start,
+                        m.end,
+                        m.text,
+                        "LOC" if m.text == "Iran" else m.label,
+                        m.entity_id,
+                    )
+                    for m in shared
+                    if m.text != "Pakistan"
+                ],
+            )
+
+
+@pytest.mark.parametrize("size", [SMALL, SIZE], ids=["80x24", "150x40"])
+def test_adjudication_screen(seeded_path, make_app, snap_compare, size) -> None:
+    _bob_layer(seeded_path)
+
+    async def run_before(pilot) -> None:
+        await pilot.press("J")
+        await pilot.pause()
+        await pilot.press("n", "1")  # one settled, the cursor on the next open one
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)

@@ -6,8 +6,10 @@ from typing import Annotated, Any
 
 import typer
 
+from workbench.agreement import Span
 from workbench.cli import app, emit_json, say, workspace
 from workbench.display import plural
+from workbench.errors import WorkbenchError
 
 
 @app.command()
@@ -17,18 +19,90 @@ def project(
         str | None,
         typer.Option(help="shared: one layer everyone edits; independent: a layer each."),
     ] = None,
+    see_others: Annotated[
+        bool | None,
+        typer.Option(
+            "--see-others/--blind",
+            help="Let annotators compare layers of documents they have not finished "
+            "(default: blind).",
+        ),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show or set how annotators share work: one shared layer, or independent layers."""
-    team = workspace(ctx).team
+    ws = workspace(ctx)
+    team, adjudication = ws.team, ws.adjudication
     if mode is not None:
         team.set_mode(mode)
+    if see_others is not None:
+        adjudication.set_see_others(see_others)
     layer = team.layer()
     if json_out:
-        emit_json({"mode": team.mode(), "layer": layer})
+        emit_json({"mode": team.mode(), "layer": layer, "see_others": adjudication.see_others()})
         return
     where = f"your layer is {layer!r}" if layer else "everyone edits the shared layer"
-    say(f"mode: {team.mode()} ({where})")
+    blind = "others' layers visible" if adjudication.see_others() else "blind"
+    say(f"mode: {team.mode()} ({where}; {blind})")
+
+
+@app.command()
+def adjudicate(
+    ctx: typer.Context,
+    doc: Annotated[int, typer.Argument(help="The document.")],
+    annotators: Annotated[
+        str | None,
+        typer.Option(help="The two layers: A,B (default: the document's two annotators)."),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List where two layers of a document disagree and which are settled in the curated
+    layer (settle them in the TUI: J on the document)."""
+    adjudication = workspace(ctx).adjudication
+    if annotators:
+        names = [a.strip() for a in annotators.split(",") if a.strip()]
+        if len(names) != 2:
+            raise WorkbenchError(f"name two layers, --annotators A,B, not {annotators!r}")
+        first, second = names
+    else:
+        first, second = adjudication.default_pair(doc)
+    comparison = adjudication.compare(doc, first, second)
+    text = comparison.document.text
+
+    def side(span: Span | None) -> dict[str, Any] | None:
+        if span is None:
+            return None
+        return {
+            "start": span.start,
+            "end": span.end,
+            "text": text[span.start : span.end],
+            "label": span.label,
+            "entity_id": span.entity_id,
+        }
+
+    pairs = list(zip(comparison.items, comparison.settled, strict=True))
+    if json_out:
+        rows = [
+            {
+                "kinds": list(item.kinds),
+                "settled": done,
+                "first": side(item.first),
+                "second": side(item.second),
+            }
+            for item, done in pairs
+        ]
+        emit_json({"doc_id": doc, "first": first, "second": second, "disagreements": rows})
+        return
+    say(
+        f"document {doc}: {first} / {second}: {plural(len(pairs), 'disagreement')}, "
+        f"{comparison.open_count} open"
+    )
+    for item, done in pairs:
+        sides = [
+            f"{name}: " + ("—" if span is None else f"{text[span.start : span.end]!r} {span.label}")
+            for name, span in ((first, item.first), (second, item.second))
+        ]
+        mark = "settled" if done else "open   "
+        say(f"  {mark}  {', '.join(item.kinds):<22} {'   '.join(sides)}")
 
 
 @app.command()

@@ -109,6 +109,18 @@ class Mentions:
         )
         return [Mention(*r) for r in rows]
 
+    def overlapping(
+        self, doc_id: int, start: int, end: int, statuses: Sequence[str] = (ACCEPTED,)
+    ) -> list[Mention]:
+        """The mentions of this layer with the given statuses that overlap [start, end)."""
+        rows = self.db.rows(
+            f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE doc_id = ? AND layer IS ? "
+            f'AND start < ? AND "end" > ? AND status IN ({marks(len(statuses))}) '
+            'ORDER BY start, "end", id',
+            (doc_id, self.db.layer, end, start, *statuses),
+        )
+        return [Mention(*r) for r in rows]
+
     def update(self, mention_id: int, **changes: Any) -> Mention:
         """Change label, span, status or link of a mention (one logged change)."""
         with self.db.transaction("edit mention") as tx:

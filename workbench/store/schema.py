@@ -326,6 +326,8 @@ def _migrate_7_reference_indexes(conn: sqlite3.Connection) -> None:
     conn.executescript(REFERENCE_INDEXES)
 
 
+SPAN_INDEX = 'CREATE INDEX mentions_span ON mentions(doc_id, layer, start, "end")'
+
 # Version 8's tables: mentions and events carry the layer they belong to.
 LAYERED = {
     name: SPELLED_OUT[name].replace(
@@ -390,6 +392,14 @@ def _migrate_10_source_grades(conn: sqlite3.Connection) -> None:
     conn.executescript(SOURCE_GRADES_TABLE)
 
 
+def _migrate_11_span_index_by_layer(conn: sqlite3.Connection) -> None:
+    """Version 11: the span index leads with the layer after the document. Every look-up
+    of a document's mentions names its layer, and with several layers on one document
+    (an adjudicated one holds three) the old index walked all of them."""
+    conn.execute("DROP INDEX IF EXISTS mentions_span")
+    conn.execute(SPAN_INDEX)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1_base,
     _migrate_2_alias_index,
@@ -401,6 +411,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_8_layers,
     _migrate_9_assignments,
     _migrate_10_source_grades,
+    _migrate_11_span_index_by_layer,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

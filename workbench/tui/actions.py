@@ -15,7 +15,7 @@ from typing import Literal, NamedTuple
 
 from textual.binding import Binding, BindingType
 
-Scope = Literal["view", "screen", "app"]
+Scope = Literal["view", "screen", "app", "adjudication"]
 
 
 class Action(NamedTuple):
@@ -40,10 +40,25 @@ def _screen(id: str, keys: str, description: str, handler: str, section: str) ->
     return Action(id, keys, description, handler, "screen", section)
 
 
+def _adjudicate(id: str, keys: str, description: str, handler: str, short: str = "") -> Action:
+    return Action(
+        id,
+        keys,
+        description,
+        handler,
+        "adjudication",
+        ADJUDICATING,
+        footer=bool(short),
+        palette=False,
+        short=short,
+    )
+
+
 MOVING = "Moving and selecting (in a document)"
 ANNOTATING = "Annotating and suggestions"
 EVENTS = "Events"
 READING = "Panes, search, copy, export"
+ADJUDICATING = "Adjudication (J opens it: two layers, their disagreements)"
 APPLICATION = "Application"
 
 ACTIONS: tuple[Action, ...] = (
@@ -317,6 +332,13 @@ ACTIONS: tuple[Action, ...] = (
         "reading.mark_done",
         READING,
     ),
+    _screen(
+        "adjudicate.open",
+        "J",
+        "adjudicate: two layers of this document side by side, settle their disagreements",
+        "reading.adjudicate",
+        READING,
+    ),
     _screen("panel.toggle", "i", "side panel on/off", "reading.toggle_side_panel", READING),
     Action(
         "find.open",
@@ -365,6 +387,42 @@ ACTIONS: tuple[Action, ...] = (
         "reading.export",
         READING,
     ),
+    # -- adjudication: keys of its own screen
+    _adjudicate(
+        "adjudicate.take_first",
+        "1",
+        "take the first (left) layer's span",
+        "decide('first')",
+        "left",
+    ),
+    _adjudicate(
+        "adjudicate.take_second",
+        "2",
+        "take the second (right) layer's span",
+        "decide('second')",
+        "right",
+    ),
+    _adjudicate(
+        "adjudicate.take_both",
+        "3",
+        "take both spans (when they do not overlap)",
+        "decide('both')",
+        "both",
+    ),
+    _adjudicate(
+        "adjudicate.reject",
+        "x",
+        "reject: the curated layer keeps neither",
+        "decide('reject')",
+        "reject",
+    ),
+    _adjudicate(
+        "adjudicate.edit", "e", "take the span with another label (then its digit)", "edit", "edit"
+    ),
+    _adjudicate("adjudicate.next", "n", "next open disagreement", "step(1)", "next"),
+    _adjudicate("adjudicate.previous", "N", "previous open disagreement", "step(-1)"),
+    _adjudicate("adjudicate.undo", "u", "undo your newest decision", "undo", "undo"),
+    _adjudicate("adjudicate.close", "escape", "back to the documents", "close", "back"),
     # -- application
     Action(
         "app.help", "question_mark", "help: every key", "help", "app", APPLICATION, short="help"

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from workbench import config
 from workbench.errors import ReadOnlyDatabase
 from workbench.store import Store
+from workbench.workspace.adjudicating import Adjudication
 from workbench.workspace.annotating import Annotations
 from workbench.workspace.corpus import Corpus
 from workbench.workspace.events import EventsUseCases
@@ -66,6 +67,7 @@ class Workspace:
         self.history = History(self)
         self.team = Team(self)
         self.incidents = Incidents(self)
+        self.adjudication = Adjudication(self)
 
     @classmethod
     def open(

@@ -324,3 +324,26 @@ class DocumentPicker(FilterList):
 
     def choose(self, option_id: str | None) -> None:
         self.dismiss(int(option_id) if option_id else None)
+
+
+class LayerPairPicker(FilterList):
+    """Choose the two layers to adjudicate (a document with more than two)."""
+
+    help_text = "type to filter · enter compare · esc cancel"
+    title_text = "Compare which two layers?"
+
+    def __init__(self, layers: list[str]) -> None:
+        super().__init__()
+        self.pairs = [(a, b) for i, a in enumerate(layers) for b in layers[i + 1 :]]
+
+    def refill(self, query: str) -> None:
+        wanted = query.strip().lower()
+        options = []
+        for index, (first, second) in enumerate(self.pairs):
+            name = f"{first} ⟷ {second}"
+            if wanted in name.lower():
+                options.append(Option(Text(visible(name)), id=str(index)))
+        self.set_options(options)
+
+    def choose(self, option_id: str | None) -> None:
+        self.dismiss(self.pairs[int(option_id)] if option_id else None)

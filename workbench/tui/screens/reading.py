@@ -75,6 +75,36 @@ class ReadingCommands:
         if following:
             self.screen.open_in(pane, following)
 
+    def adjudicate(self) -> None:
+        """Compare two layers of the focused document and settle their disagreements: its
+        two annotators' layers, or a pair chosen from a list when it has more."""
+        pane = self.screen.focused_pane()
+        if pane.document is None:
+            return
+        doc_id = pane.document.id
+        adjudication = self.screen.workspace.adjudication
+        try:
+            adjudication.check_may_compare(doc_id)
+            layers = adjudication.layers(doc_id)
+            pair = adjudication.default_pair(doc_id)
+        except WorkbenchError as exc:
+            self.screen.notify(str(exc), severity="error")
+            return
+        from workbench.tui.screens.adjudicating import AdjudicationScreen
+        from workbench.tui.screens.pickers import LayerPairPicker
+
+        def chosen(pair: tuple[str, str] | None) -> None:
+            if pair is not None:
+                self.screen.app.push_screen(AdjudicationScreen(doc_id, *pair), self._adjudicated)
+
+        if len(layers) > 2:
+            self.screen.app.push_screen(LayerPairPicker(layers), chosen)
+        else:
+            chosen(pair)
+
+    def _adjudicated(self, _: None) -> None:
+        self.screen.reload()
+
     def toggle_side_panel(self) -> None:
         """Show or hide the side panel."""
         self.screen.query_one(SidePanel).toggle_class("-hidden")

@@ -488,12 +488,25 @@ class ArticleView(ScrollView, can_focus=True):
         self.redraw()
 
     def select_span(self, start: int, end: int) -> None:
-        """Select [start, end) with the cursor at its start (on the mention, if one is there)."""
+        """Select [start, end) with the cursor at its start (on the mention, if one is there).
+        Only the lines of the old and the new selection, and of the mentions under the
+        cursor before and after, are drawn again."""
+        old = self.selection
+        spans = [(old.start, old.end) if old else (self.cursor, self.cursor), (start, end)]
+        focused_before = self.mention_at_cursor()
         self.selection_anchor = end
         self.cursor = start
+        for mention in (focused_before, self.mention_at_cursor()):
+            if mention is not None:
+                spans.append((mention.start, mention.end))
         self._scroll_to_cursor()
-        self.redraw()
+        self._refresh_document_lines(*(line for span in spans for line in self._span_lines(span)))
         self._announce()
+
+    def _span_lines(self, span: tuple[int, int]) -> range:
+        """The visual lines [start, end) covers, with the line before when they meet."""
+        first = self._layout.line_of(span[0])
+        return range(max(0, first - 1), self._layout.line_of(span[1]) + 1)
 
     def _announce(self) -> None:
         self.post_message(self.CursorMoved(self, self.cursor, self.mention_at_cursor()))

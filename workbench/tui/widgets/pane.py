@@ -13,9 +13,11 @@ from workbench.tui.widgets.panels import PaneTitle
 class DocumentPane(CoveredVertical):
     """One side of the reading view."""
 
-    def __init__(self, index: int) -> None:
+    def __init__(self, index: int, caption: str = "") -> None:
+        """`caption`: what the title names first (the layer an adjudication pane shows)."""
         super().__init__(id=f"pane-{index}", classes="pane")
         self.index = index
+        self.caption = caption
 
     def compose(self) -> ComposeResult:
         yield PaneTitle(id=f"title-{self.index}", classes="pane-title")
@@ -41,5 +43,5 @@ class DocumentPane(CoveredVertical):
         view = self.view
         suggested = view.suggestion_count
         self.query_one(PaneTitle).show(
-            self.document, len(view.mentions) - suggested, suggested, view.has_focus
+            self.document, len(view.mentions) - suggested, suggested, view.has_focus, self.caption
         )

@@ -35,12 +35,19 @@ class PaneTitle(TextView):
     """Title, source, date and counts of the document in a pane."""
 
     def show(
-        self, document: Document | None, mentions: int, suggestions: int, focused: bool
+        self,
+        document: Document | None,
+        mentions: int,
+        suggestions: int,
+        focused: bool,
+        caption: str = "",
     ) -> None:
         if document is None:
             self.update(Text("no document — press o to open one", style="dim"))
             return
         text = Text(no_wrap=True, overflow="ellipsis")
+        if caption:
+            text.append(f"{visible(caption)}: ", style="bold reverse")
         # counts first: a long title is cut at the right edge, the counts never are
         text.append(f"[{document.id}] ", style="bold" if focused else "dim")
         text.append(f"{mentions} mentions", style="green")

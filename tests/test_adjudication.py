@@ -1,0 +1,246 @@
+"""Adjudication: where two layers disagree, and a curator's decisions in the curated layer
+(one undoable change each), from the command line and by keyboard in the TUI."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from helpers import SEEDS
+from test_cli import run
+from test_team import _layers
+
+from workbench.adjudication import (
+    BOUNDARY,
+    LABEL,
+    LINK,
+    ONLY_FIRST,
+    ONLY_SECOND,
+    Disagreement,
+    disagreements,
+)
+from workbench.agreement import Span
+from workbench.errors import WorkbenchError
+from workbench.model import CURATED
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.screens.adjudicating import AdjudicationScreen
+from workbench.workspace import Workspace
+
+
+def test_disagreements_name_each_difference_whatever_the_order() -> None:
+    first = [
+        Span(1, 0, 5, "GPE", "iran"),  # the same in both: no disagreement
+        Span(1, 10, 20, "ORG", "jaish"),  # boundary
+        Span(1, 30, 35, "GPE", "iran"),  # label
+        Span(1, 40, 45, "GPE", "iran"),  # link
+        Span(1, 50, 55, "DATE"),  # only first
+        Span(1, 50, 55, "DATE"),  # the same span twice: each is one
+    ]
+    second = [
+        Span(1, 0, 5, "GPE", "iran"),
+        Span(1, 10, 17, "ORG", "jaish"),
+        Span(1, 30, 35, "LOC", "iran"),
+        Span(1, 40, 45, "GPE", None),
+        Span(1, 60, 70, "ORG", "irgc"),  # only second
+    ]
+    expected = [
+        (BOUNDARY,),
+        (LABEL,),
+        (LINK,),
+        (ONLY_FIRST,),
+        (ONLY_FIRST,),
+        (ONLY_SECOND,),
+    ]
+    assert [d.kinds for d in disagreements(first, second)] == expected
+    rng = random.Random(3)
+    for _ in range(5):
+        a, b = first[:], second[:]
+        rng.shuffle(a)
+        rng.shuffle(b)
+        assert disagreements(a, b) == disagreements(first, second)
+    both_ways = [d.kinds for d in disagreements(second, first)]
+    assert both_ways.count((ONLY_SECOND,)) == 2 and both_ways.count((ONLY_FIRST,)) == 1
+
+
+def test_taking_both_refuses_overlapping_spans() -> None:
+    overlapping = Disagreement(1, (BOUNDARY,), Span(1, 10, 20, "ORG"), Span(1, 10, 17, "ORG"))
+    with pytest.raises(ValueError, match="overlap"):
+        overlapping.taken("both")
+    apart = Disagreement(1, (LABEL,), Span(1, 10, 20, "ORG"), Span(1, 30, 37, "ORG"))
+    assert apart.taken("both") == (apart.first, apart.second)
+    assert overlapping.taken("reject") == ()
+    with pytest.raises(ValueError, match="unknown decision"):
+        overlapping.taken("maybe")
+
+
+def _open(tmp_path: Path, annotator: str = "carol") -> Workspace:
+    return Workspace.open(_layers(tmp_path), annotator)
+
+
+def test_each_decision_is_one_undoable_change_in_the_curated_layer(tmp_path: Path) -> None:
+    workspace = _open(tmp_path)
+    adjudication = workspace.adjudication
+    assert adjudication.default_pair(1) == ("alice", "bob")
+    comparison = adjudication.compare(1, "alice", "bob")
+    kinds = {k for item in comparison.items for k in item.kinds}
+    # bob left out Pakistan and made Iran a LOC
+    assert kinds == {ONLY_FIRST, LABEL}
+    assert comparison.open_count == len(comparison.items) > 2
+    only_alice = next(i for i, d in enumerate(comparison.items) if d.kinds == (ONLY_FIRST,))
+    label = next(i for i, d in enumerate(comparison.items) if d.kinds == (LABEL,))
+
+    [made] = adjudication.decide(comparison.items[only_alice], "first")
+    assert (made.label, made.text, made.annotator) == ("GPE", "Pakistan", "carol")
+    assert [m.id for m in adjudication.curated(1)] == [made.id]
+    with pytest.raises(WorkbenchError, match="settled already"):
+        adjudication.decide(comparison.items[only_alice], "reject")
+
+    [edited] = adjudication.decide(comparison.items[label], "second", label="NORP")
+    assert (edited.text, edited.label) == ("Iran", "NORP")
+    after = adjudication.compare(1, "alice", "bob")
+    assert after.open_count == comparison.open_count - 2
+    assert after.settled[only_alice] and after.settled[label]
+
+    # a rejection keeps neither side, and stays settled
+    other = next(
+        i for i, (d, done) in enumerate(zip(after.items, after.settled, strict=True)) if not done
+    )
+    assert adjudication.decide(after.items[other], "reject")[0].status == "rejected"
+    assert len(adjudication.curated(1)) == 2
+    assert adjudication.compare(1, "alice", "bob").open_count == comparison.open_count - 3
+
+    # one undo takes back one decision, the newest
+    assert workspace.history.undo() == "adjudicate: reject"
+    assert adjudication.compare(1, "alice", "bob").open_count == comparison.open_count - 2
+    assert workspace.history.undo() == "adjudicate: second"
+    assert [m.text for m in adjudication.curated(1)] == ["Pakistan"]
+
+    # the automatic part never undoes a decision: a re-run copies only what is new
+    workspace.team.curate([1])
+    curated = adjudication.curated(1)
+    assert made.id in {m.id for m in curated}
+    assert sum(m.start == made.start for m in curated) == 1
+    # alice's and bob's layers were never touched
+    assert workspace.team.agreement([1], ["alice", "bob"])["pairs"][0]["spans"]["exact"][
+        "a_only"
+    ] == sum(d.kinds == (ONLY_FIRST,) for d in comparison.items)
+    workspace.close()
+
+
+def test_blind_annotation_hides_other_layers_until_done(tmp_path: Path) -> None:
+    db = _layers(tmp_path)
+    run("--db", db, "assign", "--doc", "1", "--to", "alice,bob")
+    refused = run("--db", db, "--annotator", "alice", "adjudicate", "1", check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("error: document 1 is assigned to you and not done")
+    assert "Traceback" not in refused.stderr
+    run("--db", db, "--annotator", "alice", "done", "1")
+    listed = json.loads(run("--db", db, "--annotator", "alice", "adjudicate", "1", "--json").stdout)
+    assert (listed["first"], listed["second"]) == ("alice", "bob")
+    assert listed["disagreements"] and not any(d["settled"] for d in listed["disagreements"])
+    # bob is not done; the project's switch lets him see
+    assert run("--db", db, "--annotator", "bob", "adjudicate", "1", check=False).returncode == 1
+    shown = json.loads(run("--db", db, "project", "--see-others", "--json").stdout)
+    assert shown["see_others"] is True
+    assert run("--db", db, "--annotator", "bob", "adjudicate", "1").stdout.startswith(
+        "document 1: alice / bob:"
+    )
+
+
+def test_adjudicate_bad_input_is_one_error_line(tmp_path: Path) -> None:
+    db = _layers(tmp_path)
+    for arguments, message in (
+        (("--annotators", "alice"), "error: name two layers, --annotators A,B, not 'alice'"),
+        (("--annotators", "alice,alice"), "error: compare two different layers"),
+    ):
+        done = run("--db", db, "adjudicate", "1", *arguments, check=False)
+        assert done.returncode == 1
+        assert done.stderr.startswith(message), done.stderr
+    single = str(tmp_path / "single.db")
+    run("--db", single, "import", str(SEEDS))  # the shared layer only
+    done = run("--db", single, "adjudicate", "1", check=False)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: document 1 has fewer than two layers to compare")
+
+
+@pytest.mark.asyncio
+async def test_adjudication_by_keyboard(tmp_path: Path) -> None:
+    """J opens the screen on the focused document; one key settles a disagreement and
+    moves to the next open one; an edit is e and a digit; u undoes the newest."""
+    workspace = _open(tmp_path)
+    app = WorkbenchApp(workspace, 1, 2, steady=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("J")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AdjudicationScreen)
+        comparison = screen.comparison
+        assert comparison is not None
+        total = comparison.open_count
+        panes = [p.view for p in screen.query("DocumentPane")]
+        assert [len(v.mentions) for v in panes] == [
+            len(comparison.first_mentions),
+            len(comparison.second_mentions),
+        ]
+        first_item = comparison.items[0]
+        # the panes select the disagreement's span
+        assert panes[0].selection is not None
+        assert (panes[0].cursor, panes[0].selection_anchor) == (
+            first_item.start,
+            first_item.end,
+        )
+
+        await pilot.press("1")  # take alice's span: one key
+        await pilot.pause()
+        assert screen.comparison.open_count == total - 1
+        assert screen.table.cursor == 1  # on to the next open one
+        label_item = next(
+            i
+            for i, d in enumerate(screen.items)
+            if d.kinds == (LABEL,) and not screen.comparison.settled[i]
+        )
+        screen.table.move_to(label_item)
+        await pilot.press("e", "2")  # edit: e and the label's digit
+        await pilot.pause()
+        assert screen.comparison.open_count == total - 2
+        labels = workspace.annotations.labels()
+        assert [m.label for m in workspace.adjudication.curated(1)].count(labels[1]) >= 1
+        await pilot.press("x")  # reject the next open one
+        await pilot.pause()
+        assert screen.comparison.open_count == total - 3
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.comparison.open_count == total - 2
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+    with workspace.store.in_layer(CURATED):
+        assert {m.annotator for m in workspace.annotations.mentions(1)} == {"carol"}
+    workspace.close()
+
+
+@pytest.mark.asyncio
+async def test_blind_annotator_gets_a_notification_not_the_screen(tmp_path: Path) -> None:
+    db = _layers(tmp_path)
+    run("--db", db, "assign", "--doc", "1", "--to", "alice,bob")
+    workspace = Workspace.open(db, "alice")
+    app = WorkbenchApp(workspace, 1, 2, steady=True)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("J")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        assert any("blind" in n.message for n in app._notifications)
+    workspace.close()
+
+
+def test_siding_with_the_layer_that_marked_nothing_rejects_the_other() -> None:
+    only_second = Disagreement(1, (ONLY_SECOND,), None, Span(1, 5, 9, "GPE"))
+    assert only_second.taken("first") == ()
+    assert only_second.rejected("first") == (only_second.second,)
+    assert only_second.rejected("second") == ()
+    boundary = Disagreement(1, (BOUNDARY,), Span(1, 10, 20, "ORG"), Span(1, 10, 17, "ORG"))
+    assert boundary.rejected("first") == () and boundary.rejected("reject") == boundary.sides

@@ -1,0 +1,112 @@
+"""Where two annotators' layers disagree on a document, and what a curator decides.
+
+The spans of the two layers are paired with agreement's rule (one-to-one, best overlap
+first: `agreement.match_overlap`), so the list never depends on the order in which
+spans were made. A pair that differs, and a span that only one layer has, is one
+disagreement; a pair with the same span, label and link is not (it is unanimous, and
+`workbench curate` copies it). A disagreement is settled once the curated layer holds a
+decision over it: a mention taken from either side, or a rejection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from workbench.agreement import Span, match_overlap
+
+ONLY_FIRST = "only-first"
+ONLY_SECOND = "only-second"
+BOUNDARY = "boundary"
+LABEL = "label"
+LINK = "link"
+
+# What a curator can decide about a disagreement.
+TAKE_FIRST = "first"
+TAKE_SECOND = "second"
+TAKE_BOTH = "both"
+REJECT = "reject"
+DECISIONS = (TAKE_FIRST, TAKE_SECOND, TAKE_BOTH, REJECT)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One place where the layers differ: each side's span (None when it has none)."""
+
+    doc_id: int
+    kinds: tuple[str, ...]
+    first: Span | None
+    second: Span | None
+
+    @property
+    def start(self) -> int:
+        return min(s.start for s in self.sides)
+
+    @property
+    def end(self) -> int:
+        return max(s.end for s in self.sides)
+
+    @property
+    def sides(self) -> tuple[Span, ...]:
+        return tuple(s for s in (self.first, self.second) if s is not None)
+
+    def taken(self, decision: str) -> tuple[Span, ...]:
+        """The spans a decision puts into the curated layer (a rejection: none). Taking
+        both is for spans that do not overlap: two mentions cannot cover one word."""
+        if decision == TAKE_FIRST:
+            return (self.first,) if self.first else ()
+        if decision == TAKE_SECOND:
+            return (self.second,) if self.second else ()
+        if decision == TAKE_BOTH:
+            if self.first and self.second and overlap(self.first, self.second):
+                raise ValueError("the two spans overlap: take one of them, or edit")
+            return self.sides
+        if decision == REJECT:
+            return ()
+        raise ValueError(f"unknown decision {decision!r} (one of {', '.join(DECISIONS)})")
+
+    def rejected(self, decision: str) -> tuple[Span, ...]:
+        """The spans a decision records as rejected: both sides' on a rejection, and the
+        other side's when the side taken has no span (siding with the annotator who
+        marked nothing there)."""
+        if decision == REJECT or not self.taken(decision):
+            return self.sides
+        return ()
+
+
+def overlap(a: Span, b: Span) -> bool:
+    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
+
+
+def differences(first: Span, second: Span) -> tuple[str, ...]:
+    """How two paired spans differ (nothing: they agree)."""
+    kinds = []
+    if (first.start, first.end) != (second.start, second.end):
+        kinds.append(BOUNDARY)
+    if first.label != second.label:
+        kinds.append(LABEL)
+    if first.entity_id != second.entity_id:
+        kinds.append(LINK)
+    return tuple(kinds)
+
+
+def disagreements(first: Sequence[Span], second: Sequence[Span]) -> list[Disagreement]:
+    """Every disagreement between two layers' spans, in document order."""
+    found = []
+    # by identity: one layer may hold the same span twice, and each is a disagreement
+    paired: set[int] = set()
+    for a, b in match_overlap(first, second):
+        paired |= {id(a), id(b)}
+        kinds = differences(a, b)
+        if kinds:
+            found.append(Disagreement(a.doc_id, kinds, a, b))
+    found += [Disagreement(a.doc_id, (ONLY_FIRST,), a, None) for a in first if id(a) not in paired]
+    found += [
+        Disagreement(b.doc_id, (ONLY_SECOND,), None, b) for b in second if id(b) not in paired
+    ]
+    return sorted(found, key=lambda d: (d.doc_id, d.start, d.end, d.kinds))
+
+
+def settled(item: Disagreement, decided: Sequence[Span]) -> bool:
+    """Whether the curated layer's decisions (taken and rejected spans) cover the item."""
+    return any(overlap(side, mark) for side in item.sides for mark in decided)
