@@ -169,6 +169,7 @@ def test_an_export_killed_midway_leaves_no_partial_output(
         ".workbench-export",
         "entities.csv",
         "events.csv",
+        "incidents.csv",
         "mentions.csv",
     ]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export.partial-")]

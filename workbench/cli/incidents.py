@@ -47,7 +47,7 @@ def _say_incident(incident: dict[str, Any]) -> None:
         values = "; ".join(field_value(v) for v in field["values"]) or "—"
         mark = "CONFLICT " if field["conflict"] else ""
         resolved = field_value(field["resolved"])
-        say(f"  {name:<11} {mark}{values}  → {resolved} ({field['rule']})")
+        say(f"  {name:<16} {mark}{values}  → {resolved} ({field['rule']})")
     for report in incident["reports"]:
         actors = ", ".join(
             f"{role}: {', '.join(names)}" for role, names in report["actors"].items()

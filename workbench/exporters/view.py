@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from workbench.events.resolution import incident_listing
 from workbench.model import ACCEPTED, SUGGESTED, Document, Entity, Event, Mention
 
 if TYPE_CHECKING:
@@ -67,6 +68,23 @@ class ExportView:
                 tuple(self._store.mentions.of_document(doc_id, self.statuses)),
                 tuple(self._store.events.of_document(doc_id)),
             )
+
+    @cached_property
+    def incidents(self) -> list[dict[str, Any]]:
+        """The incidents with a report in the chosen documents, earliest first, each with
+        all its reports (from any document) and its fields resolved, as `workbench
+        incidents --json` gives them."""
+        chosen = set(self.doc_ids)
+        return [
+            incident
+            for incident in incident_listing(
+                self._store.events.of_document(None),
+                self._store.documents.summaries(),
+                self._store.sources.grades(),
+                self._store.documents.text,
+            )
+            if any(report["document"] in chosen for report in incident["reports"])
+        ]
 
     def entity(self, entity_id: str | None) -> Entity | None:
         """A linked entity, or None for an unlinked mention."""

@@ -3,33 +3,15 @@ incident with what its reports claim, where they conflict, and the resolved valu
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
-from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from workbench.events.incidents import (
-    CREDIBILITY,
-    THRESHOLD,
-    Report,
-    cluster,
-    compare,
-    independent_sources,
-    near_duplicates,
-    window,
-)
+from workbench.events.incidents import THRESHOLD, Report, cluster, compare
+from workbench.events.resolution import ROLE_GROUPS, incident_listing
 from workbench.model import Event
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
-
-# Event roles, by what incident matching compares.
-_ROLE_GROUPS = {
-    "places": {"place", "location"},
-    "attackers": {"attacker", "actor", "perpetrator"},
-    "targets": {"target", "victim"},
-    "agents": {"agent"},
-}
 
 
 class Incidents:
@@ -112,39 +94,12 @@ class Incidents:
     def listing(self) -> list[dict[str, Any]]:
         """Every incident (events joined into a cluster, and events alone) with each
         report's values per field, whether they conflict, and the resolved value."""
-        events = self.store.events.of_document(None)
-        summaries = self.store.documents.summaries()
-        titles = {d.id: d.title for d in summaries}
-        sources = {d.id: d.source for d in summaries}
-        grades = self.store.sources.grades()
-        groups: dict[Any, list[Event]] = {}
-        for e in events:
-            groups.setdefault(
-                e.cluster_id if e.cluster_id is not None else ("alone", e.id), []
-            ).append(e)
-        listing = []
-        for cluster_id, members in sorted(groups.items(), key=lambda g: _first_date(g[1])):
-            incident = _incident(cluster_id, members, titles)
-            documents = sorted({e.doc_id for e in members})
-            copies = (
-                near_duplicates({d: self.store.documents.text(d) for d in documents})
-                if len(documents) > 1
-                else []
-            )
-            for report, event in zip(incident["reports"], members, strict=True):
-                source = sources.get(event.doc_id)
-                report["source"] = source
-                # an ungraded source is F: "reliability cannot be judged"
-                report["grade"] = grades.get(source or "", "F") + CREDIBILITY.get(
-                    event.certainty, "6"
-                )
-            incident["source_grades"] = sorted({r["grade"] for r in incident["reports"]})
-            incident["independent_sources"] = independent_sources(
-                {d: sources.get(d) for d in documents}, copies
-            )
-            incident["near_duplicates"] = [list(pair) for pair in copies]
-            listing.append(incident)
-        return listing
+        return incident_listing(
+            self.store.events.of_document(None),
+            self.store.documents.summaries(),
+            self.store.sources.grades(),
+            self.store.documents.text,
+        )
 
 
 def _report(event: Event, published: str | None, unique: bool) -> Report:
@@ -152,7 +107,7 @@ def _report(event: Event, published: str | None, unique: bool) -> Report:
         return frozenset(
             r.entity_id or r.mention_text.casefold()
             for r in event.roles
-            if r.role.casefold() in _ROLE_GROUPS[group]
+            if r.role.casefold() in ROLE_GROUPS[group]
         )
 
     fatalities = (
@@ -175,136 +130,3 @@ def _report(event: Event, published: str | None, unique: bool) -> Report:
         published,
         unique,
     )
-
-
-def _first_date(events: list[Event]) -> tuple[str, int]:
-    dates = sorted(e.date for e in events if e.date)
-    return (dates[0] if dates else "9999", min(e.id for e in events))
-
-
-def _incident(cluster_id: Any, events: list[Event], titles: dict[int, str]) -> dict[str, Any]:
-    reports: list[dict[str, Any]] = [
-        {
-            "event_id": e.id,
-            "document": e.doc_id,
-            "title": titles.get(e.doc_id, ""),
-            "trigger": e.trigger_text,
-            "trigger_start": e.trigger_start,
-            "trigger_end": e.trigger_end,
-            "date": e.date,
-            "date_text": e.date_text,
-            "date_precision": e.date_precision,
-            "places": sorted(
-                {
-                    r.entity_name or r.mention_text
-                    for r in e.roles
-                    if r.role.casefold() in _ROLE_GROUPS["places"]
-                }
-            ),
-            "actors": {
-                role: sorted({r.entity_name or r.mention_text for r in e.roles if r.role == role})
-                for role in sorted({r.role for r in e.roles})
-                if role.casefold() not in _ROLE_GROUPS["places"]
-            },
-            "fatalities": None
-            if e.fatalities_low is None
-            else [e.fatalities_low, e.fatalities_high],
-            "certainty": e.certainty,
-        }
-        for e in events
-    ]
-    fields = {
-        "date": _resolve_date(events),
-        "fatalities": _resolve_fatalities(events),
-        "places": _compare_sets([r["places"] for r in reports]),
-        "certainty": _compare_values([e.certainty for e in events]),
-    }
-    first = events[0]
-    return {
-        "incident": cluster_id if isinstance(cluster_id, int) else None,
-        "type": first.type,
-        "subtype": first.subtype,
-        "reports": reports,
-        "fields": fields,
-        "conflicts": sorted(name for name, f in fields.items() if f["conflict"]),
-    }
-
-
-def _resolve_date(events: list[Event]) -> dict[str, Any]:
-    """The most precise date every report allows; a conflict when they cannot all meet."""
-    known = [(e, window(e.date, e.date_precision)) for e in events if e.date]
-    values = [e.date for e, _ in known]
-    if not known:
-        return {"values": [], "conflict": False, "resolved": None, "rule": "no report gives a date"}
-    start = max(w[0] for _, w in known if w)
-    end = min(w[1] for _, w in known if w)
-    if start > end:
-        return {
-            "values": values,
-            "conflict": True,
-            "resolved": None,
-            "rule": "the reports' dates cannot all be true: left to the analyst",
-        }
-    best = min(known, key=lambda k: (k[1][1] - k[1][0]) if k[1] else timedelta(days=366))
-    return {
-        "values": values,
-        "conflict": len(set(values)) > 1 and start != end,
-        "resolved": _as_date_text(start, end),
-        "rule": "the most precise date that every report allows",
-        "from": best[0].id,
-    }
-
-
-def _as_date_text(start: date, end: date) -> str:
-    """A window of days as a date: the day, the month, the year, or start/end."""
-    if start == end:
-        return start.isoformat()
-    month_end = calendar.monthrange(start.year, start.month)[1]
-    if start.day == 1 and end == start.replace(day=month_end):
-        return start.isoformat()[:7]
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
-        return str(start.year)
-    return f"{start.isoformat()}/{end.isoformat()}"
-
-
-def _resolve_fatalities(events: list[Event]) -> dict[str, Any]:
-    """The most conservative figure (ACLED's practice); different figures are a conflict."""
-    known = [e for e in events if e.fatalities_low is not None]
-    values = [[e.fatalities_low, e.fatalities_high] for e in known]
-    if not known:
-        return {
-            "values": [],
-            "conflict": False,
-            "resolved": None,
-            "rule": "no report gives a figure",
-        }
-    lowest = min(known, key=lambda e: (e.fatalities_low, e.id))
-    return {
-        "values": values,
-        "conflict": len({tuple(v) for v in values}) > 1,
-        "resolved": lowest.fatalities_low,
-        "rule": "the most conservative figure",
-        "from": lowest.id,
-    }
-
-
-def _compare_sets(values: list[list[str]]) -> dict[str, Any]:
-    named = [v for v in values if v]
-    conflict = len(named) > 1 and not set.intersection(*(set(v) for v in named))
-    return {
-        "values": values,
-        "conflict": conflict,
-        "resolved": sorted(set().union(*named)) if named and not conflict else None,
-        "rule": "every place the reports name, when they share one",
-    }
-
-
-def _compare_values(values: list[str]) -> dict[str, Any]:
-    return {
-        "values": values,
-        "conflict": len(set(values)) > 1,
-        "resolved": values[0] if len(set(values)) == 1 else None,
-        "rule": "the reports agree"
-        if len(set(values)) == 1
-        else "a conflict is left to the analyst",
-    }

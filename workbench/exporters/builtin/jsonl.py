@@ -1,4 +1,6 @@
-"""`jsonl`: one document a line with its text, spans and events (Prodigy-style loaders)."""
+"""`jsonl`: one document a line with its text, spans and events (Prodigy-style loaders);
+with the option `incidents=yes`, then one line per incident of those documents, marked
+`"record": "incident"` (off by default: a loader that expects documents only stays safe)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.display import json_text
+from workbench.errors import WorkbenchError
 from workbench.events.records import event_record
 from workbench.exporters import DocumentExport, ExportContext, Exporter, ExportView
 
@@ -51,12 +54,18 @@ def document_record(
 
 
 def write(view: ExportView, target: Path, context: ExportContext) -> None:
+    incidents = context.options.get("incidents", "no")
+    if incidents not in ("yes", "no"):
+        raise WorkbenchError(f"option incidents={incidents!r}: use yes or no")
     total = len(view)
     with open(target, "w", encoding="utf-8", newline="\n") as out:
         for done, item in enumerate(view.documents(), start=1):
             out.write(json_text(document_record(item, view, context), indent=None))
             out.write("\n")
             context.step(done, total)
+        for incident in view.incidents if incidents == "yes" else ():
+            out.write(json_text({"record": "incident", **incident}, indent=None))
+            out.write("\n")
 
 
 EXPORTER = Exporter(
@@ -65,4 +74,5 @@ EXPORTER = Exporter(
     kind="file",
     extension=".jsonl",
     write=write,
+    options={"incidents": "yes: one more line per incident (`record`: `incident`); default no"},
 )

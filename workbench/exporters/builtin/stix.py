@@ -1,7 +1,9 @@
 """`stix`: a STIX 2.1 bundle. A `report` per document, an SDO per linked entity (a
 person is an `identity`, a group that attacks is a `threat-actor`, other groups are
 `identity` organisations, places are `location`s), and a `relationship` per event role
-pair (actor -> target/victim/place). Ids are UUIDv5 of Workbench's own ids and times
+pair (actor -> target/victim/place), and a `grouping` per incident reported by several
+documents, linking their reports, with a `confidence` from the Admiralty credibility of
+its reports (STIX 2.1's own Admiralty scale). Ids are UUIDv5 of Workbench's own ids and times
 come from the database, so the same database gives the same bundle byte for byte.
 
 A place needs a country (STIX requires region, country or coordinates): put its ISO 3166
@@ -16,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from workbench.display import json_text
+from workbench.display import field_value, json_text
 from workbench.exporters import ExportContext, Exporter, ExportView
 from workbench.model import Entity
 
@@ -25,6 +27,8 @@ PLACE_LABELS = ("GPE", "LOC", "FAC")
 GROUP_LABELS = ("ORG", "NORP")
 SDO_TYPES = ("identity", "threat-actor", "intrusion-set", "location")
 EPOCH = "1970-01-01T00:00:00.000Z"
+# STIX 2.1's "Admiralty Credibility" confidence scale (6, "truth cannot be judged", has none).
+ADMIRALTY_CONFIDENCE = {"1": 90, "2": 70, "3": 50, "4": 30, "5": 10}
 
 
 def stix_id(kind: str, key: str) -> str:
@@ -97,6 +101,55 @@ def entity_object(entity: Entity, kind: str) -> dict[str, Any] | None:
     return obj
 
 
+def incident_credibility(incident: dict[str, Any]) -> str:
+    """An incident's Admiralty credibility digit: 1 ("confirmed by other sources") when
+    two or more independent sources report it and its reports do not conflict, else the
+    best digit among its reports."""
+    if incident["independent_sources"] >= 2 and not incident["conflicts"]:
+        return "1"
+    return str(min(report["grade"][1:] for report in incident["reports"]))
+
+
+def incident_grouping(
+    incident: dict[str, Any], report_ids: dict[int, str], created: dict[int, str]
+) -> dict[str, Any] | None:
+    """A grouping of the STIX reports of an incident's documents (None when fewer than
+    two of them are in the bundle)."""
+    documents = sorted({r["document"] for r in incident["reports"]})
+    refs = sorted({report_ids[d] for d in documents if d in report_ids})
+    if len(refs) < 2:
+        return None
+    key = incident["incident"]
+    when = min(created[d] for d in documents if d in report_ids)
+    what = incident["type"] + (f" / {incident['subtype']}" if incident["subtype"] else "")
+    fields = incident["fields"]
+    resolved = "; ".join(
+        f"{name}: {field_value(field['resolved'])}"
+        for name, field in fields.items()
+        if field["resolved"] is not None
+    )
+    grouping: dict[str, Any] = {
+        "type": "grouping",
+        "spec_version": "2.1",
+        "id": stix_id("grouping", f"incident:{key}"),
+        "created": when,
+        "modified": when,
+        "name": f"Incident {key}: {what}, {fields['date']['resolved'] or 'date unknown'}",
+        "context": "unspecified",
+        "object_refs": refs,
+        "description": (
+            f"{len(incident['reports'])} reports from {incident['independent_sources']} "
+            f"independent source(s), grades {', '.join(incident['source_grades'])}. "
+            f"Resolved: {resolved or 'nothing'}. "
+            f"Conflicts: {', '.join(incident['conflicts']) or 'none'}."
+        ),
+    }
+    confidence = ADMIRALTY_CONFIDENCE.get(incident_credibility(incident))
+    if confidence is not None:
+        grouping["confidence"] = confidence
+    return grouping
+
+
 def write(view: ExportView, target: Path, context: ExportContext) -> None:
     documents = list(view.documents())
     actors = {
@@ -124,6 +177,8 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
         sdo_of[entity.id] = obj["id"]
     for reason, names in sorted(left_out.items()):
         context.warn(f"left out of the STIX bundle: {len(names)} {reason} (e.g. {names[0]})")
+    report_ids: dict[int, str] = {}  # document id -> its STIX report
+    report_created: dict[int, str] = {}
     for done, item in enumerate(documents, start=1):
         doc = item.document
         when = stix_time(doc.imported_at)
@@ -179,7 +234,13 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
                 {"source_name": doc.source or "source", "description": where}
             ]
         objects[report["id"]] = report
+        report_ids[doc.id] = report["id"]
+        report_created[doc.id] = when
         context.step(done, len(documents))
+    for incident in view.incidents:
+        grouping = incident_grouping(incident, report_ids, report_created)
+        if grouping is not None:
+            objects[grouping["id"]] = grouping
     ordered = sorted(objects.values(), key=lambda o: (o["type"], o["id"]))
     bundle = {
         "type": "bundle",
@@ -191,7 +252,8 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
 
 EXPORTER = Exporter(
     name="stix",
-    description="STIX 2.1 bundle: report per document, entities as SDOs, event relationships",
+    description="STIX 2.1 bundle: report per document, entities as SDOs, event relationships, "
+    "incidents as groupings",
     kind="file",
     extension=".json",
     write=write,

@@ -1,4 +1,5 @@
-"""`csv`: events.csv with ACLED-like columns, mentions.csv and entities.csv.
+"""`csv`: events.csv and incidents.csv with ACLED-like columns, mentions.csv and
+entities.csv.
 
 Every text cell that a spreadsheet would run as a formula is neutralised."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 from workbench.exporters import ExportContext, Exporter, ExportView
 from workbench.exporters.files import neutral_cell
@@ -47,6 +49,25 @@ MENTION_COLUMNS = (
     "score",
     "annotator",
 )
+INCIDENT_COLUMNS = (
+    "incident_id",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "location",
+    "fatalities",
+    "certainty",
+    "reports",
+    "event_ids",
+    "document_ids",
+    "sources",
+    "source_grades",
+    "independent_sources",
+    "conflicts",
+    "notes",
+)
 ENTITY_COLUMNS = (
     "entity_id",
     "name",
@@ -77,6 +98,43 @@ def _names(event, view: ExportView, roles: tuple[str, ...]) -> str:  # type: ign
             if name not in names:
                 names.append(name)
     return "; ".join(names)
+
+
+def _resolved_names(incident: dict[str, Any], roles: tuple[str, ...]) -> str:
+    names: list[str] = []
+    for role in roles:
+        for name in incident["fields"].get(f"actors.{role}", {}).get("resolved") or []:
+            if name not in names:
+                names.append(name)
+    return "; ".join(names)
+
+
+def incident_row(incident: dict[str, Any]) -> list[object]:
+    """One incident's row: the resolved values (empty where the reports conflict, the
+    conflict named in `conflicts`), its reports, sources and their grades."""
+    fields = incident["fields"]
+    reports = incident["reports"]
+    sources = sorted({r["source"] for r in reports if r["source"]})
+    copies = [f"documents {a} and {b} are near-duplicates" for a, b in incident["near_duplicates"]]
+    return [
+        incident["incident"],
+        fields["date"]["resolved"],
+        incident["type"],
+        incident["subtype"],
+        _resolved_names(incident, ACTOR1_ROLES),
+        _resolved_names(incident, ACTOR2_ROLES),
+        "; ".join(fields["places"]["resolved"] or []),
+        fields["fatalities"]["resolved"],
+        fields["certainty"]["resolved"],
+        len(reports),
+        " ".join(str(r["event_id"]) for r in reports),
+        " ".join(str(d) for d in sorted({r["document"] for r in reports})),
+        "; ".join(sources),
+        " ".join(incident["source_grades"]),
+        incident["independent_sources"],
+        " ".join(incident["conflicts"]),
+        "; ".join(copies),
+    ]
 
 
 def write(view: ExportView, target: Path, context: ExportContext) -> None:
@@ -129,6 +187,10 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
                     )
                 )
             context.step(done, len(view))
+    incidents_file, incidents = _writer(target / "incidents.csv", INCIDENT_COLUMNS)
+    with incidents_file:
+        for incident in view.incidents:
+            incidents.writerow(_row(incident_row(incident)))
     entities_file, entities = _writer(target / "entities.csv", ENTITY_COLUMNS)
     with entities_file:
         for entity in view.entities.values():
@@ -152,7 +214,7 @@ def write(view: ExportView, target: Path, context: ExportContext) -> None:
 
 EXPORTER = Exporter(
     name="csv",
-    description="events.csv (ACLED-like columns), mentions.csv and entities.csv",
+    description="events.csv and incidents.csv (ACLED-like columns), mentions.csv, entities.csv",
     kind="folder",
     write=write,
 )
