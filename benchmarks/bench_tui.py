@@ -10,7 +10,9 @@
   an annotation (store commit + redraw), next to the same for a bare Textual app;
 - the same on the adjudication screen, the document's mentions copied into two layers
   that disagree on about one span in seven: opening it, moving between disagreements,
-  and the keystrokes that decide one.
+  and the keystrokes that decide one;
+- the incident timeline over 10 000 generated events (5 000 incidents): opening it and
+  moving through it.
 
     python benchmarks/bench_tui.py [--runs 7] [--keys 300] [--annotations 40]
 """
@@ -306,6 +308,71 @@ async def adjudication_keystrokes(db: Path, doc_id: int, n_keys: int) -> dict:
     }
 
 
+def incident_corpus(db: Path, n_events: int) -> int:
+    """100 generated reports and `n_events` strike events over 2024, clustered two by
+    two into incidents (half of them disagreeing on certainty). Returns incidents made."""
+    from datetime import date, timedelta
+
+    rng = random.Random(13)
+    texts = [" ".join(rng.choice(WORDS) for _ in range(300)).capitalize() + "." for _ in range(100)]
+    with Store.open(db, annotator="bench") as store:
+        doc_ids, _ = store.documents.add_many(
+            [
+                NewDocument(f"Report {i}", t, hashlib.sha256(t.encode()).hexdigest(), f"outlet {i}")
+                for i, t in enumerate(texts)
+            ]
+        )
+        with store.transaction("benchmark incidents"):
+            made = []
+            for i in range(n_events):
+                day = date(2024, 1, 1) + timedelta(days=rng.randrange(366))
+                made.append(
+                    store.events.add(
+                        doc_ids[i % len(doc_ids)],
+                        "Explosions/Remote violence",
+                        "Air/drone strike",
+                        trigger=(0, 5),
+                        date=day.isoformat(),
+                        date_precision="day",
+                        fatalities=rng.randrange(12),
+                        certainty=rng.choice(("asserted", "claimed")),
+                    ).id
+                )
+            for first, second in zip(made[::2], made[1::2], strict=False):
+                store.events.cluster([first, second])
+    return len(made) // 2
+
+
+async def incident_keystrokes(db: Path, n_keys: int) -> dict:
+    """The incident timeline (I) over the generated incidents: opening it, moving between
+    incidents (each redraws the side-by-side reports), choosing a report."""
+    from workbench.tui.app import WorkbenchApp
+
+    rng = random.Random(17)
+    moving: list[float] = []
+    with Store.open(db, annotator="bench") as store:
+        app = WorkbenchApp(Workspace(store), 1, 2, keymap={}, steady=True)
+        frames = watch_frames(app)
+        async with app.run_test(size=(150, 40)) as pilot:
+            await pilot.pause()
+            start = time.perf_counter()
+            await pilot.press("I")
+            await pilot.pause()
+            opened = (time.perf_counter() - start) * 1000
+            shown = len(app.screen.rows.rows)
+            for _ in range(n_keys):
+                key = rng.choice(["down", "down", "up", "pagedown", "pageup", "tab"])
+                latency = await key_to_frame(pilot, frames, key)
+                if latency is not None:
+                    moving.append(latency)
+    return {
+        "open_timeline_ms": round(opened, 1),
+        "incidents_shown": shown,
+        "keystroke": summary(moving),
+        "goal": "keystroke p95 < 16 ms",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
@@ -313,6 +380,7 @@ def main() -> None:
     parser.add_argument("--annotations", type=int, default=40)
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--mentions", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=10_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         seeded = Path(tmp) / "seeded.db"
@@ -327,6 +395,9 @@ def main() -> None:
         keys = asyncio.run(keystrokes(big, doc_id, args.keys, args.annotations))
         per_layer = two_layers(big, doc_id)
         adjudication = asyncio.run(adjudication_keystrokes(big, doc_id, args.keys))
+        events_db = Path(tmp) / "incidents.db"
+        incidents = incident_corpus(events_db, args.events)
+        timeline = asyncio.run(incident_keystrokes(events_db, args.keys))
     emit(
         {
             "benchmark": "tui",
@@ -334,6 +405,7 @@ def main() -> None:
             "document": {"characters": len(document.text), "annotations": stored},
             "keystroke_to_refresh": keys,
             "adjudication": {"mentions_per_layer": per_layer, **adjudication},
+            "incident_timeline": {"events": args.events, "incidents": incidents, **timeline},
         }
     )
 

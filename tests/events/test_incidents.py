@@ -156,7 +156,7 @@ def test_the_most_conservative_fatality_figure(
 
 
 def test_sources_are_graded_and_near_duplicates_count_once(tmp_path: Path) -> None:
-    from workbench.events.incidents import independent_sources, near_duplicates
+    from workbench.events.incidents import independent_sources, near_duplicates, shingles
 
     db = str(tmp_path / "x.db")
     run("--db", db, "import", str(SEEDS))
@@ -179,6 +179,6 @@ def test_sources_are_graded_and_near_duplicates_count_once(tmp_path: Path) -> No
 
     wire = " ".join(f"word{i}" for i in range(200))  # a wire story of 200 words
     copies = {1: wire, 2: wire + "Reporting by a syndicated desk.", 3: "An unrelated report."}
-    assert near_duplicates(copies) == [(1, 2)]
+    assert near_duplicates({d: shingles(t) for d, t in copies.items()}) == [(1, 2)]
     assert independent_sources({1: "AFP", 2: "Dawn", 3: "Dawn"}, [(1, 2)]) == 1
     assert independent_sources({1: "AFP", 2: "Dawn", 3: None}, []) == 3

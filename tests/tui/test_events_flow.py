@@ -113,22 +113,28 @@ def test_form_values_are_checked() -> None:
 
 
 async def test_the_incident_timeline_opens_a_report_at_its_trigger(make_app) -> None:
-    from workbench.tui.screens.search import MentionListScreen
+    from workbench.tui.screens.incidents import IncidentScreen
+    from workbench.tui.widgets.panels import TextView
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("I")
         await pilot.pause()
         timeline = app.screen
-        assert isinstance(timeline, MentionListScreen)
-        rows = [text.plain for _, text in timeline.rows.values()]
-        # earliest first; the Rask attack's reports disagree on certainty
-        assert rows[0].startswith("2023-12")
-        assert "certainty: claimed / asserted" in rows[0]
-        assert [r.split()[0] for r in rows] == sorted(
-            r.split()[0] for r in rows if r[0].isdigit()
-        ) + [r.split()[0] for r in rows if not r[0].isdigit()]
-        await pilot.press(*"strike", "down", "enter")  # the 18 January strikes
+        assert isinstance(timeline, IncidentScreen)
+        rows = [row.plain for row in timeline.rows.rows]
+        # earliest first, undated last; the Rask attack's reports disagree on certainty
+        assert rows[0].startswith("2023-12") and "conflict: certainty" in rows[0]
+        dated = [r.split()[0] for r in rows if r[0].isdigit()]
+        assert dated == sorted(dated) and rows[-1].startswith("date ?")
+        # its reports side by side: the conflicting field shows both values
+        detail = timeline.query_one("#incident-detail", TextView).render().plain
+        certainty = next(line for line in detail.splitlines() if line.startswith("certainty"))
+        assert "claimed" in certainty and "asserted" in certainty and "→ —" in certainty
+        await pilot.press(*"saravan")  # the filter keeps the 18 January strikes
+        await pilot.pause()
+        assert [r.plain.split()[0] for r in timeline.rows.rows] == ["2024-01-18"]
+        await pilot.press("tab", "enter")  # the second report, at its trigger
         await pilot.pause()
         assert app.screen is app.screen_stack[0]
         [incident] = [
@@ -136,7 +142,7 @@ async def test_the_incident_timeline_opens_a_report_at_its_trigger(make_app) -> 
             for i in app.workspace.incidents.listing()
             if i["fields"]["date"]["resolved"] == "2024-01-18"
         ]
-        first = incident["reports"][0]
+        second = incident["reports"][1]
         pane = app.main_screen.focused_pane()
-        assert pane.document.id == first["document"]
-        assert pane.view.cursor == first["trigger_start"]
+        assert pane.document.id == second["document"]
+        assert pane.view.cursor == second["trigger_start"]

@@ -22,7 +22,8 @@ written before this scorer; the demo corpus is the held-out check.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -182,16 +183,19 @@ NEAR_DUPLICATE = 0.8
 CREDIBILITY = {"asserted": "2", "claimed": "3", "uncertain": "4", "denied": "5"}
 
 
-def shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
+_WORD = re.compile(r"[^\W_]+")  # letters and digits
+
+
+def shingles(text: str, size: int = 5) -> frozenset[tuple[str, ...]]:
     """The text's runs of `size` words (case and punctuation ignored)."""
-    words = "".join(ch.lower() if ch.isalnum() else " " for ch in text).split()
-    return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+    words = _WORD.findall(text.lower())
+    return frozenset(tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1)))
 
 
-def near_duplicates(texts: dict[int, str]) -> list[tuple[int, int]]:
-    """Pairs of documents that are near-duplicates (Jaccard of shingles at or above
-    NEAR_DUPLICATE). An incident has a handful of reports, so every pair is compared."""
-    sets = {doc_id: shingles(text) for doc_id, text in texts.items()}
+def near_duplicates(sets: Mapping[int, frozenset[tuple[str, ...]]]) -> list[tuple[int, int]]:
+    """Pairs of documents that are near-duplicates: the Jaccard similarity of their
+    shingles (`shingles`, by document id) at or above NEAR_DUPLICATE. An incident has a
+    handful of reports, so every pair is compared."""
     ids = sorted(sets)
     pairs = []
     for i, a in enumerate(ids):

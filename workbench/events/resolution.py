@@ -15,6 +15,7 @@ from workbench.events.incidents import (
     CREDIBILITY,
     independent_sources,
     near_duplicates,
+    shingles,
     window,
 )
 from workbench.model import DocumentSummary, Event
@@ -39,6 +40,14 @@ def incident_listing(
     the rule that gave it, the reports' source grades and the independent sources.
     `grades`: each graded source's reliability letter; `text_of`: a document's text (for
     near-duplicate detection, read only for incidents reported by several documents)."""
+    kept: dict[int, frozenset[tuple[str, ...]]] = {}
+
+    def shingled(doc_id: int) -> frozenset[tuple[str, ...]]:
+        # a document reports many incidents: shingled once
+        if doc_id not in kept:
+            kept[doc_id] = shingles(text_of(doc_id))
+        return kept[doc_id]
+
     titles = {d.id: d.title for d in documents}
     sources = {d.id: d.source for d in documents}
     groups: dict[Any, list[Event]] = {}
@@ -50,7 +59,7 @@ def incident_listing(
     for cluster_id, members in sorted(groups.items(), key=lambda g: _first_date(g[1])):
         incident = _incident(cluster_id, members, titles)
         doc_ids = sorted({e.doc_id for e in members})
-        copies = near_duplicates({d: text_of(d) for d in doc_ids}) if len(doc_ids) > 1 else []
+        copies = near_duplicates({d: shingled(d) for d in doc_ids}) if len(doc_ids) > 1 else []
         for report, event in zip(incident["reports"], members, strict=True):
             source = sources.get(event.doc_id)
             report["source"] = source

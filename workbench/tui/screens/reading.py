@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from workbench.display import field_value, plural, visible
+from workbench.display import plural, visible
 from workbench.errors import WorkbenchError
 from workbench.model import Mention
 from workbench.tui.clipboard import copy_text
@@ -164,21 +164,13 @@ class ReadingCommands:
         )
 
     def incidents(self) -> None:
-        """Every incident in date order (a timeline), each with its reports as marks, their
-        grades and the fields they conflict on; enter opens its first report at its
-        trigger."""
-        rows = []
-        for incident in self.screen.workspace.incidents.listing():
-            rows.append(incident_row(incident))
-        from workbench.tui.screens.search import MentionListScreen
+        """Every incident on a timeline, earliest first, each with its reports as marks and
+        the fields they conflict on; below, the chosen incident's reports side by side;
+        enter opens the chosen report at its trigger."""
+        from workbench.tui.screens.incidents import IncidentScreen
 
         self.screen.app.push_screen(
-            MentionListScreen(
-                "Incidents (earliest first)",
-                rows,
-                "enter open the first report at its trigger · type to filter · esc close",
-            ),
-            self.screen.open_target,
+            IncidentScreen(self.screen.workspace.incidents.listing()), self.screen.open_target
         )
 
     def show_entity_mentions(self, entity_id: str) -> None:
@@ -266,24 +258,3 @@ class ReadingCommands:
         if mention and mention.entity_id:
             card = self.screen.workspace.kb.card_text(mention.entity_id)
             self.screen.notify(copy_text(self.screen.app, card))
-
-
-def incident_row(incident: dict[str, Any]) -> tuple[OpenAt, Text]:
-    """One incident as a timeline row: date, kind, a mark per report, grades, and each
-    field with the reports' values (conflicting ones in red)."""
-    fields = incident["fields"]
-    when = fields["date"]["resolved"] or "date ?"
-    kind = incident["subtype"] or incident["type"]
-    line = Text(f"{when:<10} ", style="bold")
-    line.append(visible(f"{kind[:28]:<28} "))
-    line.append("●" * len(incident["reports"]), style="magenta")
-    line.append(f"  {', '.join(incident['source_grades'])}", style="dim")
-    for name, field in fields.items():
-        values = " / ".join(visible(field_value(v)) for v in field["values"])
-        if values:
-            line.append(f"\n    {name}: ", style="dim")
-            line.append(values, style="bold red" if field["conflict"] else "")
-    first = incident["reports"][0]
-    start, end = first["trigger_start"], first["trigger_end"]
-    target = OpenAt(first["document"], start or 0, (end - start) if start is not None else 0)
-    return target, line

@@ -107,9 +107,9 @@ class RowList(ScrollView, can_focus=True):
         return strip
 
     def _draw(self, index: int, width: int) -> Strip:
-        row = self.rows[index].copy()
-        row.truncate(width, overflow="ellipsis", pad=True)
+        # a row is one line: its segments, cut or padded to the width (not wrapped)
+        line = Strip(list(self.rows[index].render(self.app.console, end="")))
         base: Style = self.rich_style
         if index == self.cursor:
             base += self.get_component_rich_style("row-list--cursor")
-        return Strip(row.render(self.app.console), width).apply_style(base)
+        return line.crop_extend(0, width, None).apply_style(base)
