@@ -14,10 +14,13 @@ from test_team import _layers
 
 from workbench.adjudication import (
     BOUNDARY,
+    EVENT_ONLY_FIRST,
+    EVENT_TYPE,
     LABEL,
     LINK,
     ONLY_FIRST,
     ONLY_SECOND,
+    ROLES,
     Disagreement,
     disagreements,
 )
@@ -244,3 +247,106 @@ def test_siding_with_the_layer_that_marked_nothing_rejects_the_other() -> None:
     assert only_second.rejected("second") == ()
     boundary = Disagreement(1, (BOUNDARY,), Span(1, 10, 20, "ORG"), Span(1, 10, 17, "ORG"))
     assert boundary.rejected("first") == () and boundary.rejected("reject") == boundary.sides
+
+
+def _event_layers(tmp_path: Path) -> tuple[str, list[dict]]:
+    """alice's and bob's layers with events: bob lacks the first event, types the next one
+    otherwise and never gives Pakistan a role."""
+    db = _layers(tmp_path)
+    events = [json.loads(line) for line in (SEEDS / "events.jsonl").read_text().splitlines()]
+    bob = [{**e, "roles": [r for r in e["roles"] if r["text"] != "Pakistan"]} for e in events[1:]]
+    bob[0] = {**bob[0], "type": "Strategic developments", "subtype": None}
+    for name, records in (("alice", events), ("bob", bob)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "events.jsonl").write_text("\n".join(map(json.dumps, records)) + "\n")
+        run("--db", db, "--annotator", name, "import", str(tmp_path / name / "events.jsonl"))
+    return db, events
+
+
+def test_event_disagreements_are_settled_with_their_roles(tmp_path: Path) -> None:
+    db, _ = _event_layers(tmp_path)
+    workspace = Workspace.open(db, "carol")
+    adjudication = workspace.adjudication
+    comparison = adjudication.compare(1, "alice", "bob")
+    event_items = [d for d in comparison.items if d.is_event]
+    kinds = {k for d in event_items for k in d.kinds}
+    assert {EVENT_ONLY_FIRST, EVENT_TYPE, ROLES} <= kinds
+    missing = next(d for d in event_items if d.kinds == (EVENT_ONLY_FIRST,))
+    retyped = next(d for d in event_items if EVENT_TYPE in d.kinds)
+    roles = next(d for d in event_items if d.kinds == (ROLES,))
+
+    # take alice's event: its fields and roles, with curated mentions for the roles
+    adjudication.decide(missing, "first")
+    with workspace.store.in_layer(CURATED):
+        [taken] = workspace.events.of_document(1)
+        role_mentions = {m.id for m in workspace.annotations.mentions(1)}
+    source = workspace.store.events.get(missing.first.event_id)
+    assert (taken.type, taken.subtype, taken.trigger_start, taken.date) == (
+        source.type,
+        source.subtype,
+        source.trigger_start,
+        source.date,
+    )
+    assert [(r.role, r.mention_text) for r in taken.roles] == [
+        (r.role, r.mention_text) for r in source.roles
+    ]
+    assert {r.mention_id for r in taken.roles} <= role_mentions
+    assert taken.annotator == "carol"
+
+    adjudication.decide(retyped, "second")  # bob's type
+    with workspace.store.in_layer(CURATED):
+        types = {e.trigger_start: e.type for e in workspace.events.of_document(1)}
+    assert types[retyped.start] == "Strategic developments"
+
+    adjudication.decide(roles, "reject")  # neither: recorded, and settled
+    with workspace.store.in_layer(CURATED):
+        assert (roles.start, roles.end) in workspace.store.events.rejected(1)
+    after = adjudication.compare(1, "alice", "bob")
+    settled_now = {
+        (d.start, d.kinds) for d, done in zip(after.items, after.settled, strict=True) if done
+    }
+    assert {(missing.start, missing.kinds), (retyped.start, retyped.kinds)} <= settled_now
+    assert (roles.start, roles.kinds) in settled_now
+    with pytest.raises(WorkbenchError, match="settled already"):
+        adjudication.decide(roles, "first")
+    with pytest.raises(WorkbenchError, match="edited after taking it"):
+        adjudication.decide(
+            next(d for d in after.items if d.is_event and d.kinds != (ROLES,)),
+            "first",
+            label="ORG",
+        )
+
+    # one undo each, newest first: the rejection, then bob's type
+    assert workspace.history.undo() == "adjudicate: reject"
+    assert workspace.history.undo() == "adjudicate: second"
+    with workspace.store.in_layer(CURATED):
+        assert len(workspace.events.of_document(1)) == 1 and not workspace.store.events.rejected(1)
+    workspace.close()
+    listed = json.loads(run("--db", db, "adjudicate", "1", "--json").stdout)
+    shown = [d for d in listed["disagreements"] if d["kinds"] == [EVENT_TYPE]]
+    assert shown and shown[0]["first"]["event_type"] != shown[0]["second"]["event_type"]
+    assert all("roles" in d["first"] for d in shown)
+
+
+@pytest.mark.asyncio
+async def test_an_event_is_taken_by_keyboard_and_drawn_in_both_panes(tmp_path: Path) -> None:
+    db, _ = _event_layers(tmp_path)
+    workspace = Workspace.open(db, "carol")
+    app = WorkbenchApp(workspace, 1, 2, steady=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("J")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AdjudicationScreen)
+        left, right = (p.view for p in screen.query("DocumentPane"))
+        assert left.events and right.events and len(left.events) > len(right.events)
+        retyped = next(i for i, d in enumerate(screen.items) if EVENT_TYPE in d.kinds)
+        screen.table.move_to(retyped)
+        await pilot.press("2")
+        await pilot.pause()
+        assert screen.comparison.settled[retyped]
+    with workspace.store.in_layer(CURATED):
+        [event] = workspace.events.of_document(1)
+    assert event.type == "Strategic developments" and event.annotator == "carol"
+    workspace.close()

@@ -2,10 +2,11 @@
 
 The spans of the two layers are paired with agreement's rule (one-to-one, best overlap
 first: `agreement.match_overlap`), so the list never depends on the order in which
-spans were made. A pair that differs, and a span that only one layer has, is one
-disagreement; a pair with the same span, label and link is not (it is unanimous, and
-`workbench curate` copies it). A disagreement is settled once the curated layer holds a
-decision over it: a mention taken from either side, or a rejection.
+spans were made; so are their events, by trigger. A pair that differs, and a span or an
+event that only one layer has, is one disagreement; a pair with the same span, label
+and link is not (it is unanimous, and `workbench curate` copies it). A disagreement is
+settled once the curated layer holds a decision over it: a mention (or an event) taken
+from either side, or a rejection.
 """
 
 from __future__ import annotations
@@ -13,13 +14,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from workbench.agreement import Span, match_overlap
+from workbench.agreement import EventMark, Span, match_overlap
 
 ONLY_FIRST = "only-first"
 ONLY_SECOND = "only-second"
 BOUNDARY = "boundary"
 LABEL = "label"
 LINK = "link"
+EVENT_ONLY_FIRST = "event-only-first"
+EVENT_ONLY_SECOND = "event-only-second"
+EVENT_TYPE = "event-type"
+ROLES = "roles"
+# One side of a disagreement: an annotator's mention, or an annotator's event.
+Side = Span | EventMark
 
 # What a curator can decide about a disagreement.
 TAKE_FIRST = "first"
@@ -31,12 +38,17 @@ DECISIONS = (TAKE_FIRST, TAKE_SECOND, TAKE_BOTH, REJECT)
 
 @dataclass(frozen=True)
 class Disagreement:
-    """One place where the layers differ: each side's span (None when it has none)."""
+    """One place where the layers differ: each side's mention or event (None when it has
+    none there)."""
 
     doc_id: int
     kinds: tuple[str, ...]
-    first: Span | None
-    second: Span | None
+    first: Side | None
+    second: Side | None
+
+    @property
+    def is_event(self) -> bool:
+        return isinstance(self.first or self.second, EventMark)
 
     @property
     def start(self) -> int:
@@ -47,10 +59,10 @@ class Disagreement:
         return max(s.end for s in self.sides)
 
     @property
-    def sides(self) -> tuple[Span, ...]:
+    def sides(self) -> tuple[Side, ...]:
         return tuple(s for s in (self.first, self.second) if s is not None)
 
-    def taken(self, decision: str) -> tuple[Span, ...]:
+    def taken(self, decision: str) -> tuple[Side, ...]:
         """The spans a decision puts into the curated layer (a rejection: none). Taking
         both is for spans that do not overlap: two mentions cannot cover one word."""
         if decision == TAKE_FIRST:
@@ -65,7 +77,7 @@ class Disagreement:
             return ()
         raise ValueError(f"unknown decision {decision!r} (one of {', '.join(DECISIONS)})")
 
-    def rejected(self, decision: str) -> tuple[Span, ...]:
+    def rejected(self, decision: str) -> tuple[Side, ...]:
         """The spans a decision records as rejected: both sides' on a rejection, and the
         other side's when the side taken has no span (siding with the annotator who
         marked nothing there)."""
@@ -74,7 +86,7 @@ class Disagreement:
         return ()
 
 
-def overlap(a: Span, b: Span) -> bool:
+def overlap(a: Side, b: Side) -> bool:
     return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
 
 
@@ -107,6 +119,74 @@ def disagreements(first: Sequence[Span], second: Sequence[Span]) -> list[Disagre
     return sorted(found, key=lambda d: (d.doc_id, d.start, d.end, d.kinds))
 
 
-def settled(item: Disagreement, decided: Sequence[Span]) -> bool:
-    """Whether the curated layer's decisions (taken and rejected spans) cover the item."""
+def event_differences(first: EventMark, second: EventMark) -> tuple[str, ...]:
+    """How two paired events differ (nothing: they agree)."""
+    kinds = []
+    if (first.start, first.end) != (second.start, second.end):
+        kinds.append(BOUNDARY)
+    if first.type != second.type:
+        kinds.append(EVENT_TYPE)
+    if sorted(first.roles) != sorted(second.roles):
+        kinds.append(ROLES)
+    return tuple(kinds)
+
+
+def event_disagreements(
+    first: Sequence[EventMark], second: Sequence[EventMark]
+) -> list[Disagreement]:
+    """Every disagreement between two layers' events (paired by trigger), in order."""
+    # paired as spans of their triggers (labelled with the type), with agreement's rule
+    spans_first = [Span(e.doc_id, e.start, e.end, e.type) for e in first]
+    spans_second = [Span(e.doc_id, e.start, e.end, e.type) for e in second]
+    event_of = {id(s): e for s, e in zip(spans_first, first, strict=True)}
+    event_of |= {id(s): e for s, e in zip(spans_second, second, strict=True)}
+    found = []
+    paired: set[int] = set()
+    for a, b in match_overlap(spans_first, spans_second):
+        paired |= {id(a), id(b)}
+        kinds = event_differences(event_of[id(a)], event_of[id(b)])
+        if kinds:
+            found.append(Disagreement(a.doc_id, kinds, event_of[id(a)], event_of[id(b)]))
+    found += [
+        Disagreement(s.doc_id, (EVENT_ONLY_FIRST,), event_of[id(s)], None)
+        for s in spans_first
+        if id(s) not in paired
+    ]
+    found += [
+        Disagreement(s.doc_id, (EVENT_ONLY_SECOND,), None, event_of[id(s)])
+        for s in spans_second
+        if id(s) not in paired
+    ]
+    return sorted(found, key=lambda d: (d.doc_id, d.start, d.end, d.kinds))
+
+
+def settled(item: Disagreement, decided: Sequence[Side]) -> bool:
+    """Whether the curated layer's decisions (taken and rejected spans, or events) cover
+    the item."""
     return any(overlap(side, mark) for side in item.sides for mark in decided)
+
+
+def label_of(side: Side) -> str:
+    """What a side says a span is: a mention's label, an event's type."""
+    return side.type if isinstance(side, EventMark) else side.label
+
+
+def side_record(side: Side | None, text: str) -> dict[str, object] | None:
+    """One side as JSON shows it (`text`: the document's text)."""
+    if side is None:
+        return None
+    record: dict[str, object] = {
+        "start": side.start,
+        "end": side.end,
+        "text": text[side.start : side.end],
+    }
+    if isinstance(side, EventMark):
+        record["event_type"] = side.type
+        record["roles"] = [
+            {"role": role, "start": start, "end": end, "text": text[start:end]}
+            for role, start, end in side.roles
+        ]
+    else:
+        record["label"] = side.label
+        record["entity_id"] = side.entity_id
+    return record

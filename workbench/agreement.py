@@ -25,7 +25,7 @@ import random
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.metrics import b_cubed
@@ -228,6 +228,7 @@ class EventMark:
     type: str
     roles: tuple[tuple[str, int, int], ...] = ()
     cluster: int | None = None
+    event_id: int | None = field(default=None, compare=False)  # the stored event, if any
 
 
 def event_agreement(a: Sequence[EventMark], b: Sequence[EventMark]) -> dict[str, Any]:

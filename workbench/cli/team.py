@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from workbench.agreement import Span
+from workbench.adjudication import label_of, side_record
 from workbench.cli import app, emit_json, say, workspace
 from workbench.display import plural
 from workbench.errors import WorkbenchError
@@ -68,25 +68,14 @@ def adjudicate(
     comparison = adjudication.compare(doc, first, second)
     text = comparison.document.text
 
-    def side(span: Span | None) -> dict[str, Any] | None:
-        if span is None:
-            return None
-        return {
-            "start": span.start,
-            "end": span.end,
-            "text": text[span.start : span.end],
-            "label": span.label,
-            "entity_id": span.entity_id,
-        }
-
     pairs = list(zip(comparison.items, comparison.settled, strict=True))
     if json_out:
         rows = [
             {
                 "kinds": list(item.kinds),
                 "settled": done,
-                "first": side(item.first),
-                "second": side(item.second),
+                "first": side_record(item.first, text),
+                "second": side_record(item.second, text),
             }
             for item, done in pairs
         ]
@@ -98,7 +87,8 @@ def adjudicate(
     )
     for item, done in pairs:
         sides = [
-            f"{name}: " + ("—" if span is None else f"{text[span.start : span.end]!r} {span.label}")
+            f"{name}: "
+            + ("—" if span is None else f"{text[span.start : span.end]!r} {label_of(span)}")
             for name, span in ((first, item.first), (second, item.second))
         ]
         mark = "settled" if done else "open   "

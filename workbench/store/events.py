@@ -228,6 +228,31 @@ class Events:
             layers.setdefault(layer, []).append(event)
         return layers
 
+    def reject(self, doc_id: int, trigger: tuple[int, int]) -> None:
+        """Record that this layer keeps no event at this trigger (one logged change)."""
+        self.mentions.span_text(doc_id, *trigger)  # a clear error for a wrong span
+        with self.db.transaction("reject event") as tx:
+            tx.insert(
+                "rejected_events",
+                {
+                    "doc_id": doc_id,
+                    "trigger_start": trigger[0],
+                    "trigger_end": trigger[1],
+                    "layer": self.db.layer,
+                    "annotator": self.db.annotator,
+                    "created_at": tx.at,
+                },
+            )
+
+    def rejected(self, doc_id: int) -> list[tuple[int, int]]:
+        """The triggers of a document at which this layer rejected an event."""
+        rows = self.db.rows(
+            "SELECT trigger_start, trigger_end FROM rejected_events WHERE doc_id = ? "
+            "AND layer IS ? ORDER BY trigger_start, trigger_end",
+            (doc_id, self.db.layer),
+        )
+        return [(int(a), int(b)) for a, b in rows]
+
     def _roles(self, event_ids: list[int]) -> dict[int, list[Role]]:
         out: dict[int, list[Role]] = {}
         for row in self.db.iter_in(

@@ -400,6 +400,27 @@ def _migrate_11_span_index_by_layer(conn: sqlite3.Connection) -> None:
     conn.execute(SPAN_INDEX)
 
 
+REJECTED_EVENTS_TABLE = """
+CREATE TABLE IF NOT EXISTS rejected_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    trigger_start INTEGER NOT NULL,
+    trigger_end INTEGER NOT NULL,
+    layer TEXT,
+    annotator TEXT,
+    created_at TEXT NOT NULL,
+    CHECK (trigger_start >= 0 AND trigger_end > trigger_start)
+);
+CREATE INDEX IF NOT EXISTS rejected_events_doc ON rejected_events(doc_id);
+"""
+
+
+def _migrate_12_rejected_events(conn: sqlite3.Connection) -> None:
+    """Version 12: events a layer rejects (a curator settling a disagreement on an event
+    by keeping neither annotator's), by their trigger."""
+    conn.executescript(REJECTED_EVENTS_TABLE)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1_base,
     _migrate_2_alias_index,
@@ -412,6 +433,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_9_assignments,
     _migrate_10_source_grades,
     _migrate_11_span_index_by_layer,
+    _migrate_12_rejected_events,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

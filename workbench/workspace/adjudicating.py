@@ -8,12 +8,22 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from workbench.adjudication import (
     Disagreement,
+    Side,
     disagreements,
+    event_disagreements,
     settled,
 )
-from workbench.agreement import Span
+from workbench.agreement import EventMark, Span
 from workbench.errors import WorkbenchError
-from workbench.model import ACCEPTED, CURATED, INDEPENDENT, REJECTED, Document, Mention
+from workbench.model import (
+    ACCEPTED,
+    CURATED,
+    INDEPENDENT,
+    REJECTED,
+    Document,
+    Event,
+    Mention,
+)
 from workbench.workspace.team import SHARED_LAYER
 
 if TYPE_CHECKING:
@@ -31,6 +41,8 @@ class Comparison(NamedTuple):
     second: str
     first_mentions: list[Mention]
     second_mentions: list[Mention]
+    first_events: list[Event]
+    second_events: list[Event]
     items: list[Disagreement]
     settled: list[bool]  # per item: the curated layer holds a decision over it
 
@@ -46,6 +58,21 @@ def _stored_layer(name: str) -> str | None:
 
 def _span(mention: Mention) -> Span:
     return Span(mention.doc_id, mention.start, mention.end, mention.label, mention.entity_id)
+
+
+def _mark(event: Event, spans: dict[int, tuple[int, int]]) -> EventMark | None:
+    """An event as adjudication compares it: trigger, type, roles by argument span."""
+    if event.trigger_start is None or event.trigger_end is None:
+        return None
+    return EventMark(
+        event.doc_id,
+        event.trigger_start,
+        event.trigger_end,
+        f"{event.type}/{event.subtype}" if event.subtype else event.type,
+        tuple(sorted((r.role, *spans[r.mention_id]) for r in event.roles if r.mention_id in spans)),
+        event.cluster_id,
+        event.id,
+    )
 
 
 class Adjudication:
@@ -107,21 +134,49 @@ class Adjudication:
         if first == second:
             raise WorkbenchError(f"compare two different layers, not {first!r} with itself")
         self.check_may_compare(doc_id)
-        sides = []
+        mentions, events, marks = [], [], []
         for name in (first, second):
             with self.store.in_layer(_stored_layer(name)):
-                sides.append(self.store.mentions.of_document(doc_id, (ACCEPTED,)))
-        items = disagreements([_span(m) for m in sides[0]], [_span(m) for m in sides[1]])
+                layer_mentions = self.store.mentions.of_document(doc_id, (ACCEPTED,))
+                layer_events = self.store.events.of_document(doc_id)
+            spans = {m.id: (m.start, m.end) for m in layer_mentions}
+            for event in layer_events:  # a role may be filled by a suggestion
+                for role in event.roles:
+                    if role.mention_id not in spans:
+                        found = self.store.mentions.get(role.mention_id)
+                        spans[found.id] = (found.start, found.end)
+            mentions.append(layer_mentions)
+            events.append(layer_events)
+            marks.append([m for m in (_mark(e, spans) for e in layer_events) if m is not None])
+        items = disagreements(
+            [_span(m) for m in mentions[0]], [_span(m) for m in mentions[1]]
+        ) + event_disagreements(marks[0], marks[1])
+        items.sort(key=lambda d: (d.start, d.end, d.is_event, d.kinds))
         decided = self._decided(doc_id)
+        decided_events = self._decided_events(doc_id)
         return Comparison(
             document,
             first,
             second,
-            sides[0],
-            sides[1],
+            mentions[0],
+            mentions[1],
+            events[0],
+            events[1],
             items,
-            [settled(item, decided) for item in items],
+            [settled(item, decided_events if item.is_event else decided) for item in items],
         )
+
+    def _decided_events(self, doc_id: int) -> list[Side]:
+        """The curated layer's events and rejected events of a document, by trigger."""
+        with self.store.in_layer(CURATED):
+            events = self.store.events.of_document(doc_id)
+            rejected = self.store.events.rejected(doc_id)
+        marks: list[Side] = [
+            EventMark(doc_id, e.trigger_start, e.trigger_end, e.type)
+            for e in events
+            if e.trigger_start is not None and e.trigger_end is not None
+        ]
+        return marks + [EventMark(doc_id, start, end, "") for start, end in rejected]
 
     def _decided(self, doc_id: int) -> list[Span]:
         with self.store.in_layer(CURATED):
@@ -137,38 +192,91 @@ class Adjudication:
 
     def decide(self, item: Disagreement, decision: str, label: str | None = None) -> list[Mention]:
         """Settle a disagreement in the curated layer, as one change recording the curator:
-        take the first layer's span, the second's, both (when they do not overlap), or
-        reject it (recorded as rejected spans, so it stays settled; taking the side that
-        has no span rejects the other). `label` relabels what is taken (the curator's
-        edit). Returns the curated mentions made."""
+        take the first layer's mention or event, the second's, both (when they do not
+        overlap), or reject it (recorded as rejected, so it stays settled; taking the side
+        that has nothing there rejects the other). `label` relabels a mention taken (the
+        curator's edit). An event is taken with its fields and roles, each role's mention
+        taken too when the curated layer lacks it. Returns the curated mentions made."""
         try:
-            taken: Sequence[Span] = item.taken(decision)
+            taken: Sequence[Side] = item.taken(decision)
             rejected = item.rejected(decision)
         except ValueError as exc:
             raise WorkbenchError(str(exc)) from None
         if label is not None:
+            if item.is_event:
+                raise WorkbenchError("an event's type is edited after taking it (F on it)")
             label = self.store.kb.check_label(label)
         self._refuse_settled(item)
-        made = []
+        made: list[Mention] = []
         with (
             self.store.transaction(f"adjudicate: {decision}"),
             self.store.in_layer(CURATED),
         ):
             for side in rejected:
-                made.append(self._record(side, side.label, REJECTED))
-            for span in taken:
-                made.append(self._record(span, label or span.label, ACCEPTED))
+                if isinstance(side, EventMark):
+                    self.store.events.reject(side.doc_id, (side.start, side.end))
+                else:
+                    made.append(self._record(side, side.label, REJECTED))
+            for side in taken:
+                if isinstance(side, EventMark):
+                    made += self._take_event(side)
+                else:
+                    made.append(self._record(side, label or side.label, ACCEPTED))
+        return made
+
+    def _take_event(self, mark: EventMark) -> list[Mention]:
+        """Copy an annotator's event into the curated layer (open in it), with its roles;
+        returns the curated mentions it had to make for them."""
+        assert mark.event_id is not None
+        source = self.store.events.get(mark.event_id)
+        fatalities = (
+            (source.fatalities_low, source.fatalities_high)
+            if source.fatalities_low is not None and source.fatalities_high is not None
+            else None
+        )
+        copy = self.store.events.add(
+            source.doc_id,
+            source.type,
+            source.subtype,
+            trigger=(mark.start, mark.end),
+            date=source.date,
+            date_text=source.date_text,
+            date_precision=source.date_precision,
+            fatalities=fatalities,
+            certainty=source.certainty,
+            note=source.note,
+        )
+        made = []
+        for role in source.roles:
+            argument = self.store.mentions.get(role.mention_id)
+            same = [
+                m
+                for m in self.store.mentions.overlapping(
+                    argument.doc_id, argument.start, argument.end
+                )
+                if (m.start, m.end) == (argument.start, argument.end)
+            ]
+            if same:
+                mention = same[0]
+            else:
+                mention = self._record(_span(argument), argument.label, ACCEPTED)
+                made.append(mention)
+            self.store.events.add_role(copy.id, role.role, mention.id)
         return made
 
     def _refuse_settled(self, item: Disagreement) -> None:
-        with self.store.in_layer(CURATED):
-            decided = [
-                _span(m)
-                for side in item.sides
-                for m in self.store.mentions.overlapping(
-                    item.doc_id, side.start, side.end, (ACCEPTED, REJECTED)
-                )
-            ]
+        decided: list[Side]
+        if item.is_event:
+            decided = self._decided_events(item.doc_id)
+        else:
+            with self.store.in_layer(CURATED):
+                decided = [
+                    _span(m)
+                    for side in item.sides
+                    for m in self.store.mentions.overlapping(
+                        item.doc_id, side.start, side.end, (ACCEPTED, REJECTED)
+                    )
+                ]
         if settled(item, decided):
             raise WorkbenchError(
                 "this disagreement is settled already (undo the decision to change it)"

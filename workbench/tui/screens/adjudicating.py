@@ -12,15 +12,18 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 
 from workbench.adjudication import (
+    EVENT_ONLY_FIRST,
+    EVENT_ONLY_SECOND,
     ONLY_FIRST,
     ONLY_SECOND,
     TAKE_FIRST,
     TAKE_SECOND,
     Disagreement,
+    Side,
     settled,
 )
-from workbench.agreement import Span
-from workbench.display import visible
+from workbench.agreement import EventMark, Span
+from workbench.display import plural, visible
 from workbench.errors import WorkbenchError
 from workbench.model import ACCEPTED
 from workbench.tui import actions
@@ -36,7 +39,12 @@ if TYPE_CHECKING:
     from workbench.workspace import Workspace
     from workbench.workspace.adjudicating import Comparison
 
-KIND_NAMES = {ONLY_FIRST: "only {first}", ONLY_SECOND: "only {second}"}
+KIND_NAMES = {
+    ONLY_FIRST: "only {first}",
+    ONLY_SECOND: "only {second}",
+    EVENT_ONLY_FIRST: "event only {first}",
+    EVENT_ONLY_SECOND: "event only {second}",
+}
 KINDS_COLUMN = 22  # characters of a row's kinds of difference
 SPAN_COLUMN_MIN = 20  # characters of each layer's span, label and link, at the least
 
@@ -96,13 +104,16 @@ class AdjudicationScreen(Screen[None]):
         comparison = self.workspace.adjudication.compare(self.doc_id, self.first, self.second)
         self.comparison = comparison
         panes = list(self.query(DocumentPane))
-        for pane, mentions in zip(
-            panes, (comparison.first_mentions, comparison.second_mentions), strict=True
-        ):
+        layers = (
+            (comparison.first_mentions, comparison.first_events),
+            (comparison.second_mentions, comparison.second_events),
+        )
+        for pane, (mentions, events) in zip(panes, layers, strict=True):
             if pane.document is None:
                 pane.show(comparison.document, mentions)
             else:
                 pane.set_mentions(mentions)
+            pane.view.set_events(events)
         self._starts = [item.start for item in comparison.items]
         self._longest = max((item.end - item.start for item in comparison.items), default=0)
         self._span_column = max(SPAN_COLUMN_MIN, (self.size.width - KINDS_COLUMN - 4) // 2)
@@ -141,12 +152,16 @@ class AdjudicationScreen(Screen[None]):
             row.append(" ")
         return row
 
-    def _span_text(self, span: Span | None) -> Text:
-        if span is None or self.comparison is None:
+    def _span_text(self, side: Side | None) -> Text:
+        if side is None or self.comparison is None:
             return Text("—", style="dim")
-        text = Text(f"“{visible(self.comparison.document.text[span.start : span.end])}” ")
-        text.append(visible(span.label), style=label_colour(span.label))
-        text.append(f" → {visible(span.entity_id)}" if span.entity_id else " → NIL", style="dim")
+        text = Text(f"“{visible(self.comparison.document.text[side.start : side.end])}” ")
+        if isinstance(side, EventMark):
+            text.append(visible(side.type), style="bold magenta")
+            text.append(f" ({plural(len(side.roles), 'role')})", style="dim")
+            return text
+        text.append(visible(side.label), style=label_colour(side.label))
+        text.append(f" → {visible(side.entity_id)}" if side.entity_id else " → NIL", style="dim")
         return text
 
     def _current(self) -> int | None:
@@ -222,7 +237,9 @@ class AdjudicationScreen(Screen[None]):
         decided = [Span(m.doc_id, m.start, m.end, m.label, m.entity_id) for m in made]
         for i in self._near(decided):
             item = comparison.items[i]
-            if not comparison.settled[i] and (i == index or settled(item, decided)):
+            # the mentions made settle the mention disagreements they cover
+            covered = not item.is_event and settled(item, decided)
+            if not comparison.settled[i] and (i == index or covered):
                 comparison.settled[i] = True
                 table.replace_row(i, self._row(item, True))
         following = self._next_open(index, 1)
@@ -240,9 +257,12 @@ class AdjudicationScreen(Screen[None]):
         if index is None or not self.items:
             return
         item = self.items[index]
+        if item.is_event:
+            self.notify("an event's type is edited after taking it: F on it", severity="warning")
+            return
         decision = TAKE_FIRST if item.first is not None else TAKE_SECOND
         span = item.first or item.second
-        assert span is not None
+        assert isinstance(span, Span)
         text = self.comparison.document.text[span.start : span.end] if self.comparison else ""
         from workbench.tui.screens.pickers import LabelPicker
 
