@@ -121,7 +121,7 @@ def test_each_decision_is_one_undoable_change_in_the_curated_layer(tmp_path: Pat
     assert [m.text for m in adjudication.curated(1)] == ["Pakistan"]
 
     # the automatic part never undoes a decision: a re-run copies only what is new
-    workspace.team.curate([1])
+    workspace.adjudication.curate([1])
     curated = adjudication.curated(1)
     assert made.id in {m.id for m in curated}
     assert sum(m.start == made.start for m in curated) == 1
@@ -350,3 +350,22 @@ async def test_an_event_is_taken_by_keyboard_and_drawn_in_both_panes(tmp_path: P
         [event] = workspace.events.of_document(1)
     assert event.type == "Strategic developments" and event.annotator == "carol"
     workspace.close()
+
+
+def test_curate_copies_unanimous_events_with_their_roles_once(tmp_path: Path) -> None:
+    db, events = _event_layers(tmp_path)
+    # bob typed events[1] otherwise, lacks events[0] and every role filled by Pakistan
+    unanimous = [e for e in events[2:] if all(r["text"] != "Pakistan" for r in e["roles"])]
+    assert unanimous
+    out = run("--db", db, "--annotator", "carla", "curate").stdout.strip()
+    assert out.endswith(f"and {len(unanimous)} unanimous events added to the curated layer")
+    workspace = Workspace.open(db, "carla")
+    with workspace.store.in_layer(CURATED):
+        curated = workspace.events.of_document(None)
+    assert sorted((e.trigger_text, e.type, len(e.roles)) for e in curated) == sorted(
+        (e["trigger"]["text"], e["type"], len(e["roles"])) for e in unanimous
+    )
+    assert {e.annotator for e in curated} == {"carla"}
+    workspace.close()
+    again = run("--db", db, "--annotator", "carla", "curate").stdout.strip()
+    assert again == "0 unanimous mentions and 0 unanimous events added to the curated layer"

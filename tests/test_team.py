@@ -242,11 +242,15 @@ def test_curate_copies_unanimous_annotations_once_and_exports_any_layer(tmp_path
             (m.doc_id, m.start, m.end, m.label, m.entity_id) for m in bob.mentions.by_layer()["bob"]
         }
         curated = alice.mentions.by_layer()["curated"]
-    assert out.strip() == f"{len(agreed)} unanimous mentions added to the curated layer"
+    assert out.strip() == (
+        f"{len(agreed)} unanimous mentions and 0 unanimous events added to the curated layer"
+    )
     assert {(m.doc_id, m.start, m.end, m.label, m.entity_id) for m in curated} == agreed
     assert {m.annotator for m in curated} == {"carla"}  # the curator is recorded
     again = run("--db", db, "--annotator", "carla", "curate").stdout
-    assert again.strip() == "0 unanimous mentions added to the curated layer"
+    assert again.strip() == (
+        "0 unanimous mentions and 0 unanimous events added to the curated layer"
+    )
     target = tmp_path / "curated.jsonl"
     run("--db", db, "export", "jsonl", str(target), "--layer", "curated")
     exported = sum(len(json.loads(line)["spans"]) for line in target.read_text().splitlines())

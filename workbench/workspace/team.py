@@ -52,36 +52,6 @@ class Team:
         self.store.assignments.mark_done(doc_id)
         return self.store.assignments.next_for(doc_id)
 
-    def curate(self, doc_ids: Sequence[int] | None = None) -> int:
-        """Copy what every annotator of a document agrees on (the same span, label and
-        link in each of the two or more layers that annotated it) into the curated layer,
-        as one change recording the curator. Spans the curated layer already covers (a
-        curator's decision, or an earlier run) are left alone. Returns mentions added."""
-        by_layer = self.store.mentions.by_layer(doc_ids)
-        layers = {k: v for k, v in by_layer.items() if k not in (None, CURATED)}
-        curated = by_layer.get(CURATED, [])
-        documents = sorted({m.doc_id for mentions in layers.values() for m in mentions})
-        added = 0
-        with self.store.transaction("curate unanimous annotations"), self.store.in_layer(CURATED):
-            for doc_id in documents:
-                marks = [
-                    {(m.start, m.end, m.label, m.entity_id) for m in ms if m.doc_id == doc_id}
-                    for ms in layers.values()
-                ]
-                marks = [m for m in marks if m]
-                if len(marks) < 2:
-                    continue
-                decided = [(m.start, m.end) for m in curated if m.doc_id == doc_id]
-                for start, end, label, entity_id in sorted(set.intersection(*marks)):
-                    if any(s < end and start < e for s, e in decided):
-                        continue
-                    self.store.mentions.add(
-                        doc_id, start, end, label, entity_id=entity_id, learn_alias=False
-                    )
-                    decided.append((start, end))
-                    added += 1
-        return added
-
     def agreement(
         self,
         doc_ids: Sequence[int] | None = None,
