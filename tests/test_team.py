@@ -274,3 +274,26 @@ def test_bootstrap_intervals_hold_the_figures(tmp_path: Path) -> None:
     low, high = report["intervals"]["alpha_tokens"]
     assert low <= report["alpha_tokens"] <= high
     assert "95 % interval, alpha_tokens" in run("--db", db, "agreement", "--ci").stdout
+
+
+def test_turning_independent_can_give_the_shared_work_to_a_layer(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    run("--db", db, "import", str(SEEDS))  # the shared layer: the seeds' gold
+    with Store.open(db, "alice") as store:
+        shared = [(m.start, m.label) for m in store.mentions.of_document(1)]
+        events = len(store.events.of_document(1))
+    done = run("--db", db, "project", "--mode", "independent", "--shared-into", "alice")
+    assert done.stdout.startswith("moved 150 mentions and 13 events of the shared layer")
+    with Store.open(db, "alice") as alice, Store.open(db, "bob") as bob:
+        assert [(m.start, m.label) for m in alice.mentions.of_document(1)] == shared
+        assert len(alice.events.of_document(1)) == events
+        assert bob.mentions.of_document(1) == []
+    refused = run("--db", db, "project", "--shared-into", "alice", check=False)
+    assert refused.returncode == 1 and "already holds mentions" in refused.stderr
+    wrong = run("--db", db, "project", "--shared-into", "shared", check=False)
+    assert wrong.returncode == 1 and wrong.stderr.startswith("error: name the layer")
+    run("--db", db, "undo")  # one step puts the work back in the shared layer
+    with Store.open(db, "alice") as alice:
+        assert alice.mentions.of_document(1) == []
+        with alice.in_layer(None):
+            assert [(m.start, m.label) for m in alice.mentions.of_document(1)] == shared

@@ -19,6 +19,13 @@ def project(
         str | None,
         typer.Option(help="shared: one layer everyone edits; independent: a layer each."),
     ] = None,
+    shared_into: Annotated[
+        str | None,
+        typer.Option(
+            help="Make the shared layer's work this layer (curated, or an annotator's): "
+            "one undoable change.",
+        ),
+    ] = None,
     see_others: Annotated[
         bool | None,
         typer.Option(
@@ -32,6 +39,13 @@ def project(
     """Show or set how annotators share work: one shared layer, or independent layers."""
     ws = workspace(ctx)
     team, adjudication = ws.team, ws.adjudication
+    if shared_into is not None:
+        mentions, events = team.move_shared_layer(shared_into)
+        say(
+            f"moved {plural(mentions, 'mention')} and {plural(events, 'event')} of the shared "
+            f"layer into {shared_into!r}",
+            err=json_out,
+        )
     if mode is not None:
         team.set_mode(mode)
     if see_others is not None:

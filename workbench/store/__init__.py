@@ -77,6 +77,28 @@ class Store:
         self.settings.set(self.PROJECT_MODE_SETTING, mode)
         self.db.layer = self.db.annotator if mode == INDEPENDENT else None
 
+    def move_layer(self, source: str | None, target: str) -> tuple[int, int]:
+        """Make every mention and event of one layer (None: the shared one) part of
+        another, empty one, as one logged change. Returns (mentions, events) moved."""
+        for table in ("mentions", "events"):
+            held = self.db.value(f"SELECT count(*) FROM {table} WHERE layer IS ?", (target,))
+            if held:
+                raise WorkbenchError(
+                    f"the layer {target!r} already holds {table}: moving another layer into it "
+                    "would mix the two"
+                )
+        moved = []
+        with self.db.transaction(f"move layer {source or 'shared'} to {target}") as tx:
+            for table in ("mentions", "events"):
+                ids = [
+                    r[0]
+                    for r in self.db.rows(f"SELECT id FROM {table} WHERE layer IS ?", (source,))
+                ]
+                for row_id in ids:
+                    tx.update(table, row_id, layer=target)
+                moved.append(len(ids))
+        return moved[0], moved[1]
+
     @contextlib.contextmanager
     def in_layer(self, layer: str | None) -> Iterator[None]:
         """Read and write another layer for a while (an export of one annotator's layer,

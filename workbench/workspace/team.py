@@ -36,6 +36,16 @@ class Team:
         self.store.set_project_mode(mode)
         return mode
 
+    def move_shared_layer(self, target: str) -> tuple[int, int]:
+        """Make the shared layer's work an annotator's layer, or the curated one (when a
+        project turns independent), as one undoable change. Returns (mentions, events)."""
+        target = target.strip()
+        if not target or target == SHARED_LAYER:
+            raise WorkbenchError(
+                "name the layer the shared work goes into: curated or an annotator"
+            )
+        return self.store.move_layer(None, target)
+
     def assign(
         self, doc_ids: Sequence[int], annotators: Sequence[str], k: int | None = None
     ) -> int:
