@@ -17,6 +17,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from workbench.events.taxonomy import Taxonomy
 from workbench.model import SuggestedTrigger, Suggestion
 from workbench.nlp import rules, triggers
+from workbench.nlp.names import (
+    NESTED_NOT_SUGGESTED,
+    NameWords,
+    derived_from_known,
+    enclosing_run,
+)
 from workbench.nlp.typos import NameIndex
 from workbench.nlp.variants import acronym, alias_variants, token_norm
 
@@ -83,7 +89,7 @@ TITLES = frozenset(
 _RANK = {SOURCE_KB: 4, SOURCE_MODEL: 3, SOURCE_RULE: 2}
 # Documents pre-annotated under other rules are pre-annotated again (2: names joined by
 # a particle written onto the next word, "ul-Haq").
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 DATE_KEY = "DATE"
 # spaCy's tokenizer remembers how it split each chunk of text (what lies between spaces),
 # but only as many chunks as its cache holds (10 000 by default), first come first kept.
@@ -225,18 +231,23 @@ class Preannotator:
             for ids in spans.values()
             if len(ids) == 1
         }
+        words = self.word_matcher(doc)
+        dates = [(start, end) for match_id, start, end in words if match_id == self.date_id]
+        covered = {i for start, end in (*by_span, *acronyms, *dates) for i in range(start, end)}
+        name_words = NameWords(doc, self.name_word)
         for spans, score in ((by_span, 100.0), (acronyms, 90.0)):
             for (start, end), entity_ids in spans.items():
                 suggestion = self._kb_suggestion(
                     starts[start], ends[end - 1], entity_ids, score, named
                 )
+                if suggestion and link is not None and spans is by_span:
+                    suggestion = self._in_longer_name(
+                        doc, name_words, start, end, suggestion, covered, link
+                    )
                 if suggestion:
                     candidates.append(suggestion)
-        words = self.word_matcher(doc)
-        dates = [(start, end) for match_id, start, end in words if match_id == self.date_id]
         candidates += self._rule_suggestions(doc, text, starts, ends, dates)
         if link is not None:
-            covered = {i for start, end in (*by_span, *acronyms) for i in range(start, end)}
             candidates += self._fuzzy_names(doc, covered, link)
         if model_doc is not None:
             candidates += self._model_suggestions(model_doc, link)
@@ -305,11 +316,43 @@ class Preannotator:
             return Suggestion(start, end, labels.pop(), SOURCE_KB, 50.0)
         return None
 
+    def _in_longer_name(  # type: ignore[no-untyped-def]
+        self,
+        doc,
+        words: NameWords,
+        start: int,
+        end: int,
+        suggestion: Suggestion,
+        covered: set[int],
+        link: LinkFunction,
+    ) -> Suggestion | None:
+        """A match inside a longer capitalised name (see `workbench.nlp.names`): the whole
+        name when the linker links it (its tokens then count as covered; it is asked only
+        when another word of the name is a known word), else the match, but never a
+        people or a place inside a name it cannot link."""
+        first, last = enclosing_run(words, start, end, covered)
+        if (first, last) == (start, end):
+            return suggestion
+        whole = doc[first:last]
+        around = [*range(first, start), *range(end, last)]
+        # the linker can link the whole only if another of its words is a known word
+        known = any(doc[i].norm_ in self.names.words for i in around)
+        decided = link(whole.text, None) if known else None  # its threshold and NIL rules
+        if decided:
+            entity_id, label, score = decided
+            covered.update(range(first, last))
+            return Suggestion(whole.start_char, whole.end_char, label, SOURCE_KB, score, entity_id)
+        return None if suggestion.label in NESTED_NOT_SUGGESTED else suggestion
+
     def _fuzzy_names(self, doc, covered: set[int], link: LinkFunction) -> list[Suggestion]:  # type: ignore[no-untyped-def]
         """Capitalised names the patterns missed ("Hossein Amirabdollahian" for a knowledge
-        base that writes "Amir-Abdollahian"), linked by the linker: the whole name, else
-        without its first or last word; only names sharing a word key with the knowledge
-        base are looked up."""
+        base that writes "Amir-Abdollahian", "Quettah" for "Quetta"): a known name with a
+        typing error in a word, else, for a name sharing a word with the knowledge base,
+        the linker's decision (its threshold and NIL rules) on the whole name, then
+        without its first or last word. A single word is only ever a known one-word name
+        misspelt: a known word alone, which no pattern matched, is at best part of a name
+        (the linker scores it below its threshold), and linking every other capitalised
+        word cost more than the rest of a run (`bench_preannotate.py`)."""
         out: list[Suggestion] = []
         for run in _name_runs(doc, covered, self.name_word):
             tries = [(0, len(run))]
@@ -323,23 +366,18 @@ class Preannotator:
                 if span[0].lower_ in CONNECTORS or span[-1].lower_ in CONNECTORS:
                     continue
                 keys = tuple(token.norm_ for token in span)
-                if not any(key in self.names.words for key in keys):
+                single = len(keys) == 1
+                if single and not self._misspelt_name(span.text, keys[0]):
+                    continue
+                if not single and not any(key in self.names.words for key in keys):
                     continue
                 known = self.names.lookup(keys)
+                decided = None
                 if len(known) == 1:  # a known name with a typing error in a word
                     (entity_id,) = known
-                    label = self.entity_labels[entity_id]
-                    out.append(
-                        Suggestion(
-                            span.start_char, span.end_char, label, SOURCE_KB, 90.0, entity_id
-                        )
-                    )
-                    break
-                if len(keys) == 1:
-                    # one known word alone is at best part of a name: the linker would
-                    # score it below its threshold ("Jilani" for "Jalil Abbas Jilani")
-                    continue
-                decided = link(span.text, None)  # the linker's threshold and NIL rules
+                    decided = (entity_id, self.entity_labels[entity_id], 90.0)
+                elif not single:
+                    decided = link(span.text, None)  # the linker's threshold and NIL rules
                 if decided:
                     entity_id, label, score = decided
                     out.append(
@@ -349,6 +387,17 @@ class Preannotator:
                     )
                     break
         return out
+
+    def _misspelt_name(self, text: str, key: str) -> bool:
+        """Whether a single word may be a known name misspelt: not a known word itself,
+        one edit from one, and neither an acronym ("IRNA" is not "Iran") nor a known
+        name with a deriving ending ("Pakistani" is not "Pakistan")."""
+        return (
+            key not in self.names.words
+            and bool(self.names.corrections(key))
+            and not _is_acronym(text)
+            and not derived_from_known(text, self.names.words, token_norm)
+        )
 
     def _model_suggestions(self, model_doc, link: LinkFunction | None) -> list[Suggestion]:  # type: ignore[no-untyped-def]
         out = []
