@@ -182,3 +182,42 @@ def test_sources_are_graded_and_near_duplicates_count_once(tmp_path: Path) -> No
     assert near_duplicates({d: shingles(t) for d, t in copies.items()}) == [(1, 2)]
     assert independent_sources({1: "AFP", 2: "Dawn", 3: "Dawn"}, [(1, 2)]) == 1
     assert independent_sources({1: "AFP", 2: "Dawn", 3: None}, []) == 3
+
+
+@pytest.mark.asyncio
+async def test_S_on_an_event_lists_its_incidents_with_evidence_and_enter_joins(
+    tmp_path: Path,
+) -> None:
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.pickers import IncidentPicker
+
+    db, _ = _demo_without_clusters(tmp_path)
+    workspace = Workspace.open(db, "analyst")
+    strike = next(
+        e
+        for e in workspace.events.of_document(1)
+        if e.subtype == "Air/drone strike" and e.date == "2024-01-16"
+    )
+    [best, *_] = workspace.incidents.suggest_for(strike.id)
+    other = workspace.events.get(best["event_id"])
+    assert (other.doc_id, other.date, other.subtype) == (2, "2024-01-16", "Air/drone strike")
+    assert any("2024-01-16" in reason for reason in best["evidence"])
+    app = WorkbenchApp(workspace, 1, 2, steady=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        pane = app.main_screen.focused_pane()
+        pane.view.move_to(strike.trigger_start)
+        await pilot.press("S")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, IncidentPicker)
+        first_id, first_row = picker.candidates[0]
+        assert first_id == best["event_id"] and "2024-01-16" in first_row.plain
+        await pilot.press("enter")  # one key joins
+        await pilot.pause()
+        assert app.screen is app.main_screen
+    joined = workspace.events.get(strike.id).cluster_id
+    assert joined is not None and workspace.events.get(best["event_id"]).cluster_id == joined
+    assert workspace.history.undo() == "join a suggested incident"
+    assert workspace.events.get(strike.id).cluster_id is None
+    workspace.close()

@@ -296,6 +296,13 @@ ACTIONS: tuple[Action, ...] = (
     ),
     _screen("event.cluster", "K", "same incident as the active event", "events.cluster", EVENTS),
     _screen(
+        "event.suggest_incidents",
+        "S",
+        "the incidents this event may be, with the evidence; enter joins one",
+        "events.suggest_incidents",
+        EVENTS,
+    ),
+    _screen(
         "incidents.open",
         "I",
         "incidents on a timeline: reports, grades, conflicts",

@@ -39,24 +39,32 @@ class Incidents:
         for key, report in reports.items():
             if events[key].cluster_id is not None:
                 continue
-            candidates: list[dict[str, Any]] = []
-            for other_key, other in reports.items():
-                if other_key == key:
-                    continue
-                found = compare(report, other)
-                if not found.ruled_out and found.score >= threshold:
-                    candidates.append(
-                        {
-                            "event_id": other_key,
-                            "cluster_id": events[other_key].cluster_id,
-                            "document": other.doc_id,
-                            "score": found.score,
-                            "evidence": found.reasons,
-                        }
-                    )
-            candidates.sort(key=lambda c: (-c["score"], c["event_id"]))
+            candidates = _candidates(report, reports, events, threshold)
             out.append({"event_id": key, "document": report.doc_id, "candidates": candidates})
         return out
+
+    def suggest_for(self, event_id: int, threshold: float = THRESHOLD) -> list[dict[str, Any]]:
+        """The events and incidents one event may be one with (best first), each with
+        its evidence, whether or not it is in an incident already."""
+        reports = {r.key: r for r in self.reports()}
+        if event_id not in reports:
+            self.store.events.get(event_id)  # a clear error for a wrong id
+        events = {e.id: e for e in self.store.events.of_document(None)}
+        return _candidates(reports[event_id], reports, events, threshold)
+
+    def join(self, event_id: int, other_id: int) -> int:
+        """Make an event one incident with another (and the other's incident, if it is in
+        one), as one undoable change; returns the incident's id."""
+        other = self.store.events.get(other_id)
+        with self.store.transaction("join a suggested incident"):
+            members = [event_id, other_id]
+            if other.cluster_id is not None:
+                members += [
+                    e.id
+                    for e in self.store.events.of_document(None)
+                    if e.cluster_id == other.cluster_id
+                ]
+            return self.store.events.cluster(sorted(set(members)))
 
     def apply(self, threshold: float = THRESHOLD) -> int:
         """Join the suggested incidents (the analyst's incidents stay as they are, and may
@@ -100,6 +108,30 @@ class Incidents:
             self.store.sources.grades(),
             self.store.documents.text,
         )
+
+
+def _candidates(
+    report: Report, reports: dict[int, Report], events: dict[int, Event], threshold: float
+) -> list[dict[str, Any]]:
+    """The reports scoring at or above `threshold` with `report`, best first, each with
+    its incident (if any), document, score and evidence."""
+    candidates: list[dict[str, Any]] = []
+    for other_key, other in reports.items():
+        if other_key == report.key:
+            continue
+        found = compare(report, other)
+        if not found.ruled_out and found.score >= threshold:
+            candidates.append(
+                {
+                    "event_id": other_key,
+                    "cluster_id": events[other_key].cluster_id,
+                    "document": other.doc_id,
+                    "score": found.score,
+                    "evidence": found.reasons,
+                }
+            )
+    candidates.sort(key=lambda c: (-c["score"], c["event_id"]))
+    return candidates
 
 
 def _report(event: Event, published: str | None, unique: bool) -> Report:

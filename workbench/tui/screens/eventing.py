@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
+
+from workbench.display import visible
 from workbench.errors import WorkbenchError
 from workbench.model import Event
 from workbench.tui.host import workbench_app
@@ -149,6 +152,41 @@ class EventCommands:
             self._apply(
                 "same incident", lambda: self.screen.workspace.events.cluster([active.id, event.id])
             )
+
+    def suggest_incidents(self) -> None:
+        """The reports the event under the cursor may be one incident with, best first,
+        with the evidence for each; enter joins the chosen one (one undoable change)."""
+        event = self._event_here()
+        if event is None:
+            return
+        workspace = self.screen.workspace
+        try:
+            candidates = workspace.incidents.suggest_for(event.id)
+        except WorkbenchError as exc:
+            self.screen.notify(str(exc), severity="error")
+            return
+        if not candidates:
+            self.screen.notify("no report scores as the same incident as this one")
+            return
+        rows = []
+        for candidate in candidates:
+            other = workspace.events.get(candidate["event_id"])
+            line = Text(f"{candidate['score']:.2f} ", style="bold")
+            line.append(f"[{other.doc_id}] “{visible(other.trigger_text or '')}” ")
+            line.append(visible(other.subtype or other.type), style="magenta")
+            line.append(f"  {visible(other.date or 'date ?')}", style="dim")
+            if candidate["cluster_id"] is not None:
+                line.append(f"  incident {candidate['cluster_id']}", style="cyan")
+            line.append("\n    " + visible("; ".join(candidate["evidence"])), style="dim")
+            rows.append((candidate["event_id"], line))
+        from workbench.tui.screens.pickers import IncidentPicker
+
+        def chosen(other_id: int | None) -> None:
+            if other_id is not None:
+                self._apply("same incident", lambda: workspace.incidents.join(event.id, other_id))
+
+        title = f"Same incident as “{event.trigger_text or event.type}”?"
+        self.screen.app.push_screen(IncidentPicker(title, rows), chosen)
 
     def delete(self) -> None:
         """Delete the event under the cursor."""

@@ -347,3 +347,28 @@ class LayerPairPicker(FilterList):
 
     def choose(self, option_id: str | None) -> None:
         self.dismiss(self.pairs[int(option_id)] if option_id else None)
+
+
+class IncidentPicker(FilterList):
+    """The reports an event may be one incident with, best first, with the evidence;
+    enter joins the chosen one (and its incident)."""
+
+    help_text = "enter join this incident · type to filter · esc cancel"
+
+    def __init__(self, title: str, candidates: list[tuple[int, Text]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.candidates = candidates
+
+    def refill(self, query: str) -> None:
+        wanted = query.casefold()
+        self.set_options(
+            [
+                Option(text, id=str(event_id))
+                for event_id, text in self.candidates
+                if wanted in text.plain.casefold()
+            ]
+        )
+
+    def choose(self, option_id: str | None) -> None:
+        self.dismiss(int(option_id) if option_id else None)
