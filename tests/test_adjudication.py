@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import SEEDS
@@ -168,6 +169,16 @@ def test_adjudicate_bad_input_is_one_error_line(tmp_path: Path) -> None:
     assert done.stderr.startswith("error: document 1 has fewer than two layers to compare")
 
 
+async def _press_J(app: WorkbenchApp, pilot: Any) -> AdjudicationScreen:
+    """J on the focused document: the adjudication screen it opens."""
+    await pilot.pause()
+    await pilot.press("J")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, AdjudicationScreen)
+    return screen
+
+
 @pytest.mark.asyncio
 async def test_adjudication_by_keyboard(tmp_path: Path) -> None:
     """J opens the screen on the focused document; one key settles a disagreement and
@@ -175,11 +186,7 @@ async def test_adjudication_by_keyboard(tmp_path: Path) -> None:
     workspace = _open(tmp_path)
     app = WorkbenchApp(workspace, 1, 2, steady=True)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        await pilot.press("J")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, AdjudicationScreen)
+        screen = await _press_J(app, pilot)
         comparison = screen.comparison
         assert comparison is not None
         total = comparison.open_count
@@ -334,11 +341,7 @@ async def test_an_event_is_taken_by_keyboard_and_drawn_in_both_panes(tmp_path: P
     workspace = Workspace.open(db, "carol")
     app = WorkbenchApp(workspace, 1, 2, steady=True)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        await pilot.press("J")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, AdjudicationScreen)
+        screen = await _press_J(app, pilot)
         left, right = (p.view for p in screen.query("DocumentPane"))
         assert left.events and right.events and len(left.events) > len(right.events)
         retyped = next(i for i, d in enumerate(screen.items) if EVENT_TYPE in d.kinds)
