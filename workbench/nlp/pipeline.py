@@ -141,6 +141,7 @@ class Preannotator:
         self.model = model
         self.entity_labels: dict[str, str] = {}
         self.names = NameIndex()  # word keys of every pattern: the fuzzy stage's gate
+        self._single_words: dict[str, bool] = {}  # see `_misspelt_name`
         self.patterns = 0
         self.last_alias_id = 0
 
@@ -172,6 +173,7 @@ class Preannotator:
             if short and short not in known:
                 known.add(short)
                 shorthand.setdefault(entity_id, []).append(self._pattern_doc(short))
+        self._single_words.clear()  # new known words change the answers
         for entity_id, docs in by_entity.items():
             self.kb_matcher.add(entity_id, docs)
             added += len(docs)
@@ -391,13 +393,19 @@ class Preannotator:
     def _misspelt_name(self, text: str, key: str) -> bool:
         """Whether a single word may be a known name misspelt: not a known word itself,
         one edit from one, and neither an acronym ("IRNA" is not "Iran") nor a known
-        name with a deriving ending ("Pakistani" is not "Pakistan")."""
-        return (
-            key not in self.names.words
-            and bool(self.names.corrections(key))
-            and not _is_acronym(text)
-            and not derived_from_known(text, self.names.words, token_norm)
-        )
+        name with a deriving ending ("Pakistani" is not "Pakistan"). Answered once per
+        word while the patterns stay the same: capitalised words repeat all through a
+        corpus ("Officials", "Police")."""
+        answer = self._single_words.get(text)
+        if answer is None:
+            answer = (
+                key not in self.names.words
+                and bool(self.names.corrections(key))
+                and not _is_acronym(text)
+                and not derived_from_known(text, self.names.words, token_norm)
+            )
+            self._single_words[text] = answer
+        return answer
 
     def _model_suggestions(self, model_doc, link: LinkFunction | None) -> list[Suggestion]:  # type: ignore[no-untyped-def]
         out = []
