@@ -353,8 +353,8 @@ class Preannotator:
         the linker's decision (its threshold and NIL rules) on the whole name, then
         without its first or last word. A single word is only ever a known one-word name
         misspelt: a known word alone, which no pattern matched, is at best part of a name
-        (the linker scores it below its threshold), and linking every other capitalised
-        word cost more than the rest of a run (`bench_preannotate.py`)."""
+        (the linker scores it below its threshold), and handing every other capitalised
+        word to the linker made a run markedly slower (`bench_preannotate.py`)."""
         out: list[Suggestion] = []
         for run in _name_runs(doc, covered, self.name_word):
             tries = [(0, len(run))]
