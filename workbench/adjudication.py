@@ -11,8 +11,9 @@ from either side, or a rejection.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from workbench.agreement import EventMark, Span, match_overlap
 
@@ -104,17 +105,41 @@ def differences(first: Span, second: Span) -> tuple[str, ...]:
 
 def disagreements(first: Sequence[Span], second: Sequence[Span]) -> list[Disagreement]:
     """Every disagreement between two layers' spans, in document order."""
+    return _compared(first, second, differences, (ONLY_FIRST, ONLY_SECOND))
+
+
+def _compared(
+    first: Sequence[Side],
+    second: Sequence[Side],
+    differ: Callable[[Any, Any], tuple[str, ...]],
+    only: tuple[str, str],
+) -> list[Disagreement]:
+    """Pair two layers' mentions (or events, by their triggers) with agreement's rule and
+    list each pair that `differ` tells apart and each side left alone (`only` names the
+    kinds of the two), in document order."""
+    sides: dict[int, Side] = {}  # by identity: a layer may hold the same thing twice
+    spans: tuple[list[Span], list[Span]] = ([], [])
+    for layer, items in zip(spans, (first, second), strict=True):
+        for item in items:
+            span = Span(item.doc_id, item.start, item.end, label_of(item))
+            layer.append(span)
+            sides[id(span)] = item
     found = []
-    # by identity: one layer may hold the same span twice, and each is a disagreement
     paired: set[int] = set()
-    for a, b in match_overlap(first, second):
+    for a, b in match_overlap(*spans):
         paired |= {id(a), id(b)}
-        kinds = differences(a, b)
+        kinds = differ(sides[id(a)], sides[id(b)])
         if kinds:
-            found.append(Disagreement(a.doc_id, kinds, a, b))
-    found += [Disagreement(a.doc_id, (ONLY_FIRST,), a, None) for a in first if id(a) not in paired]
+            found.append(Disagreement(a.doc_id, kinds, sides[id(a)], sides[id(b)]))
     found += [
-        Disagreement(b.doc_id, (ONLY_SECOND,), None, b) for b in second if id(b) not in paired
+        Disagreement(s.doc_id, (only[0],), sides[id(s)], None)
+        for s in spans[0]
+        if id(s) not in paired
+    ]
+    found += [
+        Disagreement(s.doc_id, (only[1],), None, sides[id(s)])
+        for s in spans[1]
+        if id(s) not in paired
     ]
     return sorted(found, key=lambda d: (d.doc_id, d.start, d.end, d.kinds))
 
@@ -135,29 +160,7 @@ def event_disagreements(
     first: Sequence[EventMark], second: Sequence[EventMark]
 ) -> list[Disagreement]:
     """Every disagreement between two layers' events (paired by trigger), in order."""
-    # paired as spans of their triggers (labelled with the type), with agreement's rule
-    spans_first = [Span(e.doc_id, e.start, e.end, e.type) for e in first]
-    spans_second = [Span(e.doc_id, e.start, e.end, e.type) for e in second]
-    event_of = {id(s): e for s, e in zip(spans_first, first, strict=True)}
-    event_of |= {id(s): e for s, e in zip(spans_second, second, strict=True)}
-    found = []
-    paired: set[int] = set()
-    for a, b in match_overlap(spans_first, spans_second):
-        paired |= {id(a), id(b)}
-        kinds = event_differences(event_of[id(a)], event_of[id(b)])
-        if kinds:
-            found.append(Disagreement(a.doc_id, kinds, event_of[id(a)], event_of[id(b)]))
-    found += [
-        Disagreement(s.doc_id, (EVENT_ONLY_FIRST,), event_of[id(s)], None)
-        for s in spans_first
-        if id(s) not in paired
-    ]
-    found += [
-        Disagreement(s.doc_id, (EVENT_ONLY_SECOND,), None, event_of[id(s)])
-        for s in spans_second
-        if id(s) not in paired
-    ]
-    return sorted(found, key=lambda d: (d.doc_id, d.start, d.end, d.kinds))
+    return _compared(first, second, event_differences, (EVENT_ONLY_FIRST, EVENT_ONLY_SECOND))
 
 
 def settled(item: Disagreement, decided: Sequence[Side]) -> bool:
