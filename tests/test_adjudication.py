@@ -17,6 +17,7 @@ from workbench.adjudication import (
     BOUNDARY,
     EVENT_ONLY_FIRST,
     EVENT_TYPE,
+    INCIDENT,
     LABEL,
     LINK,
     ONLY_FIRST,
@@ -256,13 +257,18 @@ def test_siding_with_the_layer_that_marked_nothing_rejects_the_other() -> None:
     assert boundary.rejected("first") == () and boundary.rejected("reject") == boundary.sides
 
 
-def _event_layers(tmp_path: Path) -> tuple[str, list[dict]]:
+def _event_layers(tmp_path: Path, bob_from: Any = None) -> tuple[str, list[dict]]:
     """alice's and bob's layers with events: bob lacks the first event, types the next one
-    otherwise and never gives Pakistan a role."""
+    otherwise and never gives Pakistan a role (`bob_from`: another way to make bob's
+    events from alice's, which never give Pakistan a role either)."""
     db = _layers(tmp_path)
     events = [json.loads(line) for line in (SEEDS / "events.jsonl").read_text().splitlines()]
-    bob = [{**e, "roles": [r for r in e["roles"] if r["text"] != "Pakistan"]} for e in events[1:]]
-    bob[0] = {**bob[0], "type": "Strategic developments", "subtype": None}
+    bob = [{**e, "roles": [r for r in e["roles"] if r["text"] != "Pakistan"]} for e in events]
+    if bob_from is None:
+        bob = bob[1:]
+        bob[0] = {**bob[0], "type": "Strategic developments", "subtype": None}
+    else:
+        bob = bob_from(bob)
     for name, records in (("alice", events), ("bob", bob)):
         (tmp_path / name).mkdir()
         (tmp_path / name / "events.jsonl").write_text("\n".join(map(json.dumps, records)) + "\n")
@@ -357,8 +363,13 @@ async def test_an_event_is_taken_by_keyboard_and_drawn_in_both_panes(tmp_path: P
 
 def test_curate_copies_unanimous_events_with_their_roles_once(tmp_path: Path) -> None:
     db, events = _event_layers(tmp_path)
-    # bob typed events[1] otherwise, lacks events[0] and every role filled by Pakistan
-    unanimous = [e for e in events[2:] if all(r["text"] != "Pakistan" for r in e["roles"])]
+    # bob typed events[1] otherwise, lacks events[0] (so the other report of its incident
+    # is in an incident of one report in bob's layer) and every role filled by Pakistan
+    unanimous = [
+        e
+        for e in events[2:]
+        if all(r["text"] != "Pakistan" for r in e["roles"]) and e["cluster"] != events[0]["cluster"]
+    ]
     assert unanimous
     out = run("--db", db, "--annotator", "carla", "curate").stdout.strip()
     assert out.endswith(f"and {len(unanimous)} unanimous events added to the curated layer")
@@ -372,3 +383,129 @@ def test_curate_copies_unanimous_events_with_their_roles_once(tmp_path: Path) ->
     workspace.close()
     again = run("--db", db, "--annotator", "carla", "curate").stdout.strip()
     assert again == "0 unanimous mentions and 0 unanimous events added to the curated layer"
+
+
+def _rask_alone(events: list[dict]) -> list[dict]:
+    """bob's events: all of alice's, but the second report of the Rask attack (document
+    2) is not in the incident of the first (document 1)."""
+    return [{**e, "cluster": None} if i == RASK_SECOND else e for i, e in enumerate(events)]
+
+
+RASK_FIRST, RASK_SECOND = 4, 10  # the Rask attack's reports among the seeds' events
+
+
+def _incident_item(workspace: Workspace, doc_id: int) -> Disagreement:
+    [item] = [
+        d
+        for d in workspace.adjudication.compare(doc_id, "alice", "bob").items
+        if INCIDENT in d.kinds
+    ]
+    return item
+
+
+def _incident_settled(workspace: Workspace, doc_id: int) -> bool:
+    comparison = workspace.adjudication.compare(doc_id, "alice", "bob")
+    [done] = [
+        done
+        for item, done in zip(comparison.items, comparison.settled, strict=True)
+        if INCIDENT in item.kinds
+    ]
+    return done
+
+
+def _curated_incidents(workspace: Workspace) -> list[list[tuple[int, str]]]:
+    """The curated layer's events as incidents: (document, trigger) of each report."""
+    with workspace.store.in_layer(CURATED):
+        events = workspace.events.of_document(None)
+    groups: dict[object, list[tuple[int, str]]] = {}
+    for event in events:
+        key = event.cluster_id if event.cluster_id is not None else f"alone {event.id}"
+        groups.setdefault(key, []).append((event.doc_id, event.trigger_text))
+    return sorted(groups.values())
+
+
+def test_an_incident_disagreement_takes_one_side_s_incident_whole(tmp_path: Path) -> None:
+    db, events = _event_layers(tmp_path, _rask_alone)
+    first, second = events[RASK_FIRST]["trigger"], events[RASK_SECOND]["trigger"]
+    workspace = Workspace.open(db, "carol")
+    adjudication = workspace.adjudication
+    item = _incident_item(workspace, 1)
+    assert item.kinds == (INCIDENT,)
+    assert item.first.partners == {(2, second["start"], second["end"])}
+    assert item.second.partners == frozenset()
+    listed = json.loads(run("--db", db, "adjudicate", "1", "--json").stdout)
+    [shown] = [d for d in listed["disagreements"] if d["kinds"] == [INCIDENT]]
+    assert shown["first"]["incident"] == [
+        {"doc_id": 2, "start": second["start"], "end": second["end"]}
+    ]
+    assert shown["second"]["incident"] == []
+    assert "(incident of 2)" in run("--db", db, "adjudicate", "1").stdout
+
+    # alice's incident: the other report is taken from her layer too, and both are one
+    adjudication.decide(item, "first")
+    both = [(1, first["text"]), (2, second["text"])]
+    assert _curated_incidents(workspace) == [both]
+    assert _incident_settled(workspace, 1)
+    assert _incident_settled(workspace, 2)  # alice's incident is there too
+    with pytest.raises(WorkbenchError, match="settled already"):
+        adjudication.decide(item, "second")
+    workspace.history.undo()  # one step takes back both reports
+    assert _curated_incidents(workspace) == []
+
+    # bob's: the event alone; document 2's report stays open
+    adjudication.decide(item, "second")
+    assert _curated_incidents(workspace) == [[(1, first["text"])]]
+    assert _incident_settled(workspace, 1)
+    later = _incident_item(workspace, 2)
+    assert not _incident_settled(workspace, 2)
+    # alice's on document 2 moves the curated report of document 1 into her incident
+    adjudication.decide(later, "first")
+    assert _curated_incidents(workspace) == [both]
+    workspace.close()
+
+
+def test_curate_joins_the_incidents_every_layer_agrees_on(tmp_path: Path) -> None:
+    db, events = _event_layers(tmp_path, _rask_alone)
+    run("--db", db, "--annotator", "carla", "curate")
+    workspace = Workspace.open(db, "carla")
+    incidents = _curated_incidents(workspace)
+    # the Rask attack's reports are in different incidents in the two layers: not curated
+    rask = {(1, events[RASK_FIRST]["trigger"]["text"]), (2, events[RASK_SECOND]["trigger"]["text"])}
+    assert not rask & {report for incident in incidents for report in incident}
+    # every other incident whose reports are all unanimous is curated whole
+    curated = [
+        e
+        for e in events
+        if all(r["text"] != "Pakistan" for r in e["roles"])
+        and e["cluster"] != events[RASK_FIRST]["cluster"]
+    ]
+    whole = {
+        e["cluster"]
+        for e in curated
+        if e["cluster"] and all(o in curated for o in events if o["cluster"] == e["cluster"])
+    }
+    assert whole
+    assert sum(len(incident) > 1 for incident in incidents) == len(whole)
+    workspace.close()
+
+
+@pytest.mark.asyncio
+async def test_an_incident_is_taken_by_keyboard(tmp_path: Path) -> None:
+    db, _ = _event_layers(tmp_path, _rask_alone)
+    workspace = Workspace.open(db, "carol")
+    app = WorkbenchApp(workspace, 1, 2, steady=True)
+    async with app.run_test(size=(150, 36)) as pilot:
+        screen = await _press_J(app, pilot)
+        row = next(i for i, d in enumerate(screen.items) if d.kinds == (INCIDENT,))
+        screen.table.move_to(row)
+        await pilot.pause()
+        assert "incident of 2" in str(screen.table.rows[row])
+        await pilot.press("1")
+        await pilot.pause()
+        assert screen.comparison.settled[row]
+        assert len(_curated_incidents(workspace)) == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert not screen.comparison.settled[row]
+    assert _curated_incidents(workspace) == []
+    workspace.close()

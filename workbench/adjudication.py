@@ -4,9 +4,12 @@ The spans of the two layers are paired with agreement's rule (one-to-one, best o
 first: `agreement.match_overlap`), so the list never depends on the order in which
 spans were made; so are their events, by trigger. A pair that differs, and a span or an
 event that only one layer has, is one disagreement; a pair with the same span, label
-and link is not (it is unanimous, and `workbench curate` copies it). A disagreement is
+and link is not (it is unanimous, and `workbench curate` copies it). Two paired events
+also disagree when the layers put them in different incidents: their incidents' other
+reports (`EventMark.partners`, by document and trigger) differ. A disagreement is
 settled once the curated layer holds a decision over it: a mention (or an event) taken
-from either side, or a rejection.
+from either side, or a rejection; on an incident, the curated event must also be in the
+incident of one side.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ EVENT_ONLY_FIRST = "event-only-first"
 EVENT_ONLY_SECOND = "event-only-second"
 EVENT_TYPE = "event-type"
 ROLES = "roles"
+INCIDENT = "incident"
 # One side of a disagreement: an annotator's mention, or an annotator's event.
 Side = Span | EventMark
 
@@ -153,6 +157,8 @@ def event_differences(first: EventMark, second: EventMark) -> tuple[str, ...]:
         kinds.append(EVENT_TYPE)
     if sorted(first.roles) != sorted(second.roles):
         kinds.append(ROLES)
+    if first.partners != second.partners:
+        kinds.append(INCIDENT)
     return tuple(kinds)
 
 
@@ -163,10 +169,24 @@ def event_disagreements(
     return _compared(first, second, event_differences, (EVENT_ONLY_FIRST, EVENT_ONLY_SECOND))
 
 
+# The type of a decided event that stands for a rejection recorded at its trigger.
+REJECTED_EVENT = ""
+
+
 def settled(item: Disagreement, decided: Sequence[Side]) -> bool:
     """Whether the curated layer's decisions (taken and rejected spans, or events) cover
-    the item."""
-    return any(overlap(side, mark) for side in item.sides for mark in decided)
+    the item. On an incident the layers disagree about, a curated event settles it only
+    when it is in one side's incident (it has the same partners)."""
+    if INCIDENT not in item.kinds:
+        return any(overlap(side, mark) for side in item.sides for mark in decided)
+    incidents = {side.partners for side in item.sides if isinstance(side, EventMark)}
+    return any(
+        overlap(side, mark)
+        and isinstance(mark, EventMark)
+        and (mark.type == REJECTED_EVENT or mark.partners in incidents)
+        for side in item.sides
+        for mark in decided
+    )
 
 
 def label_of(side: Side) -> str:
@@ -188,6 +208,10 @@ def side_record(side: Side | None, text: str) -> dict[str, object] | None:
         record["roles"] = [
             {"role": role, "start": start, "end": end, "text": text[start:end]}
             for role, start, end in side.roles
+        ]
+        record["incident"] = [
+            {"doc_id": doc_id, "start": start, "end": end}
+            for doc_id, start, end in sorted(side.partners)
         ]
     else:
         record["label"] = side.label

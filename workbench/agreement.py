@@ -220,7 +220,9 @@ def pair_agreement(a: Sequence[Span], b: Sequence[Span]) -> dict[str, Any]:
 @dataclass(frozen=True)
 class EventMark:
     """One annotator's event, as agreement sees it: its trigger, type, roles (role name
-    and argument span) and incident (cluster id, None when alone)."""
+    and argument span) and incident (cluster id, None when alone). `partners` are the
+    incident's other reports by document and trigger: cluster ids are each layer's own,
+    so adjudication compares two layers' incidents by these."""
 
     doc_id: int
     start: int
@@ -229,6 +231,7 @@ class EventMark:
     roles: tuple[tuple[str, int, int], ...] = ()
     cluster: int | None = None
     event_id: int | None = field(default=None, compare=False)  # the stored event, if any
+    partners: frozenset[tuple[int, int, int]] = field(default=frozenset(), compare=False)
 
 
 def event_agreement(a: Sequence[EventMark], b: Sequence[EventMark]) -> dict[str, Any]:

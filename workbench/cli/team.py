@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from workbench.adjudication import label_of, side_record
+from workbench.agreement import EventMark
 from workbench.cli import app, emit_json, say, workspace
 from workbench.display import plural
 from workbench.errors import WorkbenchError
@@ -103,6 +104,11 @@ def adjudicate(
         sides = [
             f"{name}: "
             + ("—" if span is None else f"{text[span.start : span.end]!r} {label_of(span)}")
+            + (
+                f" (incident of {len(span.partners) + 1})"
+                if isinstance(span, EventMark) and span.partners
+                else ""
+            )
             for name, span in ((first, item.first), (second, item.second))
         ]
         mark = "settled" if done else "open   "

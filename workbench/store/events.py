@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from workbench.errors import EventNotFound, InvalidSpan, WorkbenchError
@@ -185,6 +185,13 @@ class Events:
                     tx.update("events", event.id, cluster_id=cluster_id, updated_at=tx.at)
         return cluster_id
 
+    def detach(self, event_ids: Sequence[int]) -> None:
+        """Take events out of their incidents (each stands alone again)."""
+        with self.db.transaction("detach events") as tx:
+            for event in (self.get(i) for i in event_ids):
+                if event.cluster_id is not None:
+                    tx.update("events", event.id, cluster_id=None, updated_at=tx.at)
+
     def find(self, doc_id: int, event_type: str, trigger: tuple[int, int] | None) -> int | None:
         """Id of an event of this type with this trigger in the document, if recorded."""
         start, end = trigger if trigger else (None, None)
@@ -227,6 +234,24 @@ class Events:
             event = Event._make((*fields, tuple(roles.get(fields[0], ()))))
             layers.setdefault(layer, []).append(event)
         return layers
+
+    def in_clusters(self, cluster_ids: Iterable[int]) -> dict[int, list[Event]]:
+        """The events of each of these incidents (clusters), with their roles."""
+        wanted = sorted(set(cluster_ids))
+        if not wanted:
+            return {}
+        rows = self.db.rows_in(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE cluster_id IN ({{marks}}) "
+            "ORDER BY doc_id, trigger_start, id",
+            wanted,
+        )
+        roles = self._roles([r[0] for r in rows])
+        members: dict[int, list[Event]] = {}
+        for row in rows:
+            event = Event._make((*row, tuple(roles.get(row[0], ()))))
+            assert event.cluster_id is not None
+            members.setdefault(event.cluster_id, []).append(event)
+        return members
 
     def reject(self, doc_id: int, trigger: tuple[int, int]) -> None:
         """Record that this layer keeps no event at this trigger (one logged change)."""

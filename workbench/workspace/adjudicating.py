@@ -3,10 +3,11 @@ into the curated layer, one logged and undoable change per decision."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from workbench.adjudication import (
+    REJECTED_EVENT,
     Disagreement,
     Side,
     disagreements,
@@ -68,8 +69,13 @@ def _span(mention: Mention) -> Span:
     return Span(mention.doc_id, mention.start, mention.end, mention.label, mention.entity_id)
 
 
-def _mark(event: Event, spans: dict[int, tuple[int, int]]) -> EventMark | None:
-    """An event as adjudication compares it: trigger, type, roles by argument span."""
+def _mark(
+    event: Event,
+    spans: dict[int, tuple[int, int]],
+    incidents: dict[int, list[Event]],
+) -> EventMark | None:
+    """An event as adjudication compares it: trigger, type, roles by argument span, and
+    its incident's other reports (`incidents`: each cluster's events)."""
     if event.trigger_start is None or event.trigger_end is None:
         return None
     return EventMark(
@@ -80,7 +86,27 @@ def _mark(event: Event, spans: dict[int, tuple[int, int]]) -> EventMark | None:
         tuple(sorted((r.role, *spans[r.mention_id]) for r in event.roles if r.mention_id in spans)),
         event.cluster_id,
         event.id,
+        _partners(event, incidents),
     )
+
+
+def _partners(event: Event, incidents: dict[int, list[Event]]) -> frozenset[tuple[int, int, int]]:
+    """The other reports of an event's incident, by document and trigger."""
+    if event.cluster_id is None:
+        return frozenset()
+    return frozenset(
+        (other.doc_id, other.trigger_start, other.trigger_end)
+        for other in incidents.get(event.cluster_id, [])
+        if other.id != event.id
+        and other.trigger_start is not None
+        and other.trigger_end is not None
+    )
+
+
+def _trigger(event: Event) -> tuple[int, int, int] | None:
+    if event.trigger_start is None or event.trigger_end is None:
+        return None
+    return (event.doc_id, event.trigger_start, event.trigger_end)
 
 
 class Adjudication:
@@ -147,6 +173,9 @@ class Adjudication:
             with self.store.in_layer(_stored_layer(name)):
                 layer_mentions = self.store.mentions.of_document(doc_id, (ACCEPTED,))
                 layer_events = self.store.events.of_document(doc_id)
+            incidents = self.store.events.in_clusters(
+                e.cluster_id for e in layer_events if e.cluster_id is not None
+            )
             spans = {m.id: (m.start, m.end) for m in layer_mentions}
             for event in layer_events:  # a role may be filled by a suggestion
                 for role in event.roles:
@@ -155,7 +184,8 @@ class Adjudication:
                         spans[found.id] = (found.start, found.end)
             mentions.append(layer_mentions)
             events.append(layer_events)
-            marks.append([m for m in (_mark(e, spans) for e in layer_events) if m is not None])
+            layer_marks = (_mark(e, spans, incidents) for e in layer_events)
+            marks.append([m for m in layer_marks if m is not None])
         items = disagreements(
             [_span(m) for m in mentions[0]], [_span(m) for m in mentions[1]]
         ) + event_disagreements(marks[0], marks[1])
@@ -175,16 +205,22 @@ class Adjudication:
         )
 
     def _decided_events(self, doc_id: int) -> list[Side]:
-        """The curated layer's events and rejected events of a document, by trigger."""
+        """The curated layer's events (with their incidents) and rejected events of a
+        document, by trigger."""
         with self.store.in_layer(CURATED):
             events = self.store.events.of_document(doc_id)
             rejected = self.store.events.rejected(doc_id)
-        marks: list[Side] = [
-            EventMark(doc_id, e.trigger_start, e.trigger_end, e.type)
-            for e in events
-            if e.trigger_start is not None and e.trigger_end is not None
-        ]
-        return marks + [EventMark(doc_id, start, end, "") for start, end in rejected]
+        incidents = self.store.events.in_clusters(
+            e.cluster_id for e in events if e.cluster_id is not None
+        )
+        marks: list[Side] = [m for m in (_mark(e, {}, incidents) for e in events) if m]
+        return marks + [EventMark(doc_id, start, end, REJECTED_EVENT) for start, end in rejected]
+
+    def settled_events(self, comparison: Comparison) -> list[bool]:
+        """Whether each event disagreement of a comparison is settled now (after a decision
+        that may have taken other events of the document with an incident)."""
+        decided = self._decided_events(comparison.document.id)
+        return [item.is_event and settled(item, decided) for item in comparison.items]
 
     def _decided(self, doc_id: int) -> list[Span]:
         with self.store.in_layer(CURATED):
@@ -246,12 +282,27 @@ class Adjudication:
         layers: dict[str, list[Mention]],
         events_by_layer: dict[str, list[Event]],
     ) -> int:
-        # each layer's events by what they say (clusters are each layer's own ids)
+        """Copy the events every layer marks alike (trigger, type, roles and the other
+        reports of its incident); each copy joins the curated copies of those reports
+        that exist already, so an incident all layers agree on is curated whole once
+        its reports are."""
+        incidents = self.store.events.in_clusters(
+            e.cluster_id
+            for events in events_by_layer.values()
+            for e in events
+            if e.doc_id == doc_id and e.cluster_id is not None
+        )
         marks: list[dict[tuple[Any, ...], EventMark]] = []
         for layer, events in events_by_layer.items():
             spans = {m.id: (m.start, m.end) for m in layers.get(layer, []) if m.doc_id == doc_id}
-            found = [_mark(e, spans) for e in events if e.doc_id == doc_id]
-            marks.append({(m.start, m.end, m.type, m.roles): m for m in found if m is not None})
+            found = [_mark(e, spans, incidents) for e in events if e.doc_id == doc_id]
+            marks.append(
+                {
+                    (m.start, m.end, m.type, m.roles, tuple(sorted(m.partners))): m
+                    for m in found
+                    if m
+                }
+            )
         marks = [m for m in marks if m]
         if len(marks) < 2:
             return 0
@@ -261,7 +312,11 @@ class Adjudication:
             mark = marks[0][key]  # the same in every layer: the first's
             if any(overlap(mark, other) for other in decided):
                 continue
-            self._take_event(mark)
+            assert mark.event_id is not None
+            copy, _ = self._copy_event(self.store.events.get(mark.event_id))
+            reports = [e.id for e in self._curated_at(mark.partners) if e is not None]
+            if reports:
+                self.store.events.cluster([copy.id, *reports])
             decided.append(mark)
             added += 1
         return added
@@ -303,44 +358,110 @@ class Adjudication:
         return made
 
     def _take_event(self, mark: EventMark) -> list[Mention]:
-        """Copy an annotator's event into the curated layer (open in it), with its roles;
-        returns the curated mentions it had to make for them."""
+        """Put an annotator's event into the curated layer, open in it: a copy with its
+        fields and roles (the curated event already at its trigger, when the curator
+        settles only which incident it is in), in that annotator's incident: its other
+        reports are taken too where the curated layer has nothing at their triggers.
+        Returns the curated mentions made for roles."""
         assert mark.event_id is not None
         source = self.store.events.get(mark.event_id)
+        (taken,) = self._curated_at([(mark.doc_id, mark.start, mark.end)])
+        made: list[Mention] = []
+        if taken is None:
+            taken, made = self._copy_event(source)
+        reports = self._incident_reports(source)
+        rejected = self._rejected_at(t for _, t in reports)
+        joined = [taken.id]
+        for (report, trigger), there in zip(
+            reports, self._curated_at([t for _, t in reports]), strict=True
+        ):
+            if there is not None:
+                joined.append(there.id)
+            elif trigger not in rejected:
+                copy, roles_made = self._copy_event(report)
+                joined.append(copy.id)
+                made += roles_made
+        self.store.events.detach(joined)  # exactly this incident, as the annotator has it
+        if len(joined) > 1:
+            self.store.events.cluster(joined)
+        return made
+
+    def _incident_reports(self, event: Event) -> list[tuple[Event, tuple[int, int, int]]]:
+        """The other reports of an event's incident, each with its trigger."""
+        if event.cluster_id is None:
+            return []
+        members = self.store.events.in_clusters([event.cluster_id]).get(event.cluster_id, [])
+        return [
+            (other, trigger)
+            for other in members
+            if other.id != event.id and (trigger := _trigger(other)) is not None
+        ]
+
+    def _curated_at(self, triggers: Iterable[tuple[int, int, int]]) -> list[Event | None]:
+        """The curated layer's event at each trigger (document, start, end), if any."""
+        wanted = list(triggers)
+        with self.store.in_layer(CURATED):
+            by_trigger = {
+                _trigger(e): e
+                for doc_id in sorted({t[0] for t in wanted})
+                for e in self.store.events.of_document(doc_id)
+            }
+        return [by_trigger.get(t) for t in wanted]
+
+    def _rejected_at(self, triggers: Iterable[tuple[int, int, int]]) -> set[tuple[int, int, int]]:
+        """Which of these triggers the curated layer rejected an event at."""
+        wanted = set(triggers)
+        with self.store.in_layer(CURATED):
+            return {
+                (doc_id, start, end)
+                for doc_id in sorted({t[0] for t in wanted})
+                for start, end in self.store.events.rejected(doc_id)
+            } & wanted
+
+    def _copy_event(self, source: Event) -> tuple[Event, list[Mention]]:
+        """A copy of an annotator's event in the curated layer, with its fields and roles
+        (each role's mention taken too when the curated layer lacks it); returns the
+        copy and the curated mentions made for it."""
         fatalities = (
             (source.fatalities_low, source.fatalities_high)
             if source.fatalities_low is not None and source.fatalities_high is not None
             else None
         )
-        copy = self.store.events.add(
-            source.doc_id,
-            source.type,
-            source.subtype,
-            trigger=(mark.start, mark.end),
-            date=source.date,
-            date_text=source.date_text,
-            date_precision=source.date_precision,
-            fatalities=fatalities,
-            certainty=source.certainty,
-            note=source.note,
+        trigger = (
+            (source.trigger_start, source.trigger_end)
+            if source.trigger_start is not None and source.trigger_end is not None
+            else None
         )
-        made = []
-        for role in source.roles:
-            argument = self.store.mentions.get(role.mention_id)
-            same = [
-                m
-                for m in self.store.mentions.overlapping(
-                    argument.doc_id, argument.start, argument.end
-                )
-                if (m.start, m.end) == (argument.start, argument.end)
-            ]
-            if same:
-                mention = same[0]
-            else:
-                mention = self._record(_span(argument), argument.label, ACCEPTED)
-                made.append(mention)
-            self.store.events.add_role(copy.id, role.role, mention.id)
-        return made
+        with self.store.in_layer(CURATED):
+            copy = self.store.events.add(
+                source.doc_id,
+                source.type,
+                source.subtype,
+                trigger=trigger,
+                date=source.date,
+                date_text=source.date_text,
+                date_precision=source.date_precision,
+                fatalities=fatalities,
+                certainty=source.certainty,
+                note=source.note,
+            )
+            made = []
+            for role in source.roles:
+                argument = self.store.mentions.get(role.mention_id)
+                same = [
+                    m
+                    for m in self.store.mentions.overlapping(
+                        argument.doc_id, argument.start, argument.end
+                    )
+                    if (m.start, m.end) == (argument.start, argument.end)
+                ]
+                if same:
+                    mention = same[0]
+                else:
+                    mention = self._record(_span(argument), argument.label, ACCEPTED)
+                    made.append(mention)
+                self.store.events.add_role(copy.id, role.role, mention.id)
+        return self.store.events.get(copy.id), made
 
     def _refuse_settled(self, item: Disagreement) -> None:
         decided: list[Side]

@@ -158,7 +158,10 @@ class AdjudicationScreen(Screen[None]):
         text = Text(f"“{visible(self.comparison.document.text[side.start : side.end])}” ")
         if isinstance(side, EventMark):
             text.append(visible(side.type), style="bold magenta")
-            text.append(f" ({plural(len(side.roles), 'role')})", style="dim")
+            text.append(f" ({plural(len(side.roles), 'role')}", style="dim")
+            if side.partners:
+                text.append(f", incident of {len(side.partners) + 1}", style="dim")
+            text.append(")", style="dim")
             return text
         text.append(visible(side.label), style=label_colour(side.label))
         text.append(f" → {visible(side.entity_id)}" if side.entity_id else " → NIL", style="dim")
@@ -235,13 +238,19 @@ class AdjudicationScreen(Screen[None]):
             return
         table = self.table
         decided = [Span(m.doc_id, m.start, m.end, m.label, m.entity_id) for m in made]
+        now_settled = {index}
         for i in self._near(decided):
-            item = comparison.items[i]
             # the mentions made settle the mention disagreements they cover
-            covered = not item.is_event and settled(item, decided)
-            if not comparison.settled[i] and (i == index or covered):
+            if not comparison.items[i].is_event and settled(comparison.items[i], decided):
+                now_settled.add(i)
+        if comparison.items[index].is_event:
+            # taking an incident may take other events of the document with it
+            events = self.workspace.adjudication.settled_events(comparison)
+            now_settled |= {i for i, done in enumerate(events) if done}
+        for i in sorted(now_settled):
+            if not comparison.settled[i]:
                 comparison.settled[i] = True
-                table.replace_row(i, self._row(item, True))
+                table.replace_row(i, self._row(comparison.items[i], True))
         following = self._next_open(index, 1)
         if following is not None:
             table.move_to(following)
