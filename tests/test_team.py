@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import SEEDS
+from helpers import ROOT, SEEDS
 from test_cli import run
 
 from workbench.store import Store
@@ -297,3 +297,42 @@ def test_turning_independent_can_give_the_shared_work_to_a_layer(tmp_path: Path)
         assert alice.mentions.of_document(1) == []
         with alice.in_layer(None):
             assert [(m.start, m.label) for m in alice.mentions.of_document(1)] == shared
+
+
+def test_the_readme_s_team_example_runs_as_shown(tmp_path: Path) -> None:
+    """The worked example of the README's Teams section, run as written: its figures and
+    lines are what the commands print (so the README cannot drift from the code)."""
+    readme = (ROOT / "README.md").read_text()
+    db = str(tmp_path / "team.db")
+    seeds = sorted(str(p) for p in SEEDS.glob("*.txt"))
+    team = ROOT / "examples" / "team"
+    run("--db", db, "import", *seeds, str(SEEDS / "entities.jsonl"))
+    run("--db", db, "project", "--mode", "independent")
+    alice = run(
+        "--db",
+        db,
+        "--annotator",
+        "alice",
+        "import",
+        str(SEEDS / "gold.jsonl"),
+        str(SEEDS / "events.jsonl"),
+    )
+    bob = run(
+        "--db",
+        db,
+        "--annotator",
+        "bob",
+        "import",
+        str(team / "bob.gold.jsonl"),
+        str(team / "bob.events.jsonl"),
+    )
+    assert alice.stdout.strip().endswith("13 events") and bob.stdout.strip().endswith("13 events")
+    agreement = run("--db", db, "agreement").stdout.splitlines()
+    for line in agreement[:4]:
+        assert line in readme
+    adjudicate = run("--db", db, "adjudicate", "1").stdout.splitlines()
+    assert adjudicate[0] in readme
+    shown = [line for line in adjudicate[1:] if line.split()[1] in ("incident", "event-type")]
+    assert shown and all(line in readme for line in shown)
+    curate = run("--db", db, "--annotator", "carol", "curate").stdout.strip()
+    assert curate in readme

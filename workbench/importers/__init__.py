@@ -66,6 +66,11 @@ def is_gold_file(path: Path) -> bool:
     return path.name == GOLD_FILE or path.name.endswith("." + GOLD_FILE)
 
 
+def is_events_file(path: Path) -> bool:
+    """`events.jsonl`, or one annotator's `NAME.events.jsonl`."""
+    return path.name == EVENTS_FILE or path.name.endswith("." + EVENTS_FILE)
+
+
 def _files(
     paths: Iterable[Path], fmt: str
 ) -> tuple[list[tuple[Path, str]], list[Path], list[Path], list[Path], list[str]]:
@@ -86,7 +91,7 @@ def _files(
                     kb.append(child)
                 elif is_gold_file(child):
                     gold.append(child)
-                elif child.name == EVENTS_FILE:
+                elif is_events_file(child):
                     events.append(child)
                 elif kind := _format_of(child, fmt):
                     documents.append((child, kind))
@@ -94,7 +99,7 @@ def _files(
             kb.append(path)
         elif is_gold_file(path) and fmt == "auto":
             gold.append(path)
-        elif path.name == EVENTS_FILE and fmt == "auto":
+        elif is_events_file(path) and fmt == "auto":
             events.append(path)
         elif kind := _format_of(path, fmt):
             documents.append((path, kind))
