@@ -500,6 +500,8 @@ async def test_an_incident_is_taken_by_keyboard(tmp_path: Path) -> None:
         screen.table.move_to(row)
         await pilot.pause()
         assert "incident of 2" in str(screen.table.rows[row])
+        detail = str(screen.query_one("#adjudication-detail").render())
+        assert "alice: with 1 report (document 2) · bob: alone" in detail
         await pilot.press("1")
         await pilot.pause()
         assert screen.comparison.settled[row]

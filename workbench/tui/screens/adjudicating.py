@@ -14,6 +14,7 @@ from textual.screen import Screen
 from workbench.adjudication import (
     EVENT_ONLY_FIRST,
     EVENT_ONLY_SECOND,
+    INCIDENT,
     ONLY_FIRST,
     ONLY_SECOND,
     TAKE_FIRST,
@@ -183,12 +184,32 @@ class AdjudicationScreen(Screen[None]):
             for pane, span in zip(self.query(DocumentPane), (item.first, item.second), strict=True):
                 shown = span or Span(item.doc_id, item.start, item.end, "")
                 pane.view.select_span(shown.start, shown.end)
+            if INCIDENT in item.kinds:
+                detail.append_text(self._incidents(item))
         else:
             detail.append(" · the layers agree", style="green")
         detail.append(f" · curator {visible(self.workspace.annotator)} · ", style="dim")
         detail.append(f"[{comparison.document.id}] ", style="bold")
         detail.append(visible(comparison.document.title))
         self.query_one("#adjudication-detail", TextView).update(detail)
+
+    def _incidents(self, item: Disagreement) -> Text:
+        """Where each layer puts the event: with which other reports, or alone."""
+        text = Text()
+        for name, side in ((self.first, item.first), (self.second, item.second)):
+            if not isinstance(side, EventMark):
+                continue
+            text.append(f" · {visible(name)}: ", style="bold")
+            if not side.partners:
+                text.append("alone")
+                continue
+            documents = sorted({doc_id for doc_id, _, _ in side.partners})
+            text.append(
+                f"with {plural(len(side.partners), 'report')} "
+                f"(document{'s' if len(documents) > 1 else ''} "
+                f"{', '.join(map(str, documents))})"
+            )
+        return text
 
     @on(RowList.Highlighted, "#disagreements")
     def _highlighted(self) -> None:
