@@ -242,6 +242,7 @@ def test_curate_copies_unanimous_annotations_once_and_exports_any_layer(tmp_path
             (m.doc_id, m.start, m.end, m.label, m.entity_id) for m in bob.mentions.by_layer()["bob"]
         }
         curated = alice.mentions.by_layer()["curated"]
+        alice_spans = alice.mentions.by_layer()["alice"]
     assert out.strip() == (
         f"{len(agreed)} unanimous mentions and 0 unanimous events added to the curated layer"
     )
@@ -255,12 +256,25 @@ def test_curate_copies_unanimous_annotations_once_and_exports_any_layer(tmp_path
     run("--db", db, "export", "jsonl", str(target), "--layer", "curated")
     exported = sum(len(json.loads(line)["spans"]) for line in target.read_text().splitlines())
     assert exported == len(agreed)
+    # once a curated layer exists it is what an export gives by default, and it says so
+    by_default = run("--db", db, "--annotator", "alice", "export", "jsonl", str(target))
+    assert by_default.stdout.strip() == (
+        f"exported 2 documents of layer curated with jsonl to {target}"
+    )
+    assert sum(len(json.loads(line)["spans"]) for line in target.read_text().splitlines()) == len(
+        agreed
+    )
     wrong = run("--db", db, "export", "jsonl", str(target), "--layer", "nobody", check=False)
     assert wrong.returncode == 1
     assert wrong.stderr.strip() == "error: no layer named 'nobody' (layers: alice, bob, curated)"
     run("--db", db, "--annotator", "carla", "undo")  # one step takes the curation back
     with Store.open(db, "alice") as alice:
         assert "curated" not in alice.mentions.by_layer()
+    own = run("--db", db, "--annotator", "alice", "export", "jsonl", str(target))
+    assert own.stdout.strip() == f"exported 2 documents with jsonl to {target}"
+    assert sum(len(json.loads(line)["spans"]) for line in target.read_text().splitlines()) == len(
+        alice_spans
+    )
 
 
 def test_bootstrap_intervals_hold_the_figures(tmp_path: Path) -> None:

@@ -221,10 +221,7 @@ def export(
         err(f"warning: {warning}")
     to_stdout = str(output) == "-"
     where = "standard output" if to_stdout else str(output)
-    say(
-        f"exported {plural(done.documents, 'document')} with {done.exporter} to {where}",
-        err=to_stdout,
-    )
+    say(done.summary(where), err=to_stdout)
 
 
 @app.command()

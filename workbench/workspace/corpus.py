@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from workbench import config
+from workbench.display import plural
 from workbench.errors import WorkbenchError
-from workbench.model import SHARED, Document, DocumentSummary, SearchHit
+from workbench.model import CURATED, INDEPENDENT, SHARED, Document, DocumentSummary, SearchHit
 
 if TYPE_CHECKING:
     from workbench.importers import ImportSummary
@@ -22,6 +23,12 @@ class Exported(NamedTuple):
     documents: int
     output: str
     warnings: list[str]
+    layer: str | None = None  # the layer exported when not the annotator's own
+
+    def summary(self, where: str) -> str:
+        """What was exported, in one line for the user."""
+        of_layer = f" of layer {self.layer}" if self.layer else ""
+        return f"exported {plural(self.documents, 'document')}{of_layer} with {self.exporter} to {where}"
 
 
 class Corpus:
@@ -75,11 +82,14 @@ class Corpus:
     ) -> Exported:
         """Export with a built-in or plugin exporter; the output appears whole or not at
         all ("-" is standard output). `layer`: an annotator's layer, `curated` or
-        `shared`, instead of the layer this annotator works in."""
+        `shared`; by default the layer this annotator works in, except in an independent
+        project once a curated layer exists: then the curated one, the team's dataset."""
         from workbench.exporters import ExportView, run_export
 
         plugins = self.workspace.plugins()
         exporter = plugins.exporter(format)
+        if layer is None and self.store.project_mode() == INDEPENDENT:
+            layer = CURATED if CURATED in self.store.layers() else None
         chosen = self.store.db.layer if layer is None else (None if layer == SHARED else layer)
         if layer not in (None, SHARED) and chosen not in self.store.layers():
             known = ", ".join(sorted(x or SHARED for x in self.store.layers())) or "none"
@@ -95,7 +105,8 @@ class Corpus:
                 owner=plugins.owner.get(("exporter", exporter.name)),
                 stdout=stdout,
             )
-        return Exported(exporter.name, len(view), str(output), context.warnings)
+        other = None if chosen == self.store.db.layer else (chosen or SHARED)
+        return Exported(exporter.name, len(view), str(output), context.warnings, other)
 
     def stats(self) -> dict[str, int]:
         """Counts of what the database holds."""

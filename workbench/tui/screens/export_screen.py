@@ -15,7 +15,7 @@ from textual.widgets import Checkbox, Input, OptionList, ProgressBar, RadioButto
 from textual.widgets.option_list import Option
 
 from workbench import config
-from workbench.display import plural, visible
+from workbench.display import visible
 from workbench.errors import WorkbenchError
 from workbench.plugins import Plugins
 from workbench.tui.host import workbench_app
@@ -177,7 +177,7 @@ class ExportScreen(ModalScreen[None]):
             # A connection of its own: the UI thread keeps writing on the app's.
             with self.workspace.reader() as reader:
                 done = reader.corpus.export(name, output, doc_ids, suggestions, progress=progress)
-            message = f"exported {plural(done.documents, 'document')} with {name} to {output}"
+            message = done.summary(str(output))
             self.app.call_from_thread(self._finished, message, done.warnings, None)
         except WorkbenchError as exc:
             self.app.call_from_thread(self._finished, "", [], str(exc))
