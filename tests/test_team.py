@@ -350,3 +350,30 @@ def test_the_readme_s_team_example_runs_as_shown(tmp_path: Path) -> None:
     assert shown and all(line in readme for line in shown)
     curate = run("--db", db, "--annotator", "carol", "curate").stdout.strip()
     assert curate in readme
+
+
+def test_the_last_annotator_to_finish_curates_what_all_agree_on(tmp_path: Path) -> None:
+    db = _layers(tmp_path)
+    run("--db", db, "assign", "--doc", "1", "--to", "alice,bob")
+    first = run("--db", db, "--annotator", "alice", "done", "1").stdout.strip()
+    assert first == "document 1 done; no assigned document left"
+    with Store.open(db, "alice") as store:
+        assert "curated" not in store.mentions.by_layer()
+        agreed = {(m.start, m.end, m.label) for m in store.mentions.by_layer([1])["alice"]} & {
+            (m.start, m.end, m.label) for m in store.mentions.by_layer([1])["bob"]
+        }
+    last = run("--db", db, "--annotator", "bob", "done", "1").stdout.strip()
+    assert last == (
+        f"document 1 done; every annotator has finished it: {len(agreed)} unanimous mentions"
+        " and 0 unanimous events curated; no assigned document left"
+    )
+    with Store.open(db, "bob") as store:
+        curated = store.mentions.by_layer([1])["curated"]
+        assert {(m.start, m.end, m.label) for m in curated} == agreed
+    run("--db", db, "--annotator", "bob", "undo")  # one step: bob's done and the curation
+    with Store.open(db, "bob") as store:
+        assert "curated" not in store.mentions.by_layer()
+        assert {a.annotator: a.status for a in store.assignments.of_documents()[1]} == {
+            "alice": "done",
+            "bob": "started",
+        }

@@ -141,9 +141,9 @@ def done(
     ctx: typer.Context,
     doc: Annotated[int, typer.Argument(help="The document you have finished.")],
 ) -> None:
-    """Mark an assigned document done for you, and say which is next."""
-    following = workspace(ctx).team.mark_done(doc)
-    say(f"document {doc} done" + (f"; next: {following}" if following else "; nothing left"))
+    """Mark an assigned document done for you, and say which is next (the last of its
+    annotators to finish puts what they all agree on into the curated layer)."""
+    say(workspace(ctx).team.mark_done(doc).summary())
 
 
 @app.command()

@@ -4,17 +4,39 @@ agreement between annotators' layers."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from workbench.agreement import EventMark, Span, agreement, bootstrap_intervals
+from workbench.display import plural
 from workbench.errors import WorkbenchError
 from workbench.model import CURATED, Assignment
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
+    from workbench.workspace.adjudicating import Curated
 
 # The name agreement gives the shared layer (mentions made in shared mode).
 SHARED_LAYER = "shared"
+
+
+class Finished(NamedTuple):
+    """An annotator marked a document done."""
+
+    doc_id: int
+    next_doc: int | None  # their next assigned document not done, if any
+    curated: Curated | None  # what went into the curated layer: they were the last to finish
+
+    def summary(self) -> str:
+        """What happened, in one line for the user."""
+        text = f"document {self.doc_id} done"
+        if self.curated is not None:
+            text += (
+                f"; every annotator has finished it: {plural(self.curated.mentions, 'unanimous mention')}"
+                f" and {plural(self.curated.events, 'unanimous event')} curated"
+            )
+        if self.next_doc is not None:
+            return text + f"; next assigned: {self.next_doc}"
+        return text + "; no assigned document left"
 
 
 class Team:
@@ -22,6 +44,7 @@ class Team:
 
     def __init__(self, workspace: Workspace) -> None:
         self.store = workspace.store
+        self.workspace = workspace
 
     def mode(self) -> str:
         """`shared` or `independent`."""
@@ -56,11 +79,18 @@ class Team:
         """Every document's annotators with their status (todo, started, done)."""
         return self.store.assignments.of_documents()
 
-    def mark_done(self, doc_id: int) -> int | None:
-        """Mark a document done for this annotator; returns their next assigned document
-        not done yet (None when there is none)."""
-        self.store.assignments.mark_done(doc_id)
-        return self.store.assignments.next_for(doc_id)
+    def mark_done(self, doc_id: int) -> Finished:
+        """Mark a document done for this annotator, and say which assigned document is
+        theirs next. When they are the last of its two or more annotators to finish, what
+        all of them agree on goes into the curated layer in the same change (`curate` on
+        that document), so one undo takes back both."""
+        curated = None
+        with self.store.transaction(f"mark document {doc_id} done"):
+            self.store.assignments.mark_done(doc_id)
+            everyone = self.store.assignments.of_documents().get(doc_id, [])
+            if len(everyone) >= 2 and all(a.status == "done" for a in everyone):
+                curated = self.workspace.adjudication.curate([doc_id])
+        return Finished(doc_id, self.store.assignments.next_for(doc_id), curated)
 
     def agreement(
         self,

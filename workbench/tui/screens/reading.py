@@ -64,16 +64,13 @@ class ReadingCommands:
         if pane.document is None:
             return
         doc_id = pane.document.id
-        following = self.screen.apply(
+        finished = self.screen.apply(
             f"document {doc_id} done",
-            lambda: self.screen.workspace.team.mark_done(doc_id) or 0,
-            lambda next_id: (
-                f"document {doc_id} done"
-                + (f"; next assigned: {next_id}" if next_id else "; no assigned document left")
-            ),
+            lambda: self.screen.workspace.team.mark_done(doc_id),
+            lambda done: done.summary(),
         )
-        if following:
-            self.screen.open_in(pane, following)
+        if finished and finished.next_doc:
+            self.screen.open_in(pane, finished.next_doc)
 
     def adjudicate(self) -> None:
         """Compare two layers of the focused document and settle their disagreements: its
