@@ -74,6 +74,7 @@ def main() -> None:
         with sqlite3.connect(ours_db) as conn:
             stored = conn.execute("SELECT count(*) FROM aliases").fetchone()[0]
             logged = conn.execute("SELECT count(*) FROM changes").fetchone()[0]
+            undo_steps = conn.execute("SELECT count(DISTINCT group_id) FROM changes").fetchone()[0]
         with sqlite3.connect(base_db) as conn:
             base_rows = conn.execute("SELECT count(*) FROM aliases").fetchone()[0]
     emit(
@@ -81,7 +82,8 @@ def main() -> None:
             "benchmark": "kb_import",
             "entities": len(entities),
             "aliases": stored,
-            "change_log_entries": logged,
+            "change_log_entries": logged,  # one per bulk insert of a step
+            "undo_steps": undo_steps,
             "workbench_kb_import_s": round(ours_s, 2),
             "sqlite_utils_insert_s": round(base_s, 2),
             "sqlite_utils_rows": base_rows,

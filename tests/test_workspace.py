@@ -189,3 +189,26 @@ def test_a_read_only_workspace_refuses_changes_and_keeps_no_state(seeded_path: P
         workspace.remember("tui.panes", "[]")  # nowhere to keep it: nothing happens
         assert workspace.recall("tui.panes") is None or workspace.recall("tui.panes") != "x"
         assert workspace.annotations.mentions(1)[0].status == ACCEPTED
+
+
+def test_kb_import_moves_its_progress_and_stays_one_change(
+    bare_workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workbench.store.kb as kb_store
+
+    monkeypatch.setattr(kb_store, "ALIASES_PER_STEP", 3)  # several steps from a small file
+    lines = [
+        {"id": f"town-{i}", "name": f"Town {name}", "label": "GPE", "aliases": [f"{name}abad"]}
+        for i, name in enumerate(["Kalat", "Turbat", "Gwadar", "Panjgur"])
+    ]
+    path = tmp_path / "towns.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    told: list[tuple[int, int]] = []
+    summary = undone_as_one_step(
+        bare_workspace, lambda: bare_workspace.kb.import_file(path, lambda *d: told.append(d))
+    )
+    assert told == [(3, 8), (6, 8), (8, 8)]
+    assert summary.aliases_added == 8
+    # the aliases of the last step are in the candidate index like those of the first
+    for text, entity in (("Kalatabad", "town-0"), ("Panjgurabad", "town-3")):
+        assert bare_workspace.kb.link(text, "GPE").candidates[0].entity_id == entity

@@ -21,7 +21,8 @@ def kb_import(
     file: Annotated[Path, typer.Argument(help="JSONL: one entity per line (see README).")],
 ) -> None:
     """Import entities and aliases from a JSONL file (idempotent; one undo step)."""
-    summary = workspace(ctx).kb.import_file(file)
+    with progress_bar(f"importing {file.name}") as step:
+        summary = workspace(ctx).kb.import_file(file, step)
     say(
         f"{plural(summary.entities_added, 'entity', 'entities')} added, "
         f"{plural(summary.aliases_added, 'alias', 'aliases')} added"

@@ -276,7 +276,13 @@ def _import_documents(store: Store, path: Path, summary: ImportSummary, kind: st
     summary.documents_unchanged += len(unchanged)
 
 
-def _import_kb(store: Store, path: Path, summary: ImportSummary, provenance: str) -> None:
+def _import_kb(
+    store: Store,
+    path: Path,
+    summary: ImportSummary,
+    provenance: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     lines = read_entity_lines(path)
     existing = store.kb.entities_by_ids(e.id for _, e in lines if e.id)
     for number, entity in lines:
@@ -289,7 +295,9 @@ def _import_kb(store: Store, path: Path, summary: ImportSummary, provenance: str
                 number,
             )
     try:
-        added, aliases = store.kb.import_entities([e for _, e in lines], provenance=provenance)
+        added, aliases = store.kb.import_entities(
+            [e for _, e in lines], provenance=provenance, progress=progress
+        )
     except WorkbenchError as exc:
         if isinstance(exc, ImportFormatError):
             raise
@@ -324,10 +332,13 @@ def _import_events(store: Store, path: Path, summary: ImportSummary) -> None:
     summary.events_added += import_events(store, path)
 
 
-def import_kb_file(store: Store, path: str | Path) -> ImportSummary:
-    """Import one knowledge-base JSONL file (`workbench kb import`)."""
+def import_kb_file(
+    store: Store, path: str | Path, progress: Callable[[int, int], None] | None = None
+) -> ImportSummary:
+    """Import one knowledge-base JSONL file (`workbench kb import`); `progress(aliases
+    stored, aliases to store)` is told as the aliases are stored."""
     summary = ImportSummary()
-    _import_kb(store, Path(path), summary, provenance="import")
+    _import_kb(store, Path(path), summary, provenance="import", progress=progress)
     summary.files = 1
     return summary
 

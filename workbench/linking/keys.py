@@ -12,7 +12,13 @@
 
 from __future__ import annotations
 
-from workbench.linking.normalise import acronym_key, key_tokens, phonetic_key
+from workbench.linking.normalise import (
+    content_tokens,
+    initials,
+    phonetic_key,
+    transliterated,
+    words,
+)
 
 # Bump when normalisation or key construction changes: stored indexes are then rebuilt once.
 KEY_VERSION = 2
@@ -27,9 +33,10 @@ MIN_DELETE_LENGTH = 4
 
 def alias_tokens(text: str) -> tuple[list[str], int]:
     """The distinct index tokens of an alias, and its number of content tokens."""
-    tokens = key_tokens(text)
+    raw = words(text)  # cleaned once for both the tokens and the acronym
+    tokens = transliterated(content_tokens(raw))
     indexed = list(dict.fromkeys(tokens))
-    acronym = acronym_key(text)
+    acronym = initials(raw)
     if acronym:
         indexed.append(ACRONYM_PREFIX + acronym)
     return indexed, len(tokens)

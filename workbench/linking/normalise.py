@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Words news adds or drops around a name; matching ignores them unless nothing else is left.
 GENERIC_WORDS = frozenset(
@@ -68,6 +69,8 @@ _VOWELS = set("aeiouy")
 
 def strip_diacritics(text: str) -> str:
     """Remove combining marks: "António" -> "Antonio"."""
+    if text.isascii():  # nothing to remove, and most names are
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -81,15 +84,25 @@ def clean_text(text: str) -> str:
     return text.casefold()
 
 
+def words(text: str) -> list[str]:
+    """Every word of a surface form, cleaned (`clean_text`)."""
+    return [token for token in _NON_WORD.split(clean_text(text)) if token]
+
+
 def normalise_tokens(text: str) -> list[str]:
     """Content tokens of a surface form, without punctuation, articles or generic words."""
-    raw = [token for token in _NON_WORD.split(clean_text(text)) if token]
+    return content_tokens(words(text))
+
+
+def content_tokens(raw: list[str]) -> list[str]:
+    """The content tokens among a surface form's words."""
     content = [t for t in raw if t not in STOP_WORDS and t not in GENERIC_WORDS]
     if not content:  # a name made only of generic words ("The Group") keeps them
         content = [t for t in raw if t not in STOP_WORDS] or raw
     return content
 
 
+@lru_cache(maxsize=1 << 17)  # tokens repeat across a knowledge base's aliases
 def translit_token(token: str) -> str:
     """A spelling-insensitive key for one token; empty for particles such as "al"."""
     if token in PARTICLES or token in STOP_WORDS:
@@ -102,7 +115,11 @@ def translit_token(token: str) -> str:
 
 def key_tokens(text: str) -> list[str]:
     """The transliteration keys of a surface form's content tokens, particles dropped."""
-    tokens = normalise_tokens(text)
+    return transliterated(normalise_tokens(text))
+
+
+def transliterated(tokens: list[str]) -> list[str]:
+    """The transliteration keys of content tokens, particles dropped."""
     keys = [k for k in (translit_token(t) for t in tokens) if k]
     return keys or [_DOUBLED.sub(r"\1", t) for t in tokens]
 
@@ -127,11 +144,15 @@ def phonetic_key(token: str) -> str:
 
 def acronym_key(text: str) -> str | None:
     """Initials of a multi-word name ("Islamic Revolutionary Guard Corps" -> "irgc")."""
-    words = [t for t in _NON_WORD.split(clean_text(text)) if t and t not in PARTICLES]
-    words = [w for w in words if w not in STOP_WORDS]
-    if len(words) < 2 or not all(w[0].isalpha() for w in words):
+    return initials(words(text))
+
+
+def initials(raw: list[str]) -> str | None:
+    """The acronym of a multi-word name's words (particles and stop words left out)."""
+    kept = [w for w in raw if w not in PARTICLES and w not in STOP_WORDS]
+    if len(kept) < 2 or not all(w[0].isalpha() for w in kept):
         return None
-    return "".join(w[0] for w in words)
+    return "".join(w[0] for w in kept)
 
 
 def as_acronym(text: str) -> str | None:

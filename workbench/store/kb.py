@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from workbench.errors import EntityNotFound, InvalidLabel, WorkbenchError
@@ -29,6 +29,10 @@ def _entity(row: Sequence[Any]) -> Entity:
     return Entity(
         eid, name, label, description, json.loads(external_ids or "{}"), created_by, created_at
     )
+
+
+# Aliases stored (and indexed) per step of an import: each step moves the progress bar.
+ALIASES_PER_STEP = 50_000
 
 
 def _clean_name(text: str) -> str:
@@ -149,11 +153,15 @@ class KnowledgeBase:
         return True
 
     def import_entities(
-        self, entities: Sequence[NewEntity], provenance: str = "import"
+        self,
+        entities: Sequence[NewEntity],
+        provenance: str = "import",
+        progress: Callable[[int, int], None] | None = None,
     ) -> tuple[int, int]:
         """Add entities (by id) and their missing aliases in one transaction, idempotent:
-        new entities and new aliases are each written by one bulk insert (a knowledge base
-        of a million aliases is one logged change, undone as one)."""
+        new entities are written by one bulk insert, new aliases by bulk inserts of
+        ALIASES_PER_STEP each, after which `progress(aliases stored, aliases to store)` is
+        told (a knowledge base of a million aliases is one change, undone as one)."""
         with self.db.transaction("import entities") as tx:
             known = {
                 str(eid): str(label)
@@ -203,12 +211,15 @@ class KnowledgeBase:
             alias_rows = [
                 (eid, text, match_key(text)) for eid, text in wanted if (eid, text) not in present
             ]
-            tx.insert_many(
-                "aliases",
-                ("entity_id", "text", "norm"),
-                alias_rows,
-                {"provenance": provenance, "created_at": tx.at},
-            )
+            for start in range(0, len(alias_rows), ALIASES_PER_STEP):
+                tx.insert_many(
+                    "aliases",
+                    ("entity_id", "text", "norm"),
+                    alias_rows[start : start + ALIASES_PER_STEP],
+                    {"provenance": provenance, "created_at": tx.at},
+                )
+                if progress is not None:
+                    progress(min(start + ALIASES_PER_STEP, len(alias_rows)), len(alias_rows))
         return len(new_rows), len(alias_rows)
 
     def add_alias(self, entity_id: str, text: str, provenance: str = "user") -> bool:

@@ -79,11 +79,14 @@ class Knowledge:
         """Move OTHER's aliases and mentions to KEEP; OTHER then redirects to KEEP."""
         return self.store.kb.merge(keep, other)
 
-    def import_file(self, path: Path) -> ImportSummary:
-        """Import entities and aliases from a JSONL file (one change)."""
+    def import_file(
+        self, path: Path, progress: Callable[[int, int], None] | None = None
+    ) -> ImportSummary:
+        """Import entities and aliases from a JSONL file (one change); `progress(aliases
+        stored, aliases to store)` is told as they are stored."""
         from workbench.importers import import_kb_file
 
-        return import_kb_file(self.store, path)
+        return import_kb_file(self.store, path, progress)
 
     def link(
         self, text: str, label: str | None = None, doc_id: int | None = None, limit: int = 10
