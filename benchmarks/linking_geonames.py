@@ -198,7 +198,8 @@ def by_kind(queries: list[Query], top10: list[list[str]], links: list[str | None
 
 
 def calibration(queries: list[Query], answers: list[dict]) -> list[dict]:
-    """Precision of the top candidate against its score, in bands (all queries, link or not)."""
+    """Precision of the top candidate against its score, in bands (all queries, link or
+    not), and of the links made in each band."""
     rows = []
     upper = 101.0
     for lower in SCORE_BANDS:
@@ -208,11 +209,15 @@ def calibration(queries: list[Query], answers: list[dict]) -> list[dict]:
             if a["score"] is not None and lower <= a["score"] < upper
         ]
         hits = sum(answers[i]["top10"][0] == queries[i].city.id for i in band)
+        linked = [i for i in band if answers[i]["link"] is not None]
+        right = sum(answers[i]["link"] == queries[i].city.id for i in linked)
         rows.append(
             {
                 "score": f"{lower}-{upper:.0f}" if upper <= 100 else f"{lower}",
                 "top_candidates": len(band),
                 "precision": round(hits / len(band), 3) if band else None,
+                "links": len(linked),  # the NIL rules leave the rest to the analyst
+                "link_precision": round(right / len(linked), 3) if linked else None,
             }
         )
         upper = lower

@@ -10,6 +10,8 @@ from helpers import ROOT
 
 from workbench.errors import WorkbenchError
 from workbench.linking import Linker
+from workbench.linking.linker import LINK_THRESHOLD, MARGIN
+from workbench.linking.scoring import TRANSLITERATION_SCORE
 from workbench.model import as_entities
 from workbench.store import Store
 
@@ -84,6 +86,29 @@ def test_scores_are_0_to_100_and_exact_is_100(seeded: Store) -> None:
     assert result.link.entity_id == "jaish-al-adl" and result.link.score == 100.0
     for c in linker(seeded).link("Baluch Liberation").candidates:
         assert 0 <= c.score <= 100
+
+
+def test_a_transliteration_key_scores_less_as_the_spellings_differ(tmp_path) -> None:
+    with Store.open(tmp_path / "kb.db", "t") as store:
+        store.kb.import_entities(as_entities([("kaburu", "Kaburu", "GPE", ())]))
+        close = linker(store).link("Kabourou", "GPE")  # a letter added: a transliteration
+        assert close.link.entity_id == "kaburu" and close.link.score == TRANSLITERATION_SCORE
+        far = linker(store).link("kaboro", "GPE")  # the same key, two letters changed
+        assert far.link is None and far.candidates[0].score < LINK_THRESHOLD
+
+
+def test_a_near_miss_links_only_where_no_other_name_is_near(tmp_path) -> None:
+    with Store.open(tmp_path / "kb.db", "t") as store:
+        store.kb.import_entities(as_entities([("andona", "Andona", "GPE", ())]))
+        assert linked(store, "Landona", "GPE") == "andona"  # alone: a spelling of it
+        store.kb.import_entities(as_entities([("landoma", "Landoma", "GPE", ())]))
+        result = linker(store).link("Landona", "GPE")
+        first, second = result.candidates[:2]
+        assert result.link is None and "too close" in result.reason
+        assert first.score - second.score > MARGIN  # a plain margin would have linked it
+        # the same spelling needs only the plain margin; so does an entity the document names
+        assert linked(store, "Andona", "GPE") == "andona"
+        assert linked(store, "Landona", "GPE", context={"andona"}) == "andona"
 
 
 def test_learning_a_new_name(seeded: Store) -> None:

@@ -8,8 +8,8 @@ alone, so a query matching the end of a PERSON alias earns partial credit.
 Calibration (measured by benchmarks/linking_geonames.py on its dev split): 100 only for
 the same spelling once case, diacritics and punctuation are ignored; the same words with
 generic or function words added or dropped ("Quetta city") score `SAME_WORDS_SCORE`; the
-same transliteration key in another spelling ("Baluch"/"Baloch") `TRANSLITERATION_SCORE`;
-the same words in another order lose `WORD_ORDER_PENALTY`; an acronym scores
+same transliteration key in another spelling ("Baluch"/"Baloch") `TRANSLITERATION_SCORE`,
+less as the two spellings' letters differ more (the key is lossy); the same words in another order lose `WORD_ORDER_PENALTY`; an acronym scores
 `ACRONYM_SCORE`. A fuzzy token pair earns less than its character similarity
 (`token_credit`), so one changed syllable ("Stourport"/"Stockport") is not a near match.
 """
@@ -31,6 +31,10 @@ ACRONYM_SCORE = 88.0
 EXACT_SCORE = 100.0
 SAME_WORDS_SCORE = 97.0
 TRANSLITERATION_SCORE = 92.0
+# A transliteration-key match whose spelling is less similar than this (rapidfuzz ratio)
+# loses TRANSLITERATION_SLOPE points per point of similarity it lacks.
+TRANSLITERATION_SPELLING = 85.0
+TRANSLITERATION_SLOPE = 1.0
 WORD_ORDER_PENALTY = 10.0
 
 
@@ -112,7 +116,11 @@ class AliasScorer:
             return SAME_WORDS_SCORE
         if sorted(words) == sorted(self.words):
             return SAME_WORDS_SCORE - WORD_ORDER_PENALTY
-        return TRANSLITERATION_SCORE
+        # The key is lossy (o/u, e/i, w/v...): "kaboro" and "Kaburu" share it. Spellings
+        # that differ in more than a letter or two earn less than a transliteration.
+        similarity = fuzz.ratio(spelling(alias_text), self.spelling)
+        shortfall = max(0.0, TRANSLITERATION_SPELLING - similarity)
+        return TRANSLITERATION_SCORE - shortfall * TRANSLITERATION_SLOPE
 
     def score(
         self, alias_key: str, entity_label: str, acronym_hit: bool, alias_text: str = ""
