@@ -93,6 +93,8 @@ def test_bench_preannotate() -> None:
     assert figures["baseline_raw_phrase_matcher"]["words_per_second"] > 0
     parallel = figures["whole_preannotation_parallel"]
     assert parallel["suggestions"] == figures["whole_preannotation"]["suggestions"]
+    rounds = figures["ratio_whole_vs_baseline_rounds"]
+    assert len(rounds) == 3 and figures["ratio_whole_vs_baseline"] == sorted(rounds)[1]
 
 
 def test_bench_search() -> None:
