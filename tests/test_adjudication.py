@@ -123,7 +123,7 @@ def test_each_decision_is_one_undoable_change_in_the_curated_layer(tmp_path: Pat
     assert [m.text for m in adjudication.curated(1)] == ["Pakistan"]
 
     # the automatic part never undoes a decision: a re-run copies only what is new
-    workspace.adjudication.curate([1])
+    workspace.curation.curate([1])
     curated = adjudication.curated(1)
     assert made.id in {m.id for m in curated}
     assert sum(m.start == made.start for m in curated) == 1

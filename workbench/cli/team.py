@@ -153,7 +153,7 @@ def curate(
 ) -> None:
     """Copy what all annotators of a document agree on into the curated layer (one undoable
     change); spans the curated layer already covers are left as they are."""
-    added = workspace(ctx).adjudication.curate(doc or None)
+    added = workspace(ctx).curation.curate(doc or None)
     say(
         f"{plural(added.mentions, 'unanimous mention')} and "
         f"{plural(added.events, 'unanimous event')} added to the curated layer"

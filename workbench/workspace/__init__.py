@@ -30,6 +30,7 @@ from workbench.store import Store
 from workbench.workspace.adjudicating import Adjudication
 from workbench.workspace.annotating import Annotations
 from workbench.workspace.corpus import Corpus
+from workbench.workspace.curating import Curation
 from workbench.workspace.events import EventsUseCases
 from workbench.workspace.history import History
 from workbench.workspace.incidents import Incidents
@@ -68,6 +69,7 @@ class Workspace:
         self.team = Team(self)
         self.incidents = Incidents(self)
         self.adjudication = Adjudication(self)
+        self.curation = Curation(self)
 
     @classmethod
     def open(

@@ -13,7 +13,7 @@ from workbench.model import CURATED, Assignment
 
 if TYPE_CHECKING:
     from workbench.workspace import Workspace
-    from workbench.workspace.adjudicating import Curated
+    from workbench.workspace.curating import Curated
 
 # The name agreement gives the shared layer (mentions made in shared mode).
 SHARED_LAYER = "shared"
@@ -89,7 +89,7 @@ class Team:
             self.store.assignments.mark_done(doc_id)
             everyone = self.store.assignments.of_documents().get(doc_id, [])
             if len(everyone) >= 2 and all(a.status == "done" for a in everyone):
-                curated = self.workspace.adjudication.curate([doc_id])
+                curated = self.workspace.curation.curate([doc_id])
         return Finished(doc_id, self.store.assignments.next_for(doc_id), curated)
 
     def agreement(
