@@ -21,7 +21,9 @@ its own): recall@1, recall@10, link precision (right links / links), coverage (l
 queries), latency p50/p95; per kind; and precision against score in bands. Anchors on the
 same queries, measured in the same run: brute-force rapidfuzz WRatio over every alias (on
 the first `--brute` queries) and a TF-IDF character-trigram cosine index (scikit-learn,
-the `string_grouper` approach; every query).
+the `string_grouper` approach; every query). Each city carries its country
+(`external_ids.country`); the linker runs once more with the query's country as the
+document's region, as in a report whose other places are in that country.
 
     python benchmarks/linking_geonames.py [--min-population 500] [--queries 1000]
         [--brute 100] [--split report|dev] [--max-cities N]
@@ -60,13 +62,14 @@ import json, sys, time
 from workbench.linking import Linker
 from workbench.store import Store
 queries = json.load(open(sys.argv[2]))
+regions = json.load(open(sys.argv[3])) if len(sys.argv) > 3 else [None] * len(queries)
 store = Store.open(sys.argv[1], annotator="bench")
 linker = Linker(store.kb.candidate_index())
 linker.link("warm up", label="GPE")
 out = []
-for query in queries:
+for query, region in zip(queries, regions):
     start = time.perf_counter()
-    result = linker.link(query, label="GPE", limit=10)
+    result = linker.link(query, label="GPE", region=region, limit=10)
     ms = (time.perf_counter() - start) * 1000
     link = result.link
     out.append({
@@ -85,6 +88,7 @@ class City:
     id: str
     name: str
     spellings: tuple[str, ...]  # the name first, then the Latin alternate names
+    country: str  # ISO 3166 alpha-2
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,14 @@ def load_cities(min_population: int, max_cities: int | None) -> list[City]:
             if text and is_latin(text) and text.casefold() not in seen:
                 seen[text.casefold()] = text
         if seen:
-            cities.append(City(f"geo-{record['geonameid']}", record["name"], tuple(seen.values())))
+            cities.append(
+                City(
+                    f"geo-{record['geonameid']}",
+                    record["name"],
+                    tuple(seen.values()),
+                    record["countrycode"],
+                )
+            )
     cities.sort(key=lambda c: int(c.id[4:]))
     if max_cities:
         cities = random.Random(SEED).sample(cities, min(max_cities, len(cities)))
@@ -163,6 +174,7 @@ def kb_entities(cities: list[City], held_out: set[str]) -> list[NewEntity]:
             city.name,
             "GPE",
             id=city.id,
+            external_ids={"country": city.country},
             aliases=tuple(
                 s for s in city.spellings[1:] if f"{city.id}\t{s.casefold()}" not in held_out
             ),
@@ -295,14 +307,22 @@ def main() -> None:
                 import_s = round(time.perf_counter() - start, 1)
         query_file = Path(tmp) / "queries.json"
         query_file.write_text(json.dumps([q.text for q in queries]))
-        answers = json.loads(
-            subprocess.run(
-                [sys.executable, "-c", LINKER_SCRIPT, str(db), str(query_file)],
+        region_file = Path(tmp) / "regions.json"
+        region_file.write_text(json.dumps([q.city.country for q in queries]))
+
+        def linked(*extra: Path) -> list[dict]:
+            run = subprocess.run(
+                [sys.executable, "-c", LINKER_SCRIPT, str(db), str(query_file), *map(str, extra)],
                 capture_output=True,
                 text=True,
                 check=True,
-            ).stdout
-        )
+            )
+            answers: list[dict] = json.loads(run.stdout)
+            return answers
+
+        answers = linked()
+        # as in a document whose other places are in the city's country
+        in_country = linked(region_file)
     top10 = [a["top10"] for a in answers]
     links = [a["link"] for a in answers]
 
@@ -344,6 +364,13 @@ def main() -> None:
                 "latency": summary([a["ms"] for a in answers]),
                 "by_kind": by_kind(queries, top10, links),
                 "precision_by_score": calibration(queries, answers),
+            },
+            "linker_with_country_context": {
+                "note": "each query linked with its city's country as the document's region",
+                **scored(
+                    queries, [a["top10"] for a in in_country], [a["link"] for a in in_country]
+                ),
+                "latency": summary([a["ms"] for a in in_country]),
             },
             "linker_on_brute_force_sample": scored(
                 queries[:brute_n], top10[:brute_n], links[:brute_n]

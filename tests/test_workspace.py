@@ -212,3 +212,27 @@ def test_kb_import_moves_its_progress_and_stays_one_change(
     # the aliases of the last step are in the candidate index like those of the first
     for text, entity in (("Kalatabad", "town-0"), ("Panjgurabad", "town-3")):
         assert bare_workspace.kb.link(text, "GPE").candidates[0].entity_id == entity
+
+
+def test_the_country_of_a_document_s_places_lifts_places_in_it(bare_workspace: Workspace) -> None:
+    from workbench.importers.reading import sha256_text
+    from workbench.model import NewDocument, NewEntity
+
+    store = bare_workspace.store
+    store.kb.import_entities(
+        [
+            NewEntity("Quetta", "GPE", id="quetta", external_ids={"country": "PK"}),
+            NewEntity("Kharan", "GPE", id="kharan", external_ids={"country": "PK"}),
+            NewEntity("Karan", "GPE", id="karan", external_ids={"country": "IR"}),
+        ]
+    )
+    text = "Militants attacked a checkpoint near Quetta and another near Kharaan."
+    [doc_id], _ = store.documents.add_many([NewDocument("t", text, sha256_text(text), "test")])
+    # alone, one spelling of two places a letter apart is too close to call
+    assert bare_workspace.annotations.candidates("Kharaan", "GPE", doc_id).link is None
+    start = text.index("Quetta")
+    bare_workspace.annotations.annotate(doc_id, start, start + 6, "GPE", LinkTo("quetta"))
+    # the document's places are in Pakistan: its Kharan is the one meant
+    result = bare_workspace.annotations.candidates("Kharaan", "GPE", doc_id)
+    assert result.link is not None and result.link.entity_id == "kharan"
+    assert bare_workspace.annotations.candidates("Kharaan", "GPE").link is None  # no document

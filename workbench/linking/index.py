@@ -69,6 +69,10 @@ class CandidateIndex(Protocol):
         """The aliases (of live entities) with their entities."""
         ...
 
+    def countries(self, entity_ids: Sequence[str]) -> dict[str, str]:
+        """The country (`external_ids.country`) of each of these entities that has one."""
+        ...
+
 
 class IndexEntries(NamedTuple):
     """What some aliases add to (or take from) the index."""

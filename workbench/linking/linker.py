@@ -35,6 +35,10 @@ MARGIN = 6.0
 SURE_SCORE = 100.0
 MARGIN_PER_POINT = 1.1
 CONTEXT_BONUS = 8.0
+# A place in the country of the document's other places: a smaller lift than an entity the
+# document names, since a country holds many places of similar names.
+REGION_BONUS = 4.0
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Postings rows read per query; tokens beyond it count only through pairs.
 FETCH_BUDGET = 1_500
 EXPANSION_MIN_SIMILARITY = 70.0
@@ -160,16 +164,19 @@ class Linker:
         label: str | None = None,
         *,
         context: Iterable[str] = (),
+        region: str | None = None,
         limit: int = 10,
     ) -> LinkResult:
-        """Candidates for `text` and the decision (a link, or NIL with the reason)."""
+        """Candidates for `text` and the decision (a link, or NIL with the reason).
+        `context`: entities the document already links (a lift, and the plain margin);
+        `region`: the country of the document's places, which lifts places in it."""
         if len(text) > MAX_QUERY_LENGTH:
             raise WorkbenchError(
                 f"mention text is {len(text)} characters; linking takes at most {MAX_QUERY_LENGTH}"
             )
         label = label.upper() if label else None
         context = set(context)
-        ranked = self._rank(text, label, context, max(limit, 2))
+        ranked = self._rank(text, label, context, region, max(limit, 2))
         shown = ranked[: max(limit, 0)]
         if not ranked:
             return LinkResult(text, label, None, shown, "nil: no candidate")
@@ -205,7 +212,9 @@ class Linker:
             self.memory.decisions[key] = decision
         return decision
 
-    def _rank(self, text: str, label: str | None, context: set[str], limit: int) -> list[Candidate]:
+    def _rank(
+        self, text: str, label: str | None, context: set[str], region: str | None, limit: int
+    ) -> list[Candidate]:
         """Every candidate, best first; the first `limit` in their exact order."""
         query = key_tokens(text)
         if not query:
@@ -221,6 +230,10 @@ class Linker:
         rows = self._shortlist(self.index.alias_rows(alias_ids), query_key, text, acronym_aliases)
         scorer = AliasScorer(query_key, query, text)
         folded = text.strip().casefold()
+        nearby: set[str] = set()
+        if region is not None:
+            places = {r.entity_id for r in rows if r.label in PLACE_LABELS}
+            nearby = {e for e, c in self.index.countries(list(places)).items() if c == region}
         scored = []
         for alias_id, entity_id, alias_text, alias_key, entity_label, name in rows:
             if not labels_compatible(label, entity_label):
@@ -228,6 +241,8 @@ class Linker:
             score = scorer.score(alias_key, entity_label, alias_id in acronym_aliases, alias_text)
             if score >= 50.0 and entity_id in context:
                 score = min(score + CONTEXT_BONUS, 99.5)
+            elif score >= 50.0 and entity_id in nearby:
+                score = min(score + REGION_BONUS, 99.5)
             if alias_text.casefold() == folded:
                 score = max(score, 100.0)
             scored.append((score, alias_id, entity_id, alias_text, entity_label, name))

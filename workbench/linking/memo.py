@@ -139,6 +139,9 @@ class MemoIndex:
     ) -> list[tuple[int, str]]:
         return self.index.postings_among(tokens, alias_ids)
 
+    def countries(self, entity_ids: Sequence[str]) -> dict[str, str]:
+        return self.index.countries(entity_ids)  # asked only with a document's region
+
     def aliases_by_key(self, key: str) -> list[int]:
         known = self._recall(
             self._by_key,

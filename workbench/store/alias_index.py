@@ -239,6 +239,16 @@ class SqliteCandidateIndex:
             row[0] for row in self._conn.execute("SELECT id FROM aliases WHERE norm = ?", (key,))
         ]
 
+    def countries(self, entity_ids: Sequence[str]) -> dict[str, str]:
+        """The country (`external_ids.country`) of each of these entities that has one."""
+        rows = _rows_in(
+            self._conn,
+            "SELECT id, json_extract(external_ids, '$.country') FROM entities "
+            "WHERE id IN ({marks}) AND json_extract(external_ids, '$.country') IS NOT NULL",
+            list(dict.fromkeys(entity_ids)),
+        )
+        return {str(entity_id): str(country) for entity_id, country in rows}
+
     def alias_rows(self, alias_ids: Sequence[int]) -> list[AliasRow]:
         """The aliases of live entities, with their entities."""
         return [

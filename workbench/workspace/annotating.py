@@ -64,9 +64,14 @@ class Annotations:
         self, text: str, label: str | None = None, doc_id: int | None = None, limit: int = 10
     ) -> LinkResult:
         """The knowledge base's candidates for a surface form and the linker's decision;
-        entities already linked in the document lift theirs."""
+        entities already linked in the document lift theirs, and when the places it links
+        are all in one country, places in that country are lifted too."""
         context = self.store.mentions.linked_entities(doc_id) if doc_id is not None else set()
-        return self.workspace.linker().link(text, label, context=context, limit=limit)
+        countries = set(self.store.kb.candidate_index().countries(sorted(context)).values())
+        region = countries.pop() if len(countries) == 1 else None
+        return self.workspace.linker().link(
+            text, label, context=context, region=region, limit=limit
+        )
 
     # -- changing ---------------------------------------------------------------------------
 
