@@ -1,4 +1,9 @@
-"""The versioned schema: each migration moves a database one version forward."""
+"""The versioned schema: each migration moves a database one version forward.
+
+One module on purpose, longer than the others: the migrations in order, each beside the
+tables it creates, read top to bottom as the schema's history, and a new version is one
+function and one line of `MIGRATIONS` at the end.
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ or with the user's keymap (`keymap.toml` remaps keys by binding id).
 `handler` is a Textual action string: on the view it is the view's own action
 ("move('word', 1)"); on the screen it names a method of one of the screen's parts
 ("annotations.annotate"), run through the screen's `action_run`.
+
+One module on purpose: its length is the number of actions, one table everyone reads.
 """
 
 from __future__ import annotations
