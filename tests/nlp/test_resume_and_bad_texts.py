@@ -18,7 +18,7 @@ from workbench.importers.reading import MAX_DOCUMENT_BYTES, sha256_text
 from workbench.importers.text import read_text_document
 from workbench.model import SUGGESTED, NewDocument
 from workbench.nlp.batch import pipeline_for
-from workbench.nlp.pipeline import PIECE_CHARS, split_pieces
+from workbench.nlp.spans import PIECE_CHARS, split_pieces
 from workbench.store import Store
 
 NAMES = [

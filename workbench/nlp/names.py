@@ -1,4 +1,5 @@
-"""The capitalised name a knowledge-base match sits in.
+"""Capitalised names in a text: which words may be part of one, the runs they make (for
+the linker to try), and the name a knowledge-base match sits in.
 
 "Baloch" is a people (NORP) in "Baloch militants", but part of a name in "Mahrang Baloch"
 (a person), "Baloch Yakjehti Committee" (an organisation) or "Sistan-o-Baluchestan" (a
@@ -9,7 +10,7 @@ when the whole cannot be linked and the match is not a people or a place.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from typing import Any
 
 # Labels a match of which, inside a longer name the linker cannot link, is not suggested.
@@ -72,3 +73,115 @@ def derived_from_known(word: str, known: Container[str], norm: Any) -> bool:
         for ending in DERIVING_ENDINGS
         if len(lowered) > len(ending) + 2
     )
+
+
+# A run of name words longer than this is cut: names are rarely longer, lists of them are.
+MAX_NAME_TOKENS = 7
+# Lower-case words that join two name words into one name ("bin", "of", a particle).
+CONNECTORS = frozenset({"al", "ul", "el", "bin", "ibn", "-", "of", "de", "van", "von"})
+# Words that stand before names without being part of them.
+TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "general",
+        "president",
+        "minister",
+        "ministers",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "prime",
+        "foreign",
+        "interior",
+        "defence",
+        "defense",
+        "chief",
+        "commander",
+        "colonel",
+        "major",
+        "captain",
+        "ambassador",
+        "envoy",
+        "governor",
+        "senator",
+        "sheikh",
+        "maulana",
+        "mullah",
+        "imam",
+        "ayatollah",
+        "prince",
+        "king",
+        "queen",
+        "officials",
+        "police",
+        "residents",
+        "witnesses",
+        "authorities",
+    ]
+)
+
+
+def name_word_test(getters: dict[int, Callable[[str], Any]]) -> Callable[[str], bool]:
+    """Whether a word may be part of a name: capitalised ("Haq", or "BLA" but not "A"),
+    not a stop word or a number, and not a title ("Minister", "President")."""
+    from spacy.attrs import IS_STOP, IS_TITLE, IS_UPPER, LIKE_NUM
+
+    is_title, is_upper = getters[IS_TITLE], getters[IS_UPPER]
+    is_stop, like_num = getters[IS_STOP], getters[LIKE_NUM]
+
+    def name_word(text: str) -> bool:
+        capitalised = is_title(text) or (is_upper(text) and len(text) > 1)
+        return (
+            capitalised and not is_stop(text) and not like_num(text) and text.lower() not in TITLES
+        )
+
+    return name_word
+
+
+def name_runs(doc, covered: set[int], name_word: int) -> list[list[int]]:  # type: ignore[no-untyped-def]
+    """Token indices of runs of words that may be part of a name (the flag `name_word`;
+    see `_joined` for what may join two), not covered by a pattern."""
+    import numpy
+
+    if not len(doc):
+        return []
+    runs: list[list[int]] = []
+    for i in numpy.flatnonzero(doc.to_array(name_word)).tolist():
+        if i in covered:
+            continue
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        elif runs and _joined(doc, runs[-1][-1], i, covered):
+            runs[-1] += range(runs[-1][-1] + 1, i + 1)
+        else:
+            runs.append([i])
+    return [run[:MAX_NAME_TOKENS] for run in runs]
+
+
+def _joined(doc, last: int, next_: int, covered: set[int]) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the words between two capitalised words join them into one name: one
+    connector ("bin", "of"), or a particle written onto the next word ("al-", "ul-", also
+    misspelt: "oul-Haq")."""
+    gap = range(last + 1, next_)
+    if not 1 <= len(gap) <= 2 or any(i in covered for i in gap):
+        return False
+    if len(gap) == 1:
+        return doc[gap[0]].lower_ in CONNECTORS
+    particle, hyphen = doc[gap[0]], doc[gap[1]]
+    return (
+        hyphen.text == "-"
+        and not particle.whitespace_
+        and not hyphen.whitespace_
+        and particle.is_lower
+        and particle.is_alpha
+        and len(particle) <= 4
+    )
+
+
+def is_acronym(text: str) -> bool:
+    return 1 < len(text) <= 6 and text.isalpha() and text.isupper()

@@ -9,28 +9,29 @@ rows and a `link(text, label)` function (the linker)."""
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from workbench.events.taxonomy import Taxonomy
 from workbench.model import SuggestedTrigger, Suggestion
 from workbench.nlp import rules, triggers
 from workbench.nlp.names import (
+    CONNECTORS,
     NESTED_NOT_SUGGESTED,
     NameWords,
     derived_from_known,
     enclosing_run,
+    is_acronym,
+    name_runs,
+    name_word_test,
 )
+from workbench.nlp.spans import longest_triggers, non_overlapping, shift, split_pieces
 from workbench.nlp.typos import NameIndex
 from workbench.nlp.variants import acronym, alias_variants, token_norm
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-
-# Pre-annotation's two kinds of span, each kept as its own type where spans are sorted.
-_Span = TypeVar("_Span", Suggestion, SuggestedTrigger)
 
 # `link(text, label)` -> (entity id, label, score) or None when the linker says NIL.
 LinkFunction = Callable[[str, str | None], "tuple[str, str, float] | None"]
@@ -38,54 +39,6 @@ LinkFunction = Callable[[str, str | None], "tuple[str, str, float] | None"]
 SOURCE_KB = "ruler"
 SOURCE_RULE = "rule"
 SOURCE_MODEL = "model"
-MAX_NAME_TOKENS = 7
-PIECE_CHARS = 100_000  # long documents are processed in pieces of about this size
-CONNECTORS = frozenset({"al", "ul", "el", "bin", "ibn", "-", "of", "de", "van", "von"})
-# Words that stand before names without being part of them.
-TITLES = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "gen",
-        "general",
-        "president",
-        "minister",
-        "ministers",
-        "secretary",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "prime",
-        "foreign",
-        "interior",
-        "defence",
-        "defense",
-        "chief",
-        "commander",
-        "colonel",
-        "major",
-        "captain",
-        "ambassador",
-        "envoy",
-        "governor",
-        "senator",
-        "sheikh",
-        "maulana",
-        "mullah",
-        "imam",
-        "ayatollah",
-        "prince",
-        "king",
-        "queen",
-        "officials",
-        "police",
-        "residents",
-        "witnesses",
-        "authorities",
-    ]
-)
 _RANK = {SOURCE_KB: 4, SOURCE_MODEL: 3, SOURCE_RULE: 2}
 # Documents pre-annotated under other rules are pre-annotated again (2: names joined by
 # a particle written onto the next word, "ul-Haq").
@@ -128,7 +81,7 @@ class Preannotator:
         self.tokenizer: Any = cast(Any, self.nlp.tokenizer)
         self.tokenizer.max_cache_size = TEXT_CACHE_CHUNKS
         # Whether a word may be part of a name, decided once per word of the vocabulary.
-        self.name_word = vocab.add_flag(_name_word_test(vocab.lex_attr_getters))  # type: ignore[attr-defined]
+        self.name_word = vocab.add_flag(name_word_test(vocab.lex_attr_getters))  # type: ignore[attr-defined]
         self.kb_matcher = PhraseMatcher(vocab, attr="NORM")
         self.acronym_matcher = PhraseMatcher(vocab, attr="ORTH")
         # dates and event triggers are both plain words: one pass over the text finds both
@@ -156,7 +109,7 @@ class Preannotator:
             self.last_alias_id = max(self.last_alias_id, alias_id)
             self.entity_labels[entity_id] = label
             known = seen.setdefault(entity_id, set())
-            if _is_acronym(text):
+            if is_acronym(text):
                 # "AT", "SM": matched as written, or every "at" would be a candidate
                 if text not in known:
                     known.add(text)
@@ -207,8 +160,8 @@ class Preannotator:
             for (offset, piece), doc in zip(pieces, docs, strict=True):
                 model_doc = next(models) if models is not None else None
                 found = self._suggest_doc(doc, piece, model_doc, link)
-                mentions += [_shift(s, offset) for s in found.mentions]
-                found_triggers += [_shift(t, offset) for t in found.triggers]
+                mentions += [shift(s, offset) for s in found.mentions]
+                found_triggers += [shift(t, offset) for t in found.triggers]
             yield Found(mentions, found_triggers)
 
     def _suggest_doc(self, doc, text: str, model_doc, link: LinkFunction | None) -> Found:  # type: ignore[no-untyped-def]
@@ -261,7 +214,7 @@ class Preannotator:
             found_triggers.append(
                 SuggestedTrigger(starts[start], ends[end - 1], event_type, subtype, triggers.SCORE)
             )
-        return Found(resolve_overlaps(candidates), _longest_triggers(found_triggers))
+        return Found(resolve_overlaps(candidates), longest_triggers(found_triggers))
 
     def _rule_suggestions(
         self,
@@ -283,7 +236,7 @@ class Preannotator:
         for start, end in dates:
             if not rules.plausible("DATE", text[starts[start] : ends[end - 1]]):
                 continue
-            end = _with_year(doc, end)
+            end = rules.with_year(doc, end)
             out.append(
                 Suggestion(starts[start], ends[end - 1], "DATE", SOURCE_RULE, rules.SCORE["DATE"])
             )
@@ -356,7 +309,7 @@ class Preannotator:
         (the linker scores it below its threshold), and handing every other capitalised
         word to the linker made a run markedly slower (`bench_preannotate.py`)."""
         out: list[Suggestion] = []
-        for run in _name_runs(doc, covered, self.name_word):
+        for run in name_runs(doc, covered, self.name_word):
             tries = [(0, len(run))]
             if len(run) > 1:  # a word in front or behind that is not part of the name
                 if doc[run[0]].norm_ not in self.names.words:
@@ -401,7 +354,7 @@ class Preannotator:
             answer = (
                 key not in self.names.words
                 and bool(self.names.corrections(key))
-                and not _is_acronym(text)
+                and not is_acronym(text)
                 and not derived_from_known(text, self.names.words, token_norm)
             )
             self._single_words[text] = answer
@@ -418,63 +371,6 @@ class Preannotator:
         return out
 
 
-def _name_word_test(getters: dict[int, Callable[[str], Any]]) -> Callable[[str], bool]:
-    """Whether a word may be part of a name: capitalised ("Haq", or "BLA" but not "A"),
-    not a stop word or a number, and not a title ("Minister", "President")."""
-    from spacy.attrs import IS_STOP, IS_TITLE, IS_UPPER, LIKE_NUM
-
-    is_title, is_upper = getters[IS_TITLE], getters[IS_UPPER]
-    is_stop, like_num = getters[IS_STOP], getters[LIKE_NUM]
-
-    def name_word(text: str) -> bool:
-        capitalised = is_title(text) or (is_upper(text) and len(text) > 1)
-        return (
-            capitalised and not is_stop(text) and not like_num(text) and text.lower() not in TITLES
-        )
-
-    return name_word
-
-
-def _name_runs(doc, covered: set[int], name_word: int) -> list[list[int]]:  # type: ignore[no-untyped-def]
-    """Token indices of runs of words that may be part of a name (the flag `name_word`;
-    see `_joined` for what may join two), not covered by a pattern."""
-    import numpy
-
-    if not len(doc):
-        return []
-    runs: list[list[int]] = []
-    for i in numpy.flatnonzero(doc.to_array(name_word)).tolist():
-        if i in covered:
-            continue
-        if runs and runs[-1][-1] == i - 1:
-            runs[-1].append(i)
-        elif runs and _joined(doc, runs[-1][-1], i, covered):
-            runs[-1] += range(runs[-1][-1] + 1, i + 1)
-        else:
-            runs.append([i])
-    return [run[:MAX_NAME_TOKENS] for run in runs]
-
-
-def _joined(doc, last: int, next_: int, covered: set[int]) -> bool:  # type: ignore[no-untyped-def]
-    """Whether the words between two capitalised words join them into one name: one
-    connector ("bin", "of"), or a particle written onto the next word ("al-", "ul-", also
-    misspelt: "oul-Haq")."""
-    gap = range(last + 1, next_)
-    if not 1 <= len(gap) <= 2 or any(i in covered for i in gap):
-        return False
-    if len(gap) == 1:
-        return doc[gap[0]].lower_ in CONNECTORS
-    particle, hyphen = doc[gap[0]], doc[gap[1]]
-    return (
-        hyphen.text == "-"
-        and not particle.whitespace_
-        and not hyphen.whitespace_
-        and particle.is_lower
-        and particle.is_alpha
-        and len(particle) <= 4
-    )
-
-
 def _char_offsets(doc) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def]
     """Start and end character offsets of every token, without making Token objects."""
     from spacy.attrs import IDX, LENGTH
@@ -484,20 +380,6 @@ def _char_offsets(doc) -> tuple[list[int], list[int]]:  # type: ignore[no-untype
     array = doc.to_array([IDX, LENGTH])
     starts = array[:, 0].tolist()
     return starts, (array[:, 0] + array[:, 1]).tolist()
-
-
-def _is_acronym(text: str) -> bool:
-    return 1 < len(text) <= 6 and text.isalpha() and text.isupper()
-
-
-def _with_year(doc, end: int) -> int:  # type: ignore[no-untyped-def]
-    """The end of a date match, moved past ", 2024" or " 2024" when a year follows."""
-    i = end + 1 if end < len(doc) and doc[end].text == "," else end
-    year_follows = i < len(doc) and doc[i].is_digit and len(doc[i]) == 4
-    ends_in_year = doc[end - 1].is_digit and len(doc[end - 1]) == 4
-    if year_follows and not ends_in_year and 1800 <= int(doc[i].text) <= 2099:
-        return i + 1
-    return end
 
 
 def resolve_overlaps(candidates: list[Suggestion]) -> list[Suggestion]:
@@ -512,46 +394,4 @@ def resolve_overlaps(candidates: list[Suggestion]) -> list[Suggestion]:
             s.start,
         ),
     )
-    return sorted(_non_overlapping(ordered), key=lambda s: (s.start, s.end))
-
-
-def _non_overlapping(ordered: Iterable[_Span]) -> list[_Span]:
-    """Greedily keep items (in the given order of preference) that overlap no kept item."""
-    starts: list[int] = []  # kept spans, sorted by start (they never overlap each other)
-    ends: list[int] = []
-    kept: list[_Span] = []
-    for item in ordered:
-        i = bisect.bisect_right(starts, item.start)
-        if i and ends[i - 1] > item.start:
-            continue
-        if i < len(starts) and starts[i] < item.end:
-            continue
-        starts.insert(i, item.start)
-        ends.insert(i, item.end)
-        kept.append(item)
-    return kept
-
-
-def _longest_triggers(found: list[SuggestedTrigger]) -> list[SuggestedTrigger]:
-    ordered = sorted(found, key=lambda t: (-(t.end - t.start), t.start))
-    return sorted(_non_overlapping(ordered), key=lambda t: t.start)
-
-
-def split_pieces(text: str, size: int = PIECE_CHARS) -> Iterator[tuple[int, str]]:
-    """(offset, piece) covering the text, cut at a line break (or space) near `size`."""
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + size)
-        if end < len(text):
-            cut = text.rfind("\n", start + size // 2, end)
-            if cut < 0:
-                cut = text.rfind(" ", start + size // 2, end)
-            end = cut + 1 if cut >= 0 else end
-        yield start, text[start:end]
-        start = end
-
-
-def _shift(item: _Span, offset: int) -> _Span:
-    if not offset:
-        return item
-    return item._replace(start=item.start + offset, end=item.end + offset)
+    return sorted(non_overlapping(ordered), key=lambda s: (s.start, s.end))

@@ -142,3 +142,13 @@ def plausible(label: str, text: str) -> bool:
     if label == "CARDINAL":
         return any(ch.isdigit() for ch in text) or text.casefold() in NUMBER_WORDS
     return True
+
+
+def with_year(doc, end: int) -> int:  # type: ignore[no-untyped-def]
+    """The end of a date match, moved past ", 2024" or " 2024" when a year follows."""
+    i = end + 1 if end < len(doc) and doc[end].text == "," else end
+    year_follows = i < len(doc) and doc[i].is_digit and len(doc[i]) == 4
+    ends_in_year = doc[end - 1].is_digit and len(doc[end - 1]) == 4
+    if year_follows and not ends_in_year and 1800 <= int(doc[i].text) <= 2099:
+        return i + 1
+    return end
