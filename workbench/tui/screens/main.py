@@ -9,7 +9,6 @@ application layer through `apply`, the one place a change is made, reported and 
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -33,6 +32,7 @@ from workbench.tui.messages import Changed, OpenAt
 from workbench.tui.screens.annotating import AnnotationCommands
 from workbench.tui.screens.entities import EntityCommands
 from workbench.tui.screens.eventing import EventCommands
+from workbench.tui.screens.pane_memory import PaneMemory
 from workbench.tui.screens.reading import ReadingCommands
 from workbench.tui.screens.suggesting import SuggestionCommands
 from workbench.tui.widgets.article_view import ArticleView
@@ -42,12 +42,6 @@ from workbench.tui.widgets.pane import DocumentPane
 from workbench.tui.widgets.panels import PanelState, SidePanel, TextView
 from workbench.workspace import Workspace
 from workbench.workspace.annotating import Annotated
-
-PANES_SETTING = "tui.panes"
-FOCUS_SETTING = "tui.focused_pane"
-CURSORS_SETTING = "tui.cursors"
-# Documents whose last cursor position is remembered across restarts.
-CURSORS_KEPT = 200
 
 
 class MainScreen(Screen[None]):
@@ -74,7 +68,7 @@ class MainScreen(Screen[None]):
         # (document id, cursor) shown in each pane; kept for every document ever shown
         self._positions: dict[int, tuple[int, int]] = {}
         self.cursors: dict[int, int] = {}  # document id -> last cursor there
-        self._saved_state: list[list[int | None]] | None = None
+        self._memory = PaneMemory()
         # The side panel: its lists are queries over both documents, re-read only when
         # the open documents or their annotations change.
         self._panel_ready = False
@@ -174,7 +168,7 @@ class MainScreen(Screen[None]):
         return self.panes[1 - self.focused_pane().index]
 
     def on_mount(self) -> None:
-        saved = self._saved_panes()
+        saved = self._memory.panes(self.workspace)
         ids = [d.id for d in self.workspace.corpus.summaries()]
         requested = [d for d in workbench_app(self.app).initial_documents if d is not None]
         for pane, default in zip(self.panes, (ids[:1], ids[1:2]), strict=True):
@@ -188,13 +182,8 @@ class MainScreen(Screen[None]):
                 self.open_in(pane, doc_id, cursor)
             else:
                 pane.update_title()
-        try:
-            remembered = json.loads(self.workspace.recall(CURSORS_SETTING) or "{}")
-            self.cursors = {int(doc): int(offset) for doc, offset in remembered.items()}
-        except (ValueError, TypeError, AttributeError):
-            self.cursors = {}
-        focused = self.workspace.recall(FOCUS_SETTING)
-        self._last_pane = 1 if focused == "1" and not requested else 0
+        self.cursors = self._memory.cursors(self.workspace)
+        self._last_pane = 0 if requested else self._memory.focused(self.workspace)
         self.panes[self._last_pane].view.focus()
         if self.workspace.read_only:
             self.set_status(
@@ -217,28 +206,16 @@ class MainScreen(Screen[None]):
         self._panel_ready = True
         self.refresh_side_panel()
 
-    def _saved_panes(self) -> dict[int, tuple[int, int]]:
-        try:
-            data = json.loads(self.workspace.recall(PANES_SETTING) or "[]")
-            return {i: (int(d), int(c)) for i, (d, c) in enumerate(data) if d is not None}
-        except (ValueError, TypeError):
-            return {}
-
     def save_panes(self) -> None:
         """Remember open documents, cursors and the focused pane (also after a restart)."""
-        state: list[list[int | None]] = [list(self._positions.get(i, (None, 0))) for i in (0, 1)]
-        if state != self._saved_state:
-            self.workspace.remember(PANES_SETTING, json.dumps(state))
-            self.workspace.remember(FOCUS_SETTING, str(self._last_pane))
-            recent = dict(list(self.cursors.items())[-CURSORS_KEPT:])
-            self.workspace.remember(CURSORS_SETTING, json.dumps(recent))
-            self._saved_state = state
+        self._memory.save(self.workspace, self._positions, self._last_pane, self.cursors)
 
     def on_unmount(self) -> None:
         # the panes are gone by now: what they showed was tracked in _positions
         with contextlib.suppress(WorkbenchError):
-            self._saved_state = None
-            self.save_panes()
+            self._memory.save(
+                self.workspace, self._positions, self._last_pane, self.cursors, always=True
+            )
         if self._worker_workspace is not None:
             self._worker_workspace.close()
 
