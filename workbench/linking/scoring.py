@@ -109,7 +109,8 @@ class AliasScorer:
 
     def same_key(self, alias_text: str) -> float:
         """The score of an alias with the query's own transliteration key."""
-        if spelling(alias_text) == self.spelling:
+        alias_spelling = spelling(alias_text)
+        if alias_spelling == self.spelling:
             return EXACT_SCORE
         words = normalise_tokens(alias_text)
         if words == self.words:
@@ -118,7 +119,7 @@ class AliasScorer:
             return SAME_WORDS_SCORE - WORD_ORDER_PENALTY
         # The key is lossy (o/u, e/i, w/v...): "kaboro" and "Kaburu" share it. Spellings
         # that differ in more than a letter or two earn less than a transliteration.
-        similarity = fuzz.ratio(spelling(alias_text), self.spelling)
+        similarity = fuzz.ratio(alias_spelling, self.spelling)
         shortfall = max(0.0, TRANSLITERATION_SPELLING - similarity)
         return TRANSLITERATION_SCORE - shortfall * TRANSLITERATION_SLOPE
 
