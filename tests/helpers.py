@@ -13,3 +13,13 @@ def preannotate(store, doc_ids, **options):  # type: ignore[no-untyped-def]
     from workbench.workspace import Workspace
 
     return Workspace(store).annotations.preannotate(doc_ids, **options)
+
+
+def _sqlite_only():  # type: ignore[no-untyped-def]
+    import pytest
+
+    return pytest.mark.parametrize("backend", ["sqlite"])
+
+
+# A test of what only an SQLite file has (its pragmas, its file on disk).
+sqlite_only = _sqlite_only()

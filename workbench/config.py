@@ -34,25 +34,49 @@ def config_dir() -> Path:
 
 
 def default_db_path() -> Path:
-    """The embedded default database: WORKBENCH_DB, else workbench.db in the data directory."""
-    env = os.environ.get(DB_ENV)
-    if env:
-        return database_path(env)
+    """The embedded default database: workbench.db in the data directory."""
     return data_dir() / "workbench.db"
+
+
+def chosen_database(value: str | None = None) -> Path | str:
+    """The database a --db value names, else WORKBENCH_DB, else the embedded default."""
+    value = value if value is not None else os.environ.get(DB_ENV)
+    return database_target(value) if value else default_db_path()
 
 
 # "scheme:" at the start of a --db value: a URI, not a file name
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
-def database_path(value: str) -> Path:
-    """The database file a --db (or WORKBENCH_DB) value names; a URI is refused."""
-    if _URI.match(value):
+def database_target(value: str) -> Path | str:
+    """What a --db (or WORKBENCH_DB) value names: a database file's path, or a PostgreSQL
+    URL (postgresql://USER@HOST[:PORT]/DB); any other URI is refused."""
+    scheme = _URI.match(value)
+    if scheme and scheme.group(0)[:-1].lower() in POSTGRES_SCHEMES:
+        if not value.split(":", 1)[1].startswith("//"):
+            raise WorkbenchError(
+                f"--db {value!r}: a PostgreSQL database is named postgresql://USER@HOST/DB"
+            )
+        return value
+    if scheme:
         raise WorkbenchError(
-            f"--db {value!r}: database URIs are not supported; give the path of a "
-            f"database file (a file whose name holds ':' can be given as ./{value})"
+            f"--db {value!r}: the only database URLs are postgresql://USER@HOST[:PORT]/DB; "
+            f"otherwise give the path of a database file (a file whose name holds ':' can "
+            f"be given as ./{value})"
         )
     return Path(value).expanduser()
+
+
+def database_user(target: Path | str) -> str | None:
+    """The PostgreSQL role a database URL connects as (None for a file, or a URL that
+    leaves it to libpq's defaults)."""
+    if isinstance(target, Path):
+        return None
+    from urllib.parse import unquote, urlsplit
+
+    user = urlsplit(target).username
+    return unquote(user) if user else os.environ.get("PGUSER")
 
 
 def seeds_dir() -> Path | None:
@@ -64,13 +88,16 @@ def seeds_dir() -> Path | None:
     return None
 
 
-def annotator_name(explicit: str | None = None) -> str:
-    """Who is annotating: --annotator, else WORKBENCH_ANNOTATOR, else the OS user."""
+def annotator_name(explicit: str | None = None, database_role: str | None = None) -> str:
+    """Who is annotating: --annotator, else WORKBENCH_ANNOTATOR, else the PostgreSQL role
+    the database is opened as, else the OS user."""
     if explicit:
         return explicit
     env = os.environ.get(ANNOTATOR_ENV)
     if env:
         return env
+    if database_role:
+        return database_role
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in some containers

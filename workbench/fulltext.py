@@ -81,15 +81,25 @@ def _skip_operand(parts: list[str], index: int) -> int:
 
 
 @cache
-def _letter_classes() -> dict[str, str]:
-    """For each ASCII letter, a character class of it and its Latin forms with diacritics
-    (`unicode61` matches "Balūchestān" for "baluchestan")."""
-    forms: dict[str, list[str]] = {}
+def latin_diacritics() -> tuple[str, str]:
+    """Latin letters with diacritics, and the ASCII letter of each (`unicode61` matches
+    "Balūchestān" for "baluchestan"; PostgreSQL's index folds them with this table)."""
+    marked, plain = [], []
     for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
         char = chr(code)
         base = unicodedata.normalize("NFD", char)[0]
         if base != char and base.isascii() and base.isalpha():
-            forms.setdefault(base.lower(), []).append(char)
+            marked.append(char)
+            plain.append(base)
+    return "".join(marked), "".join(plain)
+
+
+@cache
+def _letter_classes() -> dict[str, str]:
+    """For each ASCII letter, a character class of it and its Latin forms with diacritics."""
+    forms: dict[str, list[str]] = {}
+    for char, base in zip(*latin_diacritics(), strict=True):
+        forms.setdefault(base.lower(), []).append(char)
     return {letter: "[" + letter + "".join(chars) + "]" for letter, chars in forms.items()}
 
 
@@ -131,3 +141,67 @@ def snippet(text: str, start: int, end: int, context: int = CONTEXT) -> Snippet:
         " ".join(text[start:end].split()),
         (" " if after[:1].isspace() else "") + " ".join(after.split()),
     )
+
+
+def _folded(word: str) -> str:
+    """A word as PostgreSQL's index holds it: lower case, Latin diacritics removed."""
+    marked, plain = latin_diacritics()
+    return word.translate(str.maketrans(marked, plain)).lower()
+
+
+_TSQUERY_OPERATORS = {"AND": "&", "OR": "|", "NOT": "& !"}
+
+
+def tsquery(query: str) -> str:
+    """The same query in PostgreSQL's tsquery syntax (`to_tsquery('simple', …)`): words
+    and phrases (`<->`), prefixes (`:*`), AND/OR/NOT and parentheses as FTS5 reads them;
+    NEAR groups and column filters are read as their terms ANDed; "" when there is no
+    word to look for. Raises ValueError for what FTS5 would refuse too (a dangling
+    operator, unbalanced parentheses)."""
+    out: list[str] = []
+    expect_operand = True
+    depth = 0
+    parts = _QUERY_TOKEN.findall(query)
+    index = 0
+    while index < len(parts):
+        part = parts[index]
+        index += 1
+        if part in _TSQUERY_OPERATORS:
+            if expect_operand:
+                raise ValueError(f"{part} without a term before it")
+            out.append(_TSQUERY_OPERATORS[part])
+            expect_operand = True
+        elif part == "(":
+            if not expect_operand:
+                out.append("&")
+            out.append("(")
+            depth += 1
+            expect_operand = True
+        elif part == ")":
+            if expect_operand or depth == 0:
+                raise ValueError("unbalanced parentheses")
+            out.append(")")
+            depth -= 1
+        elif part == ",":  # NEAR(a b, 5): the distance is not a term
+            index += 1
+        elif part != "NEAR" and not part.endswith(":"):
+            text = part.rstrip("*")
+            if text.startswith('"'):
+                text = text[1:-1].replace('""', '"')
+            words = [_folded(word) for word in _WORD.findall(text)]
+            if not words:
+                continue
+            lexemes = [f"'{word}'" for word in words]
+            if part.endswith("*"):
+                lexemes[-1] += ":*"
+            if not expect_operand:
+                out.append("&")
+            out.append("(" + " <-> ".join(lexemes) + ")" if len(lexemes) > 1 else lexemes[0])
+            expect_operand = False
+    if depth:
+        raise ValueError("unbalanced parentheses")
+    if not out:
+        return ""
+    if expect_operand:
+        raise ValueError("the query ends without a term")
+    return " ".join(out)

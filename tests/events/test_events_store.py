@@ -149,7 +149,7 @@ def test_taxonomy_is_configurable(seeded: Store, tmp_path) -> None:
             "-m",
             "workbench",
             "--db",
-            str(seeded.path),
+            str(seeded.target),
             "events",
             "--taxonomy",
             str(broken),

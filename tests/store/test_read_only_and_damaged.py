@@ -124,5 +124,5 @@ def test_db_paths_are_not_made_up(tmp_path: Path) -> None:
         text=True,
         cwd=tmp_path,
     )
-    assert uri.returncode == 1 and "URIs are not supported" in uri.stderr
+    assert uri.returncode == 1 and "the only database URLs are postgresql:" in uri.stderr
     assert list(tmp_path.iterdir()) == [tmp_path / "no"] or not (tmp_path / "file:").exists()

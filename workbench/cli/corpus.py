@@ -266,8 +266,11 @@ def stats(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Counts of documents, entities, mentions, events and changes."""
-    chosen = opener(ctx)
-    data: dict[str, object] = {"database": str(chosen.db_path), **workspace(ctx).corpus.stats()}
+    opened = workspace(ctx)
+    data: dict[str, object] = {
+        "database": opened.store.location,
+        **opened.corpus.stats(),
+    }
     if json_out:
         emit_json(data)
         return

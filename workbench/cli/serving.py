@@ -47,7 +47,7 @@ def serve(
             param_hint="--annotator",
         )
     options = ServeOptions(
-        db=chosen.db_path.resolve(),
+        db=target.resolve() if isinstance(target := chosen.db_target, Path) else target,
         host=host,
         port=port,
         annotator=chosen.annotator,

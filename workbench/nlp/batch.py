@@ -18,6 +18,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from workbench import collector
@@ -52,7 +53,8 @@ class PipelineCache:
         """The pipeline for this database and model, up to date; seconds spent on it."""
         from workbench.nlp.models import load_model
 
-        key = (str(store.path.resolve()), model)
+        target = store.target
+        key = (str(target.resolve() if isinstance(target, Path) else target), model)
         version = store.kb.version()
         start = time.perf_counter()
         with self._lock:
@@ -173,15 +175,15 @@ def _found_in_workers(
     _WORKER.update(annotator=annotator, link_for=link_for)
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, initializer=_start_worker, initargs=(str(store.path),)) as pool:
+        with context.Pool(jobs, initializer=_start_worker, initargs=(store.target,)) as pool:
             yield from pool.imap(_suggest_in_worker, doc_ids, chunksize=2)
     finally:
         _WORKER.clear()
 
 
-def _start_worker(db_path: str) -> None:
+def _start_worker(target: Path | str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _WORKER["store"] = Store.open(db_path, annotator="pre-annotation worker")
+    _WORKER["store"] = Store.open(target, annotator="pre-annotation worker")
     # one linker (and its memory) for all of the worker's documents
     _WORKER["link"] = _WORKER["link_for"](_WORKER["store"])
 

@@ -40,7 +40,7 @@ log = logging.getLogger("workbench.serve")
 class ServeOptions:
     """What `workbench serve` was asked for."""
 
-    db: Path
+    db: Path | str  # a database file, or a postgresql:// URL
     host: str = "127.0.0.1"
     port: int = 8000
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))

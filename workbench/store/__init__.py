@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FunctionType
@@ -18,10 +17,10 @@ from typing import Any, TypeVar
 
 from workbench.errors import DatabaseError, ReadOnlyDatabase, WorkbenchError
 from workbench.model import INDEPENDENT, PROJECT_MODES, SHARED
-from workbench.store import alias_index, history, schema
+from workbench.store import alias_index, connection, history, schema
 from workbench.store.assignments import Assignments
 from workbench.store.changelog import Transaction
-from workbench.store.connection import close, connect, read_only_reason
+from workbench.store.connection import close, location, open_database, read_only_reason
 from workbench.store.database import Database
 from workbench.store.documents import Documents
 from workbench.store.events import Events
@@ -29,6 +28,7 @@ from workbench.store.kb import EntityListing, KnowledgeBase, slugify
 from workbench.store.mentions import Mentions
 from workbench.store.settings import Settings
 from workbench.store.sources import Sources
+from workbench.store.sql import POSTGRESQL, Connection
 from workbench.store.suggestions import DocumentSuggestions, Suggestions
 
 __all__ = ["DocumentSuggestions", "EntityListing", "Store", "slugify"]
@@ -113,39 +113,55 @@ class Store:
     def layers(self) -> list[str | None]:
         """Every layer that holds mentions or events (None: the shared layer)."""
         rows = self.db.rows(
-            "SELECT layer FROM mentions UNION SELECT layer FROM events ORDER BY layer"
+            # (the shared layer, NULL, first: SQLite sorts NULL first, PostgreSQL last)
+            "SELECT layer FROM (SELECT layer FROM mentions UNION SELECT layer FROM events) "
+            "AS layers ORDER BY layer IS NOT NULL, layer"
         )
         return [r[0] for r in rows]
 
     @classmethod
-    def open(cls, path: str | Path, annotator: str = "unknown", read_only: bool = False) -> Store:
-        """Open or create a database, migrating an older schema forward (with a backup).
-        A file this process cannot write opens read-only (see `read_only`)."""
-        path = Path(path)
-        conn = connect(path, read_only=read_only)
+    def open(cls, target: str | Path, annotator: str = "unknown", read_only: bool = False) -> Store:
+        """Open or create a database (a file's path, or a postgresql:// URL), migrating an
+        older schema forward (with a backup). A database this process cannot write (or
+        `read_only`) opens read-only (see `read_only`)."""
+        if not connection.is_postgres(target):
+            target = Path(target)
+        conn = open_database(target, read_only=read_only)
         try:
             if read_only_reason(conn):
-                schema.check_readable(conn, path)
+                schema.check_readable(conn, target)
             else:
-                schema.migrate(conn, path)
+                schema.migrate(conn, target)
                 alias_index.ensure_current(conn)
-        except sqlite3.DatabaseError as exc:
+        except connection.DRIVER_ERRORS as exc:
             close(conn)
-            raise DatabaseError(f"{path}: {exc}") from exc
+            raise DatabaseError(f"{location(target)}: {exc}") from exc
         except BaseException:
             close(conn)
             raise
-        return cls(Database(conn, path, annotator))
+        return cls(Database(conn, target, annotator))
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Connection:
         """The connection (tests and benchmarks look at the tables directly)."""
         return self.db.conn
 
     @property
+    def target(self) -> Path | str:
+        """What names the database: a file's path, or a PostgreSQL URL."""
+        return self.db.target
+
+    @property
+    def location(self) -> str:
+        """The database as messages name it (a URL without its password)."""
+        return self.db.location
+
+    @property
     def path(self) -> Path:
-        """The database file."""
-        return self.db.path
+        """The database file (of an SQLite database; a PostgreSQL one has none)."""
+        if not isinstance(self.db.target, Path):
+            raise WorkbenchError(f"{self.location} is a PostgreSQL database, not a file")
+        return self.db.target
 
     @property
     def annotator(self) -> str:
@@ -160,7 +176,7 @@ class Store:
     def reopen(self) -> Store:
         """Another connection to the same database, for a worker thread (WAL lets it read
         while this one writes)."""
-        return Store.open(self.path, annotator=self.annotator, read_only=bool(self.read_only))
+        return Store.open(self.target, annotator=self.annotator, read_only=bool(self.read_only))
 
     def close(self) -> None:
         """Close the connection."""
@@ -202,7 +218,8 @@ class Store:
     def history(self, limit: int = 50) -> list[dict[str, Any]]:
         """The newest change groups: id, time, annotator, action, rows, state."""
         rows = self.db.rows(
-            "SELECT group_id, min(at), annotator, action, count(*), min(state) FROM changes "
+            "SELECT group_id, min(at), min(annotator), min(action), count(*), min(state) "
+            "FROM changes "
             "GROUP BY group_id ORDER BY group_id DESC LIMIT ?",
             (limit,),
         )
@@ -214,17 +231,21 @@ class Store:
         return {name: int(self.db.value(sql)) for name, sql in _COUNTS.items()}
 
     def integrity_check(self) -> str:
-        """SQLite's PRAGMA integrity_check ("ok" when healthy)."""
+        """SQLite's PRAGMA integrity_check ("ok" when healthy). PostgreSQL checks its
+        pages as it reads them: a database that answers is "ok"."""
+        if self.db.dialect == POSTGRESQL:
+            return str(self.db.value("SELECT 'ok'"))
         return str(self.db.value("PRAGMA integrity_check"))
 
 
-def _storage_error(path: Path, exc: sqlite3.DatabaseError) -> DatabaseError:
-    """One clear error for what SQLite reports (a corrupt page, a dropped table, a file
-    that became read-only)."""
+def _storage_error(where: str, exc: Exception) -> DatabaseError:
+    """One clear error for what the database reports (a corrupt page, a dropped table, a
+    file that became read-only, a role that may not write)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
-    if "readonly" in text.replace("-", "").replace(" ", ""):
-        return ReadOnlyDatabase(f"{path}: cannot write: {text}")
-    return DatabaseError(f"{path}: database error: {text}")
+    words = text.lower().replace("-", "").replace(" ", "")
+    if "readonly" in words or "permissiondenied" in words:
+        return ReadOnlyDatabase(f"{where}: cannot write: {text}")
+    return DatabaseError(f"{where}: database error: {text}")
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -235,8 +256,8 @@ def _reported(method: F) -> F:
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except sqlite3.DatabaseError as exc:
-            raise _storage_error(self.db.path, exc) from exc
+        except connection.DRIVER_ERRORS as exc:
+            raise _storage_error(self.db.location, exc) from exc
 
     return call  # type: ignore[return-value]
 

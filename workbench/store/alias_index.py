@@ -8,7 +8,6 @@ write, an undo or a redo adds or removes.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,7 +15,7 @@ from workbench.linking.index import AliasRow, Expansion, Posting, index_entries
 from workbench.linking.keys import KEY_VERSION, vocabulary_keys
 from workbench.linking.normalise import match_key
 from workbench.store.changelog import Row
-from workbench.store.sql import VALUES_PER_STATEMENT, marks
+from workbench.store.sql import POSTGRESQL, VALUES_PER_STATEMENT, Connection, dialect, marks
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS alias_postings (
@@ -38,7 +37,7 @@ CREATE TABLE IF NOT EXISTS index_keys (
 
 
 def _rows_in(
-    conn: sqlite3.Connection, sql: str, values: Sequence[Any], before: Sequence[Any] = ()
+    conn: Connection, sql: str, values: Sequence[Any], before: Sequence[Any] = ()
 ) -> list[Any]:
     out: list[Any] = []
     step = max(1, VALUES_PER_STATEMENT - len(before))
@@ -51,14 +50,14 @@ def _rows_in(
 class AliasIndexUpkeep:
     """Keeps the index in step with the aliases table (the change log's row hooks)."""
 
-    def inserted(self, conn: sqlite3.Connection, rows: Sequence[Row]) -> None:
+    def inserted(self, conn: Connection, rows: Sequence[Row]) -> None:
         add_many(conn, ((int(row["id"]), str(row["text"])) for row in rows))
 
-    def deleted(self, conn: sqlite3.Connection, rows: Sequence[Row]) -> None:
+    def deleted(self, conn: Connection, rows: Sequence[Row]) -> None:
         remove_many(conn, ((int(row["id"]), str(row["text"])) for row in rows))
 
 
-def add_many(conn: sqlite3.Connection, aliases: Iterable[tuple[int, str]]) -> None:
+def add_many(conn: Connection, aliases: Iterable[tuple[int, str]]) -> None:
     """Index new aliases; vocabulary counts are merged, not rebuilt."""
     entries = index_entries(aliases)
     conn.executemany(
@@ -87,7 +86,7 @@ def add_many(conn: sqlite3.Connection, aliases: Iterable[tuple[int, str]]) -> No
     )
 
 
-def remove_many(conn: sqlite3.Connection, aliases: Iterable[tuple[int, str]]) -> None:
+def remove_many(conn: Connection, aliases: Iterable[tuple[int, str]]) -> None:
     """Take aliases out of the index; a token no alias holds any more loses its keys."""
     entries = index_entries(aliases)
     conn.executemany(
@@ -114,13 +113,13 @@ def remove_many(conn: sqlite3.Connection, aliases: Iterable[tuple[int, str]]) ->
     )
 
 
-def is_current(conn: sqlite3.Connection) -> bool:
+def is_current(conn: Connection) -> bool:
     """True when the index was built with this version's key rules."""
     row = conn.execute("SELECT value FROM settings WHERE key = 'alias_index_version'").fetchone()
     return bool(row) and row[0] == str(KEY_VERSION)
 
 
-def ensure_current(conn: sqlite3.Connection) -> bool:
+def ensure_current(conn: Connection) -> bool:
     """Rebuild the index once if it was built by other key rules; True if it rebuilt."""
     if is_current(conn):
         return False
@@ -146,7 +145,7 @@ def ensure_current(conn: sqlite3.Connection) -> bool:
     return True
 
 
-def rebuild(conn: sqlite3.Connection) -> None:
+def rebuild(conn: Connection) -> None:
     """Build the whole index from the aliases table (after new key rules)."""
     conn.execute("DELETE FROM alias_postings")
     conn.execute("DELETE FROM index_vocab")
@@ -158,7 +157,8 @@ class SqliteCandidateIndex:
     """The read side of the index, in the shape the linker's `CandidateIndex` asks for."""
 
     def __init__(self, db: Any) -> None:
-        self._conn: sqlite3.Connection = db.conn
+        self._conn: Connection = db.conn
+        self._dialect = dialect(db.conn)
 
     def expand(self, keys: Sequence[str]) -> list[Expansion]:
         """(key, vocabulary token, df) for every token reachable from the given keys."""
@@ -191,6 +191,8 @@ class SqliteCandidateIndex:
     def postings_capped(self, tokens: Sequence[str], per_token: int) -> list[Posting]:
         """Like `postings`, but at most `per_token` rows for each token, so a common key
         cannot crowd out a rare one."""
+        if self._dialect == POSTGRESQL:
+            return self._postings_capped_in_one(tokens, per_token)
         # Most keys asked for (pairs of spellings) do not exist: one statement picks out
         # those that do, then each is read by one small cached statement (compiling one
         # statement of hundreds of sub-selects cost about as much as all the probes).
@@ -205,7 +207,7 @@ class SqliteCandidateIndex:
                     (orjson.dumps(list(tokens)).decode(),),
                 )
             }
-        except sqlite3.OperationalError:  # a SQLite built without its JSON functions
+        except self._conn.OperationalError:  # a SQLite built without its JSON functions
             present = set(tokens)
         out: list[Posting] = []
         execute = self._conn.execute
@@ -218,6 +220,19 @@ class SqliteCandidateIndex:
                     )
                 )
         return out
+
+    def _postings_capped_in_one(self, tokens: Sequence[str], per_token: int) -> list[Posting]:
+        """`postings_capped` in one statement, one round trip to the server for all the
+        tokens (PostgreSQL runs a lateral sub-select per token on its side)."""
+        return list(
+            self._conn.execute(
+                "SELECT p.alias_id, p.token, p.ntok FROM unnest(?::text[]) WITH ORDINALITY "
+                "AS asked(token, position) CROSS JOIN LATERAL (SELECT alias_id, token, ntok "
+                "FROM alias_postings WHERE token = asked.token ORDER BY alias_id LIMIT ?) p "
+                "ORDER BY asked.position",
+                (list(tokens), per_token),
+            )
+        )
 
     def postings_among(
         self, tokens: Sequence[str], alias_ids: Sequence[int]

@@ -7,7 +7,6 @@ Undo and redo (`history.py`) replay those snapshots, so they work the same after
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
@@ -15,7 +14,7 @@ from typing import Any, Protocol
 
 from workbench.errors import ReadOnlyDatabase, WorkbenchError
 from workbench.store.connection import read_only_reason, utc_now
-from workbench.store.sql import quoted
+from workbench.store.sql import POSTGRESQL, Connection, dialect, quoted
 
 Row = dict[str, Any]
 
@@ -33,11 +32,11 @@ class RowHooks(Protocol):
     """What the store keeps beside the rows of a table (the linker's index beside the
     aliases), told of every row that a write, an undo or a redo adds or removes."""
 
-    def inserted(self, conn: sqlite3.Connection, rows: Sequence[Row]) -> None: ...
-    def deleted(self, conn: sqlite3.Connection, rows: Sequence[Row]) -> None: ...
+    def inserted(self, conn: Connection, rows: Sequence[Row]) -> None: ...
+    def deleted(self, conn: Connection, rows: Sequence[Row]) -> None: ...
 
 
-def row_snapshot(conn: sqlite3.Connection, table: str, row_id: Any) -> Row | None:
+def row_snapshot(conn: Connection, table: str, row_id: Any) -> Row | None:
     """The row as a dict, or None if it does not exist."""
     cursor = conn.execute(f"SELECT * FROM {quoted(table)} WHERE id = ?", (row_id,))
     row = cursor.fetchone()
@@ -63,7 +62,7 @@ def log_json(value: Any) -> str:
 
 
 def insert_rows(
-    conn: sqlite3.Connection,
+    conn: Connection,
     table: str,
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -73,6 +72,9 @@ def insert_rows(
     rows per statement: each statement on an AUTOINCREMENT table also reads and writes its
     sequence, and binding row by row cost as much again. The shared `tail` is bound once
     per statement, not once per row."""
+    if dialect(conn) == POSTGRESQL:  # (no numbered parameters there: bound with each row)
+        rows = [[*row, *tail] for row in rows]
+        tail = ()
     width = len(columns) - len(tail)
     one = "(" + ", ".join("?" * width) + ")"
     per = max(1, (_PARAMETERS_PER_STATEMENT - len(tail)) // width)
@@ -106,9 +108,7 @@ def _insert_statement(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO {quoted(table)} ({names}) VALUES ({values}) RETURNING *"
 
 
-def insert_row(
-    conn: sqlite3.Connection, table: str, row: Row, hooks: Mapping[str, RowHooks]
-) -> Row:
+def insert_row(conn: Connection, table: str, row: Row, hooks: Mapping[str, RowHooks]) -> Row:
     """Insert one row (and what its table keeps beside it); returns the row as stored."""
     cursor = conn.execute(_insert_statement(table, tuple(row)), list(row.values()))
     names = [d[0] for d in cursor.description]
@@ -119,16 +119,14 @@ def insert_row(
     return stored
 
 
-def delete_row(
-    conn: sqlite3.Connection, table: str, row: Row, hooks: Mapping[str, RowHooks]
-) -> None:
+def delete_row(conn: Connection, table: str, row: Row, hooks: Mapping[str, RowHooks]) -> None:
     """Delete one row (and what its table keeps beside it)."""
     if table in hooks:
         hooks[table].deleted(conn, [row])
     conn.execute(f"DELETE FROM {quoted(table)} WHERE id = ?", (row["id"],))
 
 
-def update_row(conn: sqlite3.Connection, table: str, row_id: Any, values: Row) -> None:
+def update_row(conn: Connection, table: str, row_id: Any, values: Row) -> None:
     """Set columns of one row."""
     assignments = ", ".join(f"{quoted(c)} = ?" for c in values)
     conn.execute(
@@ -150,7 +148,7 @@ class Transaction:
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         annotator: str,
         action: str,
         hooks: Mapping[str, RowHooks] | None = None,
@@ -250,7 +248,11 @@ class Transaction:
         if not rows:
             return []
         shared = dict(same or {})
-        if ids is None:
+        if ids is None and dialect(self.conn) == POSTGRESQL:
+            from workbench.store.postgres_schema import next_ids
+
+            ids = next_ids(self.conn, table, len(rows))
+        elif ids is None:
             seq = self.conn.execute(
                 "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
             ).fetchone()

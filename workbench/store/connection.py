@@ -1,4 +1,6 @@
-"""Opening a database file the one way Workbench does: WAL, busy timeout, foreign keys."""
+"""Opening a database the one way Workbench does: an SQLite file (WAL, busy timeout,
+foreign keys), or a PostgreSQL database when the target is a postgresql:// URL (the one
+place the backend is chosen)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from workbench.errors import DatabaseError
+from workbench.store.sql import Connection
 
 # Long enough that a second process (a CLI export beside the TUI, a second analyst) waits
 # for a writer instead of failing with "database is locked".
@@ -35,11 +38,49 @@ def utc_now() -> str:
 
 # Connections opened read-only, and why (the file or its folder cannot be written).
 _READ_ONLY: dict[int, str] = {}
+# What a driver raises for a failed statement: sqlite3's, and psycopg's once it is loaded.
+DRIVER_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError,)
 
 
-def read_only_reason(conn: sqlite3.Connection) -> str | None:
+def read_only_reason(conn: Connection) -> str | None:
     """Why a connection cannot write, or None when it can."""
     return _READ_ONLY.get(id(conn))
+
+
+def mark_read_only(conn: Connection, reason: str) -> None:
+    """Record why a connection cannot write (every write then says so)."""
+    _READ_ONLY[id(conn)] = reason
+
+
+def is_postgres(target: str | Path) -> bool:
+    """True when a database target is a PostgreSQL URL, not a file."""
+    return isinstance(target, str) and target.split("://", 1)[0].lower() in (
+        "postgresql",
+        "postgres",
+    )
+
+
+def location(target: str | Path) -> str:
+    """A target as messages name it (a URL without its password)."""
+    if is_postgres(target):
+        from workbench.store import postgres
+
+        return postgres.display(str(target))
+    return str(target)
+
+
+def open_database(target: str | Path, read_only: bool = False) -> Connection:
+    """A connection to the SQLite file or PostgreSQL database `target` names."""
+    global DRIVER_ERRORS
+    if is_postgres(target):
+        from workbench.store import postgres
+
+        conn = postgres.connect(str(target), read_only=read_only)
+        DRIVER_ERRORS = (sqlite3.DatabaseError, postgres.DriverError)
+        if read_only:
+            mark_read_only(conn, f"{location(target)} is read-only: opened read-only")
+        return conn
+    return connect(target, read_only=read_only)
 
 
 def _why_read_only(path: Path) -> str | None:
@@ -78,7 +119,7 @@ def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def close(conn: sqlite3.Connection) -> None:
+def close(conn: Connection) -> None:
     """Close a connection opened by `connect`."""
     _READ_ONLY.pop(id(conn), None)
     conn.close()

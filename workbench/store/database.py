@@ -3,22 +3,24 @@ way to write (a logged transaction), and the one way to bind a list of values.""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from workbench.store.changelog import RowHooks, Transaction
-from workbench.store.connection import read_only_reason
-from workbench.store.sql import VALUES_PER_STATEMENT, marks
+from workbench.store.connection import location, read_only_reason
+from workbench.store.sql import VALUES_PER_STATEMENT, Connection, dialect, marks
 
 
 class Database:
     """One connection to a Workbench database, used by every repository of a `Store`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, annotator: str) -> None:
+    def __init__(self, conn: Connection, target: Path | str, annotator: str) -> None:
         self.conn = conn
-        self.path = path
+        # what opens it again (a file's path or a PostgreSQL URL), and how messages name it
+        self.target = target
+        self.location = location(target)
+        self.dialect = dialect(conn)
         self.annotator = annotator
         # The layer this connection reads and writes mentions and events in: None for the
         # project's shared layer, else the annotator's own (independent mode).
@@ -49,7 +51,8 @@ class Database:
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Every row of a query."""
-        return self.conn.execute(sql, params).fetchall()
+        rows: list[tuple[Any, ...]] = self.conn.execute(sql, params).fetchall()
+        return rows
 
     def rows_in(
         self,

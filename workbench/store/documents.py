@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import itertools
 import json
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 
 from workbench.errors import DocumentNotFound
-from workbench.fulltext import hit_pattern, hits, query_terms, snippet
+from workbench.fulltext import hit_pattern, hits, query_terms, snippet, tsquery
 from workbench.model import Document, DocumentSummary, NewDocument, SearchHit
 from workbench.store.connection import utc_now
 from workbench.store.database import Database
+from workbench.store.postgres_schema import DOCUMENT_VECTOR
+from workbench.store.sql import POSTGRESQL
 
 # Texts of the last documents read, kept because a document's text never changes once
 # imported (nothing edits or deletes one): checking an annotation's span would otherwise
@@ -128,7 +129,7 @@ class Documents:
             return []
         try:
             ranked = self._ranked_documents(query)
-        except sqlite3.OperationalError:
+        except (self.db.conn.OperationalError, ValueError):
             query = '"' + query.replace('"', '""') + '"'
             ranked = self._ranked_documents(query)
         pattern = hit_pattern(query_terms(query))
@@ -159,7 +160,10 @@ class Documents:
 
     def _ranked_documents(self, match: str) -> Iterator[tuple[int, str, float]]:
         """(id, title, rank) of every matching document, best first (bm25, titles count
-        five times as much as text); raises OperationalError for invalid FTS5 syntax."""
+        five times as much as text); raises OperationalError (SQLite) or ValueError
+        (PostgreSQL) for invalid FTS5 syntax."""
+        if self.db.dialect == POSTGRESQL:
+            return self._ranked_on_postgres(match)
         cursor = self.db.conn.execute(
             """
             SELECT d.id, d.title, bm25(documents_fts, 5.0, 1.0) AS rank
@@ -171,3 +175,20 @@ class Documents:
         first = cursor.fetchmany(64)  # a syntax error surfaces here, before any hit
         rest = itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(64), []))
         return itertools.chain(first, rest)
+
+    def _ranked_on_postgres(self, match: str) -> Iterator[tuple[int, str, float]]:
+        """`_ranked_documents` on PostgreSQL: its full-text index over the documents, the
+        query in its syntax (`fulltext.tsquery`), best first (a lower rank is better, as
+        bm25's is)."""
+        query = tsquery(match)
+        if not query:
+            return iter(())
+        cursor = self.db.conn.execute(
+            f"""
+            SELECT d.id, d.title, -ts_rank({DOCUMENT_VECTOR}, q) AS rank
+            FROM documents d, to_tsquery('simple', ?) q
+            WHERE {DOCUMENT_VECTOR} @@ q ORDER BY rank, d.id
+            """,
+            (query,),
+        )
+        return iter(cursor.fetchall())

@@ -9,7 +9,6 @@ undo goes to the one before it.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,20 +24,20 @@ from workbench.store.changelog import (
     row_snapshot,
     update_row,
 )
-from workbench.store.sql import VALUES_PER_STATEMENT, marks, quoted
+from workbench.store.sql import POSTGRESQL, VALUES_PER_STATEMENT, Connection, dialect, marks, quoted
 
 
-def undo(conn: sqlite3.Connection, annotator: str, hooks: Mapping[str, RowHooks]) -> str:
+def undo(conn: Connection, annotator: str, hooks: Mapping[str, RowHooks]) -> str:
     """Revert the annotator's newest change; returns its action name."""
     return _replay(conn, annotator, hooks, undo=True)
 
 
-def redo(conn: sqlite3.Connection, annotator: str, hooks: Mapping[str, RowHooks]) -> str:
+def redo(conn: Connection, annotator: str, hooks: Mapping[str, RowHooks]) -> str:
     """Re-apply the annotator's most recently undone change; returns its action name."""
     return _replay(conn, annotator, hooks, undo=False)
 
 
-def skip(conn: sqlite3.Connection, annotator: str) -> str:
+def skip(conn: Connection, annotator: str) -> str:
     """Leave the annotator's newest undoable change in place for good: the next undo goes
     to the one before it. Recorded (who, when) for the audit trail; returns its action."""
     with Transaction(conn, annotator, "skip undo") as tx:
@@ -55,7 +54,7 @@ def skip(conn: sqlite3.Connection, annotator: str) -> str:
     return str(action)
 
 
-def _last_group(conn: sqlite3.Connection, annotator: str, state: str, newest: bool) -> int:
+def _last_group(conn: Connection, annotator: str, state: str, newest: bool) -> int:
     order = "DESC" if newest else "ASC"
     row = conn.execute(
         f"SELECT group_id FROM changes WHERE state = ? AND annotator = ? AND undoable = 1 "
@@ -66,8 +65,12 @@ def _last_group(conn: sqlite3.Connection, annotator: str, state: str, newest: bo
     return int(row[0]) if row else 0
 
 
-def _references(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+def _references(conn: Connection) -> dict[str, list[tuple[str, str]]]:
     """For each table, the (table, column) pairs whose foreign keys point at its rows."""
+    if dialect(conn) == POSTGRESQL:
+        from workbench.store.postgres_schema import references
+
+        return references(conn)
     tables = [
         row[0]
         for row in conn.execute(
@@ -85,7 +88,7 @@ class _Replay:
     """The checks an undo or redo makes before it touches a row: the row is as the
     change left it, and no later change by anyone points at a row it would remove."""
 
-    def __init__(self, conn: sqlite3.Connection, group: int, undo: bool, action: str) -> None:
+    def __init__(self, conn: Connection, group: int, undo: bool, action: str) -> None:
         self.conn = conn
         self.group = group
         self.verb = "undo" if undo else "redo"
@@ -135,9 +138,7 @@ class _Replay:
                     )
 
 
-def _replay(
-    conn: sqlite3.Connection, annotator: str, hooks: Mapping[str, RowHooks], undo: bool
-) -> str:
+def _replay(conn: Connection, annotator: str, hooks: Mapping[str, RowHooks], undo: bool) -> str:
     """Undo the newest done group of `annotator`, or redo the newest undone one."""
     with Transaction(conn, annotator, "undo" if undo else "redo", hooks) as tx:
         group = _last_group(conn, annotator, "done" if undo else "undone", newest=undo)
@@ -163,7 +164,7 @@ def _replay(
                 if target is None and current is not None:
                     replay.check_no_dependants(table, [current["id"]])
                 _apply(conn, table, target, current, hooks)
-        except sqlite3.IntegrityError as exc:  # a rule no check above foresaw
+        except conn.IntegrityError as exc:  # a rule no check above foresaw
             raise replay.refuse(f"the database refuses it ({exc})") from exc
         conn.execute(
             "UPDATE changes SET state = ? WHERE group_id = ?",
@@ -175,7 +176,7 @@ def _replay(
 
 
 def _apply(
-    conn: sqlite3.Connection,
+    conn: Connection,
     table: str,
     target: Row | None,
     current: Row | None,
@@ -190,7 +191,7 @@ def _apply(
 
 
 def _replay_bulk(
-    conn: sqlite3.Connection,
+    conn: Connection,
     table: str,
     bulk: dict[str, Any],
     undo: bool,

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from workbench.errors import DatabaseError
 from workbench.model import ONTONOTES_LABELS
-from workbench.store import alias_index
-from workbench.store.connection import utc_now
+from workbench.store import alias_index, postgres_schema
+from workbench.store.connection import location, utc_now
+from workbench.store.sql import POSTGRESQL, Connection, dialect
 
 # AUTOINCREMENT: an id in the change log must never be reused by a later row.
 BASE_TABLES = """
@@ -443,8 +444,13 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 LATEST_VERSION = len(MIGRATIONS)
 
 
-def current_version(conn: sqlite3.Connection) -> int:
+def current_version(conn: Connection) -> int:
     """The schema version recorded in the database (0 for a new, empty file)."""
+    if dialect(conn) == POSTGRESQL:
+        version = postgres_schema.current_version(conn)
+        if version is None:
+            raise DatabaseError("not a Workbench database (it has tables but no schema_version)")
+        return version
     has_table = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
     ).fetchone()
@@ -456,34 +462,42 @@ def current_version(conn: sqlite3.Connection) -> int:
     return int(row[0] or 0)
 
 
-def check_readable(conn: sqlite3.Connection, path: Path) -> None:
+def check_readable(conn: Connection, path: Path | str) -> None:
     """A database opened read-only must already have this version's schema and index."""
     version = current_version(conn)
     if version != LATEST_VERSION:
         newer = version > LATEST_VERSION
         raise DatabaseError(
-            f"{path}: schema version {version} is {'newer' if newer else 'older'} than this "
+            f"{location(path)}: schema version {version} is "
+            f"{'newer' if newer else 'older'} than this "
             f"Workbench's ({LATEST_VERSION}) and the file is read-only; "
             + ("upgrade Workbench" if newer else "open it once with write access to migrate it")
         )
     if not alias_index.is_current(conn):
         raise DatabaseError(
-            f"{path}: its linking index was built by another Workbench and the file is "
+            f"{location(path)}: its linking index was built by another Workbench and the file is "
             "read-only; open it once with write access to rebuild it"
         )
 
 
-def migrate(conn: sqlite3.Connection, path: Path | None, upto: int = LATEST_VERSION) -> int:
-    """Bring the schema to `upto`, backing the file up first if it held an older version."""
+def migrate(conn: Connection, path: Path | str | None, upto: int = LATEST_VERSION) -> int:
+    """Bring the schema to `upto`, backing the file up first if it held an older version.
+    An empty PostgreSQL database is given the latest schema at once."""
     version = current_version(conn)
     if version > LATEST_VERSION:
         raise DatabaseError(
-            f"{path}: database schema version {version} is newer than this Workbench "
-            f"understands ({LATEST_VERSION}); upgrade Workbench to open it"
+            f"{location(path or '')}: database schema version {version} is newer than this "
+            f"Workbench understands ({LATEST_VERSION}); upgrade Workbench to open it"
         )
     if version >= upto:
         return version
-    if version > 0 and path is not None:
+    if dialect(conn) == POSTGRESQL:
+        if version:  # (no PostgreSQL database was ever made at an older version)
+            raise DatabaseError(f"{location(path or '')}: no migration from version {version}")
+        postgres_schema.create(conn, lambda memory: migrate(memory, None))
+        return current_version(conn)
+    assert isinstance(conn, sqlite3.Connection)
+    if version > 0 and isinstance(path, Path):
         backup_to(conn, path.with_name(f"{path.name}.v{version}-backup"))
     for target in range(version + 1, upto + 1):
         MIGRATIONS[target - 1](conn)

@@ -1,10 +1,47 @@
-"""Small pieces of SQL text every part of the store builds the same way."""
+"""Small pieces of SQL text every part of the store builds the same way, and the shape of
+a connection the store talks to (SQLite's own, or PostgreSQL's behind `postgres.py`)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
 
 # Values bound in one statement for an `IN (...)` list, well under SQLite's limit of host
 # parameters (999 in older builds), whatever else the statement binds.
 VALUES_PER_STATEMENT = 900
+
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+
+
+class Cursor(Protocol):
+    """What the store reads from a statement's result."""
+
+    @property
+    def description(self) -> Any: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def fetchmany(self, size: int = ...) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """The part of a DB-API connection the store uses, with SQLite's `?` placeholders
+    (the PostgreSQL connection translates them)."""
+
+    @property
+    def IntegrityError(self) -> type[Exception]: ...  # noqa: N802 (DB-API's name)
+    @property
+    def OperationalError(self) -> type[Exception]: ...  # noqa: N802 (DB-API's name)
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Any: ...
+    def executescript(self, script: str, /) -> Any: ...
+    def close(self) -> None: ...
+
+
+def dialect(conn: Connection) -> str:
+    """`sqlite` or `postgresql`: which SQL a connection speaks where the two differ."""
+    return str(getattr(conn, "dialect", SQLITE))
 
 
 def marks(count: int) -> str:

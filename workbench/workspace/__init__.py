@@ -81,21 +81,26 @@ class Workspace:
         read_only: bool = False,
         report: Callable[[str], None] | None = None,
     ) -> Workspace:
-        """Open the database `db` names (a file path), else $WORKBENCH_DB, else the default
-        in the user data directory, created and loaded with the demo corpus on first use."""
-        path = config.database_path(db) if db is not None else config.default_db_path()
-        is_default = db is None
+        """Open the database `db` names (a file path or a postgresql:// URL), else
+        $WORKBENCH_DB, else the default in the user data directory, created and loaded
+        with the demo corpus on first use. On PostgreSQL the annotator defaults to the role."""
+        target = config.chosen_database(db)
+        is_default = db is None  # (WORKBENCH_DB's database is seeded on first use too)
         if is_default and not os.environ.get(config.DB_ENV):
             # only the data directory is made; a folder the user names must exist
-            path.parent.mkdir(parents=True, exist_ok=True)
-        is_new = not path.exists()
-        store = Store.open(path, annotator=config.annotator_name(annotator), read_only=read_only)
+            config.default_db_path().parent.mkdir(parents=True, exist_ok=True)
+        is_new = isinstance(target, Path) and not target.exists()
+        store = Store.open(
+            target,
+            annotator=config.annotator_name(annotator, config.database_user(target)),
+            read_only=read_only,
+        )
         workspace = cls(store, plugins_dir, report)
         if is_default and is_new:
             summary = workspace.corpus.seed_if_empty()
             if summary is not None:
                 workspace.report(
-                    f"created {path} with the demo corpus: {summary.documents_added} "
+                    f"created {target} with the demo corpus: {summary.documents_added} "
                     f"documents, {summary.entities_added} entities"
                 )
         return workspace
@@ -119,8 +124,14 @@ class Workspace:
 
     @property
     def path(self) -> Path:
-        """The database file."""
+        """The database file (of an SQLite database)."""
         return self.store.path
+
+    @property
+    def name(self) -> str:
+        """The database's short name: its file's name, or its PostgreSQL database name."""
+        target = self.store.target
+        return target.name if isinstance(target, Path) else target.rsplit("/", 1)[-1]
 
     @property
     def annotator(self) -> str:
@@ -194,9 +205,9 @@ class WorkspaceOpener:
         self._plugins: Plugins | None = None
 
     @property
-    def db_path(self) -> Path:
-        """The database file chosen (--db, WORKBENCH_DB or the default)."""
-        return config.database_path(self.db) if self.db is not None else config.default_db_path()
+    def db_target(self) -> Path | str:
+        """The database chosen (--db, WORKBENCH_DB or the default): a file or a URL."""
+        return config.chosen_database(self.db)
 
     def workspace(self) -> Workspace:
         """The workspace, opened (and the default database seeded) on first use."""

@@ -308,7 +308,7 @@ class MainScreen(Screen[None]):
     def set_status(self, message: str) -> None:
         """Say something in the status line (after the database name and the annotator)."""
         status = Text(no_wrap=True, overflow="ellipsis")
-        status.append(visible(f" {self.workspace.path.name} "), style="bold")
+        status.append(visible(f" {self.workspace.name} "), style="bold")
         status.append(visible(f" annotator: {self.workspace.annotator} "), style="dim")
         clock = "" if workbench_app(self.app).steady else f"{datetime.now():%H:%M:%S} "
         status.append(visible(f" {clock}{message}"))

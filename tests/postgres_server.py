@@ -1,0 +1,98 @@
+"""A throwaway PostgreSQL server for the test run, and a fresh database per test.
+
+The tests use `WORKBENCH_TEST_POSTGRES` (a URL of a server where the user may create
+databases) when it is set; otherwise they start a server of their own with the machine's
+`initdb` and `pg_ctl` in a temporary folder, and stop it at the end of the run. Without
+either, PostgreSQL tests are skipped, unless WORKBENCH_REQUIRE_POSTGRES is set (as CI
+does), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+
+URL_ENV = "WORKBENCH_TEST_POSTGRES"
+REQUIRE_ENV = "WORKBENCH_REQUIRE_POSTGRES"
+_NAMES = itertools.count(1)
+
+
+def _binaries() -> Path | None:
+    """The folder of initdb and pg_ctl: on PATH, else Debian's versioned folder."""
+    found = shutil.which("pg_ctl")
+    if found and shutil.which("initdb"):
+        return Path(found).resolve().parent
+    for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if (Path(folder) / "initdb").exists():
+            return Path(folder)
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server() -> Iterator[str | None]:
+    """The URL of a server to make test databases on (None: none available)."""
+    given = os.environ.get(URL_ENV)
+    if given:
+        yield given
+        return
+    binaries = _binaries()
+    if binaries is None:
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix="workbench-pg-"))
+    # PostgreSQL refuses to run as root: the server runs as Debian's postgres user then.
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_user:
+        shutil.chown(folder, "postgres")
+    data, port = folder / "data", _free_port()
+
+    def run(*command: str) -> None:
+        subprocess.run([*as_user, *command], check=True, capture_output=True, cwd=folder)
+
+    run(str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
+        "-E", "UTF8", "--no-sync")  # fmt: skip
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+    run(str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"),
+        "-w", "start")  # fmt: skip
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def with_database(url: str, name: str) -> str:
+    """The server's URL, naming another database."""
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def new_database(url: str, template: str | None = None) -> str:
+    """A new, empty database (or a copy of `template`), its URL."""
+    name = f"wb_test_{os.getpid()}_{next(_NAMES)}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        copy = f" TEMPLATE {template}" if template else ""
+        admin.execute(f"CREATE DATABASE {name}{copy}".encode())
+    return with_database(url, name)
+
+
+def drop_database(url: str) -> None:
+    """Drop a test database (its connections closed by the test)."""
+    server_url, name = url.rsplit("/", 1)
+    with psycopg.connect(server_url + "/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())

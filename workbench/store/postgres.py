@@ -1,0 +1,147 @@
+"""PostgreSQL behind the connection interface the store speaks to SQLite with.
+
+The store writes its SQL once, in SQLite's words. A `PgConnection` translates each
+statement once (cached) where the two differ only in spelling: `?` placeholders, `IS ?`,
+`INSERT OR IGNORE`, SQLite's JSON functions, its index hint `+column`. What differs in
+substance (the schema's DDL, full-text search, sequences, the catalogue) is written for
+each dialect where it is used (`sql.dialect(conn)` tells which).
+
+psycopg is imported only here, and this module only when a PostgreSQL URL is opened: the
+embedded default never pays for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg.adapt import Dumper
+
+from workbench.errors import DatabaseError
+from workbench.store.sql import POSTGRESQL
+
+# What psycopg raises for a failed statement or connection.
+DriverError = psycopg.Error
+
+# Every Workbench writer takes this lock at BEGIN, so writes are one at a time, as
+# SQLite's BEGIN IMMEDIATE makes them: a change group's number (max + 1) and a bulk
+# insert's range of ids cannot be taken by two analysts at once. Transactions are short
+# (one keystroke's change), so waiting for it is short too.
+WRITE_LOCK = 0x776F726B  # "work"
+# How long a statement may wait for that lock (or any row lock) before failing, like
+# SQLite's busy timeout.
+LOCK_TIMEOUT = "30s"
+
+
+def display(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    user = f"{parts.username}@" if parts.username else ""
+    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
+
+
+class _BoolAsInteger(Dumper):
+    """Python booleans bound as 0/1, as SQLite stores them (the schema's flags are integers)."""
+
+    oid = psycopg.adapters.types["int8"].oid
+
+    def dump(self, obj: Any) -> bytes:
+        return b"1" if obj else b"0"
+
+
+class PgConnection:
+    """A psycopg connection that takes the store's SQLite-spelled statements."""
+
+    dialect = POSTGRESQL
+    Error = psycopg.Error
+    IntegrityError = psycopg.IntegrityError
+    OperationalError = psycopg.OperationalError
+
+    def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
+        self.raw = raw
+        self.url = url
+
+    def execute(self, sql: str, parameters: Any = (), /) -> psycopg.Cursor[Any]:
+        if sql == "BEGIN IMMEDIATE":
+            cursor = self.raw.execute("BEGIN")
+            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            return cursor
+        return self.raw.execute(translate(sql), parameters)
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> psycopg.Cursor[Any]:
+        cursor = self.raw.cursor()
+        cursor.executemany(translate(sql), list(parameters))
+        return cursor
+
+    def executescript(self, script: str, /) -> psycopg.Cursor[Any]:
+        return self.raw.execute(script.encode())  # (bytes: no placeholders to look for)
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def connect(url: str, read_only: bool = False) -> PgConnection:
+    """Open a connection to the database a URL names, in autocommit mode (every write is
+    an explicit BEGIN … COMMIT, as on SQLite)."""
+    try:
+        raw = psycopg.connect(url, autocommit=True, options=f"-c lock_timeout={LOCK_TIMEOUT}")
+    except psycopg.Error as exc:
+        raise DatabaseError(f"{display(url)}: cannot connect: {_first_line(exc)}") from exc
+    raw.adapters.register_dumper(bool, _BoolAsInteger)
+    if read_only:
+        raw.execute("SET default_transaction_read_only = on")
+    return PgConnection(raw, url)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+# Quoted strings and identifiers: never rewritten.
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
+_MASK = re.compile(r"\x00(\d+)\x00")
+_JSON_EXTRACT = re.compile(r"json_extract\(([\w.]+), '\$\.(\w+)'\)")
+_JSON_GROUP_ARRAY = re.compile(r"json_group_array\(([\w.]+)\)")
+_IS_NOT_PARAMETER = re.compile(r"\bIS\s+NOT\s+\?", re.IGNORECASE)
+_IS_PARAMETER = re.compile(r"\bIS\s+\?", re.IGNORECASE)
+_INSERT_OR_IGNORE = re.compile(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
+_RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
+# SQLite's way to keep the planner off an index (`+e.merged_into`): a no-op to drop
+_UNARY_PLUS = re.compile(r"(?<=[\s(])\+(?=[A-Za-z_])")
+_NOCASE = re.compile(r"([\w.]+) COLLATE NOCASE", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)
+def translate(sql: str) -> str:
+    """A statement in SQLite's spelling, in PostgreSQL's (placeholders as psycopg's %s)."""
+    sql = _JSON_EXTRACT.sub(r"(\1::jsonb ->> '\2')", sql)
+    sql = _JSON_GROUP_ARRAY.sub(r"coalesce(json_agg(\1)::text, '[]')", sql)
+    literals: list[str] = []
+
+    def mask(match: re.Match[str]) -> str:
+        literals.append(match.group(0))
+        return f"\x00{len(literals) - 1}\x00"
+
+    text = _QUOTED.sub(mask, sql)
+    text = _IS_NOT_PARAMETER.sub("IS DISTINCT FROM ?", text)
+    text = _IS_PARAMETER.sub("IS NOT DISTINCT FROM ?", text)
+    if _INSERT_OR_IGNORE.search(text):
+        text = _INSERT_OR_IGNORE.sub("INSERT INTO", text)
+        returning = _RETURNING.search(text)
+        at = returning.start() if returning else len(text.rstrip().rstrip(";"))
+        text = text[:at].rstrip() + " ON CONFLICT DO NOTHING " + text[at:]
+    text = _UNARY_PLUS.sub("", text)
+    text = _NOCASE.sub(r"lower(\1)", text)
+    text = text.replace("?", "\x01")
+    text = _MASK.sub(lambda m: literals[int(m.group(1))], text)
+    return text.replace("%", "%%").replace("\x01", "%s")
