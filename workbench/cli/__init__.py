@@ -75,13 +75,18 @@ def main_options(
     db: Annotated[
         str | None,
         typer.Option(
-            metavar="PATH",
-            help="Database file. Default: $WORKBENCH_DB, else workbench.db in the user data dir.",
+            metavar="PATH|URL",
+            help="Database file, or a team's PostgreSQL database as "
+            "postgresql://USER@HOST[:PORT]/DB. Default: $WORKBENCH_DB, else workbench.db in "
+            "the user data dir.",
         ),
     ] = None,
     annotator: Annotated[
         str | None,
-        typer.Option(help="Who is annotating. Default: $WORKBENCH_ANNOTATOR or the OS user."),
+        typer.Option(
+            help="Who is annotating. Default: $WORKBENCH_ANNOTATOR, else the PostgreSQL "
+            "role, else the OS user."
+        ),
     ] = None,
     plugins_dir: Annotated[
         Path | None,
@@ -121,6 +126,7 @@ def tui(
 # The commands, by noun (imported for their registration on `app`, in help order).
 from workbench.cli import (  # noqa: E402, F401
     corpus,
+    database,
     events,
     history,
     incidents,
