@@ -96,3 +96,20 @@ def drop_database(url: str) -> None:
     server_url, name = url.rsplit("/", 1)
     with psycopg.connect(server_url + "/postgres", autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
+
+
+def role_url(url: str, role: str, writes: bool) -> str:
+    """The database's URL as `role`, a login role that may read it, and write it when
+    `writes` (what the README's "Working as a team" grants an analyst)."""
+    with psycopg.connect(url, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+        if not exists:
+            admin.execute(f'CREATE ROLE "{role}" LOGIN'.encode())
+        admin.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"'.encode())
+        if writes:
+            admin.execute(
+                f'GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"'.encode()
+            )
+            admin.execute(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"'.encode())
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{role}@{rest.split('@', 1)[-1]}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import postgres_server
 import pyperclip
 import pytest
 
@@ -355,10 +356,22 @@ async def test_a_refused_undo_is_a_notification_and_U_skips_it(make_app, seeded_
         assert any("stays in place" in n.message for n in app._notifications)
 
 
+@pytest.fixture
+def reading_store(backend: str, request):
+    """The seeded database as a reader: a file opened read-only, or a PostgreSQL role
+    granted SELECT only."""
+    if backend == "sqlite":
+        return Store.open(
+            request.getfixturevalue("seeded_path"), annotator="reader", read_only=True
+        )
+    url = request.getfixturevalue("seeded_target")
+    return Store.open(postgres_server.role_url(url, "reader", writes=False), annotator="reader")
+
+
 async def test_a_read_only_database_opens_with_a_notice_and_writes_say_why_not(
-    seeded_path,
+    reading_store,
 ) -> None:
-    store = Store.open(seeded_path, annotator="reader", read_only=True)
+    store = reading_store
     app = WorkbenchApp(Workspace(store), keymap={}, steady=True)
     try:
         async with app.run_test(size=SIZE) as pilot:

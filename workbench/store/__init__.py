@@ -28,7 +28,7 @@ from workbench.store.kb import EntityListing, KnowledgeBase, slugify
 from workbench.store.mentions import Mentions
 from workbench.store.settings import Settings
 from workbench.store.sources import Sources
-from workbench.store.sql import POSTGRESQL, Connection
+from workbench.store.sql import POSTGRESQL, Connection, dialect
 from workbench.store.suggestions import DocumentSuggestions, Suggestions
 
 __all__ = ["DocumentSuggestions", "EntityListing", "Store", "slugify"]
@@ -130,6 +130,9 @@ class Store:
         try:
             if read_only_reason(conn):
                 schema.check_readable(conn, target)
+            elif (reason := _write_refused(conn, target)) is not None:
+                schema.check_readable(conn, target)
+                connection.mark_read_only(conn, reason)
             else:
                 schema.migrate(conn, target)
                 alias_index.ensure_current(conn)
@@ -236,6 +239,19 @@ class Store:
         if self.db.dialect == POSTGRESQL:
             return str(self.db.value("SELECT 'ok'"))
         return str(self.db.value("PRAGMA integrity_check"))
+
+
+def _write_refused(conn: Connection, target: Path | str) -> str | None:
+    """Why a PostgreSQL role may not write this database (it may only read), or None."""
+    if dialect(conn) != POSTGRESQL:
+        return None
+    row = conn.execute(
+        "SELECT current_user, to_regclass('changes') IS NOT NULL "
+        "AND NOT has_table_privilege('changes', 'INSERT')"
+    ).fetchone()
+    if not row[1]:
+        return None
+    return f"{location(target)} is read-only: the role {row[0]} may only read it"
 
 
 def _storage_error(where: str, exc: Exception) -> DatabaseError:
