@@ -24,8 +24,8 @@ def run(*args: str, env: dict | None = None, check: bool = True) -> subprocess.C
     return result
 
 
-def test_import_docs_kb_and_idempotence(tmp_path: Path) -> None:
-    db = str(tmp_path / "x.db")
+def test_import_docs_kb_and_idempotence(tmp_path: Path, db_target) -> None:
+    db = str(db_target)
     run("--db", db, "import", str(SEEDS))
     docs = json.loads(run("--db", db, "docs", "--json").stdout)
     assert [d["mentions"] for d in docs] == [77, 73]
@@ -75,8 +75,8 @@ def test_workbench_db_env_overrides(tmp_path: Path) -> None:
     assert len(listed) == 39
 
 
-def test_search_undo_redo_merge(tmp_path: Path) -> None:
-    db = str(tmp_path / "x.db")
+def test_search_undo_redo_merge(tmp_path: Path, db_target) -> None:
+    db = str(db_target)
     run("--db", db, "import", str(SEEDS))
     hits = json.loads(run("--db", db, "search", "Saravan", "--json").stdout)
     assert {h["doc_id"] for h in hits} == {1, 2} and "«Saravan»" in hits[0]["snippet"]
@@ -103,8 +103,8 @@ def test_search_undo_redo_merge(tmp_path: Path) -> None:
     assert "redone: merge entities" in run("--db", db, "--annotator", "ana", "redo").stdout
 
 
-def test_user_errors_are_one_line_exit_1(tmp_path: Path) -> None:
-    db = str(tmp_path / "x.db")
+def test_user_errors_are_one_line_exit_1(tmp_path: Path, db_target) -> None:
+    db = str(db_target)
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "ok"}\n{"text": \n')
     result = run("--db", db, "import", str(bad), check=False)
@@ -145,8 +145,8 @@ def test_help_lists_the_commands() -> None:
         assert command in out
 
 
-def test_link_json_contract(tmp_path: Path) -> None:
-    db = str(tmp_path / "x.db")
+def test_link_json_contract(tmp_path: Path, db_target) -> None:
+    db = str(db_target)
     run("--db", db, "import", str(SEEDS))
     out = json.loads(
         run("--db", db, "link", "Baloch Liberation Army", "--label", "ORG", "--json").stdout
@@ -175,8 +175,10 @@ def test_link_json_contract(tmp_path: Path) -> None:
     assert too_long.returncode == 1 and too_long.stderr.startswith("error: mention text is 10000")
 
 
-def test_link_file_gives_one_json_line_per_name_and_skips_bad_lines(tmp_path: Path) -> None:
-    db = str(tmp_path / "x.db")
+def test_link_file_gives_one_json_line_per_name_and_skips_bad_lines(
+    tmp_path: Path, db_target
+) -> None:
+    db = str(db_target)
     run("--db", db, "import", str(SEEDS))
     names = tmp_path / "names.txt"
     names.write_text("Quettah\n\nBaluch Liberation Army\n" + "x" * 1200 + "\nNowhere Xyzzy\n")
@@ -230,9 +232,9 @@ def test_bad_inputs_are_one_error_line_each_and_the_good_file_is_imported(tmp_pa
 
 
 def test_a_refused_undo_is_one_error_line_and_skip_lets_the_annotator_go_on(
-    tmp_path: Path,
+    tmp_path: Path, db_target
 ) -> None:
-    db = str(tmp_path / "w.db")
+    db = str(db_target)
     run("--db", db, "--annotator", "A", "kb", "add", "Older", "--label", "ORG")
     run("--db", db, "--annotator", "A", "kb", "add", "Xeno", "--label", "ORG", "--id", "xeno")
     run("--db", db, "--annotator", "B", "kb", "add", "Yeno", "--label", "ORG", "--id", "yeno")
@@ -249,8 +251,8 @@ def test_a_refused_undo_is_one_error_line_and_skip_lets_the_annotator_go_on(
     assert "Older" not in names and "Xeno" in names
 
 
-def test_kb_rename_and_delete(tmp_path: Path) -> None:
-    db = str(tmp_path / "w.db")
+def test_kb_rename_and_delete(tmp_path: Path, db_target) -> None:
+    db = str(db_target)
     run("--db", db, "import", str(SEEDS))
     assert (
         "is now 'Jaish al-Adl group'"

@@ -16,10 +16,10 @@ from workbench.tui.app import WorkbenchApp
 from workbench.workspace import Workspace
 
 
-def _layers(tmp_path: Path) -> str:
-    """A database in independent mode: alice's layer is the seeds' gold, bob's the same
-    less the mentions of Pakistan and with Iran as LOC."""
-    db = str(tmp_path / "team.db")
+def _layers(tmp_path: Path, target: Path | str) -> str:
+    """A database in independent mode (a file or a PostgreSQL database): alice's layer
+    is the seeds' gold, bob's the same less the mentions of Pakistan and with Iran as LOC."""
+    db = str(target)
     for name in (
         "01-iran-kills-jaish-al-adl-leader.txt",
         "02-baloch-unrest-pakistan-iran-frontier.txt",
@@ -62,8 +62,8 @@ def _layers(tmp_path: Path) -> str:
     return db
 
 
-def test_each_annotator_sees_and_undoes_only_their_own_layer(tmp_path: Path) -> None:
-    db = _layers(tmp_path)
+def test_each_annotator_sees_and_undoes_only_their_own_layer(tmp_path: Path, db_target) -> None:
+    db = _layers(tmp_path, db_target)
     with Store.open(db, "alice") as alice, Store.open(db, "bob") as bob:
         theirs_a = {(m.start, m.label) for m in alice.mentions.of_document(1)}
         theirs_b = {(m.start, m.label) for m in bob.mentions.of_document(1)}
@@ -82,8 +82,8 @@ def test_each_annotator_sees_and_undoes_only_their_own_layer(tmp_path: Path) -> 
         assert alice.mentions.of_document(1) == []
 
 
-def test_agreement_between_two_layers(tmp_path: Path) -> None:
-    db = _layers(tmp_path)
+def test_agreement_between_two_layers(tmp_path: Path, db_target) -> None:
+    db = _layers(tmp_path, db_target)
     report = json.loads(run("--db", db, "agreement", "--json").stdout)
     assert report["annotators"] == ["alice", "bob"]
     [pair] = report["pairs"]
@@ -117,8 +117,8 @@ def test_a_wrong_mode_is_one_error_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
-async def test_the_tui_is_blind_to_other_layers(tmp_path: Path) -> None:
-    db = _layers(tmp_path)
+async def test_the_tui_is_blind_to_other_layers(tmp_path: Path, db_target) -> None:
+    db = _layers(tmp_path, db_target)
     counts = {}
     for annotator in ("alice", "bob"):
         workspace = Workspace.open(db, annotator)
@@ -137,8 +137,8 @@ async def test_the_tui_is_blind_to_other_layers(tmp_path: Path) -> None:
     assert counts["alice"] > counts["bob"]
 
 
-def test_event_agreement_between_two_layers(tmp_path: Path) -> None:
-    db = _layers(tmp_path)
+def test_event_agreement_between_two_layers(tmp_path: Path, db_target) -> None:
+    db = _layers(tmp_path, db_target)
     events = [json.loads(line) for line in (SEEDS / "events.jsonl").read_text().splitlines()]
     (tmp_path / "alice").mkdir()
     (tmp_path / "alice" / "events.jsonl").write_text(
@@ -165,8 +165,8 @@ def test_event_agreement_between_two_layers(tmp_path: Path) -> None:
     assert 0 < found["clusters"]["b_cubed_f1"] <= 1
 
 
-def test_assignment_round_robin_status_and_done(tmp_path: Path) -> None:
-    db = str(tmp_path / "x.db")
+def test_assignment_round_robin_status_and_done(tmp_path: Path, db_target) -> None:
+    db = str(db_target)
     run("--db", db, "import", str(SEEDS))
     out = run("--db", db, "assign", "--all", "--to", "alice,bob,carol", "--k", "2").stdout
     assert out.strip() == "4 assignments added"
@@ -211,8 +211,8 @@ def _bob_gold(tmp_path: Path) -> Path:
 
 
 @pytest.mark.asyncio
-async def test_ctrl_d_marks_the_document_done_and_opens_the_next(tmp_path: Path) -> None:
-    db = str(tmp_path / "x.db")
+async def test_ctrl_d_marks_the_document_done_and_opens_the_next(tmp_path: Path, db_target) -> None:
+    db = str(db_target)
     run("--db", db, "import", str(SEEDS))
     run("--db", db, "assign", "--all", "--to", "alice")
     workspace = Workspace.open(db, "alice")
@@ -231,8 +231,10 @@ async def test_ctrl_d_marks_the_document_done_and_opens_the_next(tmp_path: Path)
     workspace.store.close()
 
 
-def test_curate_copies_unanimous_annotations_once_and_exports_any_layer(tmp_path: Path) -> None:
-    db = _layers(tmp_path)
+def test_curate_copies_unanimous_annotations_once_and_exports_any_layer(
+    tmp_path: Path, db_target
+) -> None:
+    db = _layers(tmp_path, db_target)
     out = run("--db", db, "--annotator", "carla", "curate").stdout
     with Store.open(db, "alice") as alice, Store.open(db, "bob") as bob:
         agreed = {
@@ -277,8 +279,8 @@ def test_curate_copies_unanimous_annotations_once_and_exports_any_layer(tmp_path
     )
 
 
-def test_bootstrap_intervals_hold_the_figures(tmp_path: Path) -> None:
-    db = _layers(tmp_path)
+def test_bootstrap_intervals_hold_the_figures(tmp_path: Path, db_target) -> None:
+    db = _layers(tmp_path, db_target)
     run("--db", db, "--annotator", "carla", "curate")  # the curated layer is left out unless named
     report = json.loads(run("--db", db, "agreement", "--ci", "--json").stdout)
     assert report["annotators"] == ["alice", "bob"]
@@ -290,8 +292,8 @@ def test_bootstrap_intervals_hold_the_figures(tmp_path: Path) -> None:
     assert "95 % interval, alpha_tokens" in run("--db", db, "agreement", "--ci").stdout
 
 
-def test_turning_independent_can_give_the_shared_work_to_a_layer(tmp_path: Path) -> None:
-    db = str(tmp_path / "x.db")
+def test_turning_independent_can_give_the_shared_work_to_a_layer(tmp_path: Path, db_target) -> None:
+    db = str(db_target)
     run("--db", db, "import", str(SEEDS))  # the shared layer: the seeds' gold
     with Store.open(db, "alice") as store:
         shared = [(m.start, m.label) for m in store.mentions.of_document(1)]
@@ -313,11 +315,11 @@ def test_turning_independent_can_give_the_shared_work_to_a_layer(tmp_path: Path)
             assert [(m.start, m.label) for m in alice.mentions.of_document(1)] == shared
 
 
-def test_the_readme_s_team_example_runs_as_shown(tmp_path: Path) -> None:
+def test_the_readme_s_team_example_runs_as_shown(tmp_path: Path, db_target) -> None:
     """The worked example of the README's Teams section, run as written: its figures and
     lines are what the commands print (so the README cannot drift from the code)."""
     readme = (ROOT / "README.md").read_text()
-    db = str(tmp_path / "team.db")
+    db = str(db_target)
     seeds = sorted(str(p) for p in SEEDS.glob("*.txt"))
     team = ROOT / "examples" / "team"
     run("--db", db, "import", *seeds, str(SEEDS / "entities.jsonl"))
@@ -352,8 +354,8 @@ def test_the_readme_s_team_example_runs_as_shown(tmp_path: Path) -> None:
     assert curate in readme
 
 
-def test_the_last_annotator_to_finish_curates_what_all_agree_on(tmp_path: Path) -> None:
-    db = _layers(tmp_path)
+def test_the_last_annotator_to_finish_curates_what_all_agree_on(tmp_path: Path, db_target) -> None:
+    db = _layers(tmp_path, db_target)
     run("--db", db, "assign", "--doc", "1", "--to", "alice,bob")
     first = run("--db", db, "--annotator", "alice", "done", "1").stdout.strip()
     assert first == "document 1 done; no assigned document left"

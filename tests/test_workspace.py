@@ -15,14 +15,14 @@ from workbench.workspace import Workspace
 
 
 @pytest.fixture
-def workspace(seeded_path: Path):
-    with Workspace(Store.open(seeded_path, annotator="ana")) as opened:
+def workspace(seeded_target: Path | str):
+    with Workspace(Store.open(seeded_target, annotator="ana")) as opened:
         yield opened
 
 
 @pytest.fixture
-def bare_workspace(bare_path: Path):
-    with Workspace(Store.open(bare_path, annotator="ana")) as opened:
+def bare_workspace(bare_target: Path | str):
+    with Workspace(Store.open(bare_target, annotator="ana")) as opened:
         yield opened
 
 
@@ -169,8 +169,11 @@ def test_corpus_use_cases(workspace: Workspace, tmp_path: Path) -> None:
     assert workspace.corpus.stats()["documents"] == 3
 
 
-def test_a_refused_undo_then_skip(seeded_path: Path) -> None:
-    with Workspace(Store.open(seeded_path, "A")) as a, Workspace(Store.open(seeded_path, "B")) as b:
+def test_a_refused_undo_then_skip(seeded_target: Path | str) -> None:
+    with (
+        Workspace(Store.open(seeded_target, "A")) as a,
+        Workspace(Store.open(seeded_target, "B")) as b,
+    ):
         entity = a.kb.add("Xeno", "ORG", entity_id="xeno")
         b.kb.add("Yeno", "ORG", entity_id="yeno")
         b.kb.merge(entity.id, "yeno")

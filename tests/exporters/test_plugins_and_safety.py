@@ -264,14 +264,14 @@ def test_repository_plugins_folder_is_loaded_and_briefing_works(seeded, tmp_path
     assert "Air/drone strike" in text and "(chars " in text
 
 
-def test_cli_export_and_plugins(seeded_path: Path, tmp_path: Path) -> None:
+def test_cli_export_and_plugins(seeded_target: Path | str, tmp_path: Path) -> None:
     def run(*args: str) -> subprocess.CompletedProcess:
         env = {
             **os.environ,
             "WORKBENCH_PLUGINS_DIR": str(plugin_dir(tmp_path, a_syntax="def (:\n", good=GOOD)),
         }
         return subprocess.run(
-            [sys.executable, "-m", "workbench", "--db", str(seeded_path), *args],
+            [sys.executable, "-m", "workbench", "--db", str(seeded_target), *args],
             capture_output=True,
             text=True,
             env=env,

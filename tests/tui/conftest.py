@@ -27,12 +27,13 @@ pytest_textual_snapshot.SVGImageExtension = TopLevelSnapshots
 
 
 @pytest.fixture
-def make_app(seeded_path: Path):
-    """Build a WorkbenchApp on the seeded database (steady: no clock, blink, animation)."""
+def make_app(seeded_target: Path | str):
+    """Build a WorkbenchApp on the seeded database, a file or a PostgreSQL database
+    (steady: no clock, blink, animation)."""
     stores: list[Store] = []
 
     def build(annotator: str = "tester", **kwargs) -> WorkbenchApp:
-        store = Store.open(seeded_path, annotator=annotator)
+        store = Store.open(seeded_target, annotator=annotator)
         stores.append(store)
         return WorkbenchApp(
             Workspace(store), keymap=kwargs.pop("keymap", {}), steady=True, **kwargs

@@ -72,7 +72,7 @@ async def test_move_and_select(make_app) -> None:
         assert view.selection is None and view.cursor > 100
 
 
-async def test_label_and_link_to_existing_entity(make_app, seeded_path) -> None:
+async def test_label_and_link_to_existing_entity(make_app, seeded_target) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = main(app)
@@ -99,7 +99,7 @@ async def test_label_and_link_to_existing_entity(make_app, seeded_path) -> None:
             "jaish-al-adl",
         )
         assert created.id != gold.id
-    with Store.open(seeded_path) as store:  # saved at once
+    with Store.open(seeded_target) as store:  # saved at once
         assert store.mentions.get(created.id).entity_id == "jaish-al-adl"
 
 
@@ -338,13 +338,13 @@ async def test_help_lists_every_binding(make_app) -> None:
         assert isinstance(app.screen, MainScreen)
 
 
-async def test_a_refused_undo_is_a_notification_and_U_skips_it(make_app, seeded_path) -> None:
+async def test_a_refused_undo_is_a_notification_and_U_skips_it(make_app, seeded_target) -> None:
     app = make_app(annotator="A")
     async with app.run_test(size=SIZE) as pilot:
         view = main(app).panes[0].view
         await pilot.press("e", "L", "O", "C", "enter")  # A relabels "Iran"...
         await pilot.pause()
-        with Store.open(seeded_path, annotator="B") as b:  # ...then B relinks it
+        with Store.open(seeded_target, annotator="B") as b:  # ...then B relinks it
             b.mentions.link(view.mention_at_cursor().id, None)
         await pilot.press("u")  # A's undo would overwrite B's change: refused
         await pilot.pause()
