@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import SEEDS, preannotate
+from helpers import SEEDS, preannotate, sqlite_only
 
 from workbench.errors import WorkbenchError
 from workbench.importers.gold import read_gold
@@ -86,6 +86,7 @@ def test_missing_models_are_clear_errors(tmp_path: Path) -> None:
     assert "not a spaCy pipeline folder" in str(caught.value)
 
 
+@sqlite_only  # (a test of the model, not of the store: skipped once, not per backend)
 @pytest.mark.skipif(
     importlib.util.find_spec("en_core_web_sm") is None, reason="en_core_web_sm is not installed"
 )

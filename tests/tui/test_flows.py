@@ -465,3 +465,22 @@ def test_a_crash_exits_non_zero_and_leaves_its_traceback_in_a_log(seeded_path, t
     (log,) = (tmp_path / "data" / "workbench" / "logs").glob("crash-*.log")
     assert "a bug in the app" in log.read_text()
     assert str(log).encode() in output.replace(b"\r\n", b"").replace(b"\n", b"")
+
+
+async def test_a_change_made_on_another_machine_shows_within_two_seconds(
+    make_app, seeded_target
+) -> None:
+    app = make_app(annotator="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = main(app).panes[0].view
+        before = {(m.start, m.end) for m in view.mentions}
+        gone = view.mentions[0]
+        # bob, on another machine: his own connection
+        with Store.open(seeded_target, annotator="bob") as bob:
+            bob.mentions.delete(gone.id)
+        for _ in range(20):  # up to 2 s
+            await pilot.pause(0.1)
+            if {(m.start, m.end) for m in view.mentions} != before:
+                break
+        assert {(m.start, m.end) for m in view.mentions} == before - {(gone.start, gone.end)}

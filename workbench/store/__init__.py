@@ -206,6 +206,10 @@ class Store:
             "SELECT EXISTS(SELECT 1 FROM documents) OR EXISTS(SELECT 1 FROM entities)"
         )
 
+    def changed_elsewhere(self) -> bool:
+        """True when someone else committed a change since the last call (False at first)."""
+        return self.db.changed_elsewhere()
+
     def undo(self) -> str:
         """Revert this annotator's newest change; returns what was undone."""
         return history.undo(self.db.conn, self.annotator, self.db.hooks)

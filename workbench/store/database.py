@@ -9,7 +9,7 @@ from typing import Any
 
 from workbench.store.changelog import RowHooks, Transaction
 from workbench.store.connection import location, read_only_reason
-from workbench.store.sql import VALUES_PER_STATEMENT, Connection, dialect, marks
+from workbench.store.sql import POSTGRESQL, VALUES_PER_STATEMENT, Connection, dialect, marks
 
 
 class Database:
@@ -25,6 +25,7 @@ class Database:
         # The layer this connection reads and writes mentions and events in: None for the
         # project's shared layer, else the annotator's own (independent mode).
         self.layer: str | None = None
+        self._data_version: int | None = None
         # What the store does beside a row of some tables (the aliases keep the linker's
         # index): repositories register it here; writes, undo and redo all call it.
         self.hooks: dict[str, RowHooks] = {}
@@ -33,6 +34,19 @@ class Database:
     def read_only(self) -> str | None:
         """Why this database cannot be written ("… is read-only: …"), or None."""
         return read_only_reason(self.conn)
+
+    def changed_elsewhere(self) -> bool:
+        """True when another connection (another analyst, another process) committed a
+        change since the last call; the first call says False. Cheap enough to ask every
+        second: SQLite's data_version, PostgreSQL's notifications."""
+        if self.dialect == POSTGRESQL:
+            from workbench.store.postgres import PgConnection
+
+            assert isinstance(self.conn, PgConnection)
+            return self.conn.changed_elsewhere()
+        version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        seen, self._data_version = self._data_version, version
+        return seen is not None and version != seen
 
     def transaction(self, action: str) -> Transaction:
         """One change: BEGIN IMMEDIATE, logged row changes, one commit, one undo step.

@@ -32,6 +32,8 @@ DriverError = psycopg.Error
 # insert's range of ids cannot be taken by two analysts at once. Transactions are short
 # (one keystroke's change), so waiting for it is short too.
 WRITE_LOCK = 0x776F726B  # "work"
+# The channel a committed change is announced on (LISTEN/NOTIFY).
+CHANGES_CHANNEL = "workbench_changes"
 # How long a statement may wait for that lock (or any row lock) before failing, like
 # SQLite's busy timeout.
 LOCK_TIMEOUT = "30s"
@@ -69,13 +71,31 @@ class PgConnection:
     def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
         self.raw = raw
         self.url = url
+        self._writing = False  # inside a write transaction (BEGIN IMMEDIATE)
+        self._listening = False
 
     def execute(self, sql: str, parameters: Any = (), /) -> psycopg.Cursor[Any]:
         if sql == "BEGIN IMMEDIATE":
             cursor = self.raw.execute("BEGIN")
             self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            self._writing = True
             return cursor
+        if sql == "COMMIT" and self._writing:
+            # every TUI open on the database hears of the change (delivered on commit)
+            self.raw.execute(f"NOTIFY {CHANGES_CHANNEL}")
+        if sql in ("COMMIT", "ROLLBACK"):
+            self._writing = False
         return self.raw.execute(translate(sql), parameters)
+
+    def changed_elsewhere(self) -> bool:
+        """True when another connection committed a change since the last call (the first
+        call starts listening and says False)."""
+        if not self._listening:
+            self.raw.execute(f"LISTEN {CHANGES_CHANNEL}")
+            self._listening = True
+            return False
+        mine = self.raw.info.backend_pid
+        return any(note.pid != mine for note in self.raw.notifies(timeout=0))
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> psycopg.Cursor[Any]:
         cursor = self.raw.cursor()

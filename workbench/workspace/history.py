@@ -15,6 +15,11 @@ class History:
     def __init__(self, workspace: Workspace) -> None:
         self.store = workspace.store
 
+    def changed_elsewhere(self) -> bool:
+        """True when another analyst (or process) changed the database since the last
+        call: the TUI then reads its open documents again."""
+        return self.store.changed_elsewhere()
+
     def undo(self) -> str:
         """Undo the newest change; returns what it was ("add mention ORG 'Quetta'")."""
         return self.store.undo()

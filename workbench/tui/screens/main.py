@@ -43,6 +43,10 @@ from workbench.tui.widgets.panels import PanelState, SidePanel, TextView
 from workbench.workspace import Workspace
 from workbench.workspace.annotating import Annotated
 
+# How often the screen asks whether someone else changed the database (a teammate's TUI
+# on the same PostgreSQL database or file): their change shows within this time.
+FOLLOW_SECONDS = 1.0
+
 
 class MainScreen(Screen[None]):
     """Read side by side, annotate, search."""
@@ -199,12 +203,25 @@ class MainScreen(Screen[None]):
         else:
             self.set_status("ready")
         self.set_interval(5, self.save_panes)
+        self.follow_others()  # (the first look only notes where the database stands)
+        self.set_interval(FOLLOW_SECONDS, self.follow_others)
         # the documents come first: the side panel is filled just after the first frame
         self.call_after_refresh(self._first_side_panel)
 
     def _first_side_panel(self) -> None:
         self._panel_ready = True
         self.refresh_side_panel()
+
+    def follow_others(self) -> None:
+        """Show what others change (another analyst's TUI on the same database, a command
+        run beside this one): the open documents are read again when someone did."""
+        try:
+            changed = self.workspace.history.changed_elsewhere()
+        except WorkbenchError:
+            return
+        if changed:
+            self.reload()
+            self.set_status("updated: the database was changed elsewhere")
 
     def save_panes(self) -> None:
         """Remember open documents, cursors and the focused pane (also after a restart)."""
