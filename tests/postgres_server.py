@@ -45,8 +45,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def server() -> Iterator[str | None]:
-    """The URL of a server to make test databases on (None: none available)."""
+def server(fsync: bool = False) -> Iterator[str | None]:
+    """The URL of a server to make test databases on (None: none available). Tests run
+    without fsync (nothing they write must survive a power cut); benchmarks with it."""
     given = os.environ.get(URL_ENV)
     if given:
         yield given
@@ -67,7 +68,8 @@ def server() -> Iterator[str | None]:
 
     run(str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
         "-E", "UTF8", "--no-sync")  # fmt: skip
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
+    options += "" if fsync else " -c fsync=off"
     run(str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"),
         "-w", "start")  # fmt: skip
     try:

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from workbench.errors import ReadOnlyDatabase, WorkbenchError
 from workbench.store.connection import read_only_reason, utc_now
 from workbench.store.sql import POSTGRESQL, Connection, dialect, quoted
+
+if TYPE_CHECKING:
+    from workbench.store.postgres import PgConnection
 
 Row = dict[str, Any]
 
@@ -134,6 +137,21 @@ def update_row(conn: Connection, table: str, row_id: Any, values: Row) -> None:
     )
 
 
+def _postgres(conn: Connection) -> PgConnection:
+    """The PostgreSQL connection behind `conn` (where a write goes to the server its own
+    way: in as few round trips as it can)."""
+    from workbench.store.postgres import PgConnection
+
+    assert isinstance(conn, PgConnection)
+    return conn
+
+
+_LOG_ROW = (
+    "INSERT INTO changes (group_id, at, annotator, action, tbl, row_id, before, after, "
+    "undoable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_DROP_UNDONE = "UPDATE changes SET state = 'dropped' WHERE state = 'undone' AND annotator = ?"
+
 # The outermost open transaction of each connection: a store call made inside another
 # (importing one file = a document, its entities, mentions and events) joins it.
 _OPEN: dict[int, Transaction] = {}
@@ -162,22 +180,30 @@ class Transaction:
         self.undoable = False  # whether this group holds an undoable change
         self._outer: Transaction | None = None
         self._savepoints = 0
+        # The group's log rows, written together when it commits (with the statements
+        # that end it: one round trip to a PostgreSQL server, not one per row).
+        self._log_rows: list[tuple[Any, ...]] = []
+        self._logged_before = 0  # (a nested one: how many its outer had when it began)
 
     def __enter__(self) -> Transaction:
         outer = _OPEN.get(id(self.conn))
         if outer is not None:
             self._outer = outer
             outer._savepoints += 1
+            self._logged_before = len(outer._log_rows)
             self.conn.execute(f"SAVEPOINT nested_{outer._savepoints}")
             return outer
         read_only = read_only_reason(self.conn)
         if read_only:
             raise ReadOnlyDatabase(f"cannot {self.action}: {read_only}")
-        self.conn.execute("BEGIN IMMEDIATE")
+        if dialect(self.conn) == POSTGRESQL:
+            self.group_id = _postgres(self.conn).begin_writing()
+        else:
+            self.conn.execute("BEGIN IMMEDIATE")
+            row = self.conn.execute("SELECT max(group_id) FROM changes").fetchone()
+            self.group_id = (row[0] or 0) + 1
         _OPEN[id(self.conn)] = self
         self.at = utc_now()
-        row = self.conn.execute("SELECT max(group_id) FROM changes").fetchone()
-        self.group_id = (row[0] or 0) + 1
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -186,26 +212,30 @@ class Transaction:
             self._outer._savepoints -= 1
             if exc_type is not None:
                 self.conn.execute(f"ROLLBACK TO {name}")
+                del self._outer._log_rows[self._logged_before :]
             self.conn.execute(f"RELEASE {name}")
             return
         _OPEN.pop(id(self.conn), None)
         if exc_type is not None:
             self.conn.execute("ROLLBACK")
             return
+        ending: list[tuple[str, Sequence[Any]]] = [(_LOG_ROW, row) for row in self._log_rows]
         if self.undoable:
             # A new change makes everything this annotator had undone impossible to redo.
-            self.conn.execute(
-                "UPDATE changes SET state = 'dropped' WHERE state = 'undone' AND annotator = ?",
-                (self.annotator,),
-            )
+            ending.append((_DROP_UNDONE, (self.annotator,)))
+        if dialect(self.conn) == POSTGRESQL:
+            _postgres(self.conn).commit_with(ending)
+            return
+        if self._log_rows:
+            self.conn.executemany(_LOG_ROW, self._log_rows)
+        for sql, values in ending[len(self._log_rows) :]:
+            self.conn.execute(sql, values)
         self.conn.execute("COMMIT")
 
     def _log(self, table: str, row_id: Any, before: Row | None, after: Row | None) -> None:
         undoable = table not in _NOT_UNDOABLE
         self.undoable |= undoable
-        self.conn.execute(
-            "INSERT INTO changes (group_id, at, annotator, action, tbl, row_id, before, after, "
-            "undoable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._log_rows.append(
             (
                 self.group_id,
                 self.at,
@@ -216,7 +246,7 @@ class Transaction:
                 _loggable(table, before),
                 _loggable(table, after),
                 int(undoable),
-            ),
+            )
         )
 
     def insert(self, table: str, row: Row) -> Any:
@@ -279,9 +309,7 @@ class Transaction:
             logged["same"] = {k: v for k, v in shared.items() if k not in skip}
         if isinstance(ids, range):
             logged["range"] = True  # ids first..last, nothing in between: undone by range
-        self.conn.execute(
-            "INSERT INTO changes (group_id, at, annotator, action, tbl, row_id, before, after, "
-            "undoable) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+        self._log_rows.append(
             (
                 self.group_id,
                 self.at,
@@ -289,9 +317,10 @@ class Transaction:
                 self.action,
                 table,
                 f"{ids[0]}..{ids[-1]}",
+                None,
                 log_json({BULK_KEY: logged}),
                 int(undoable),
-            ),
+            )
         )
         return list(ids)
 

@@ -13,13 +13,14 @@ embedded default never pays for it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg.adapt import Dumper
+from psycopg.pq import TransactionStatus
 
 from workbench.errors import DatabaseError
 from workbench.store.sql import POSTGRESQL
@@ -76,16 +77,49 @@ class PgConnection:
 
     def execute(self, sql: str, parameters: Any = (), /) -> psycopg.Cursor[Any]:
         if sql == "BEGIN IMMEDIATE":
-            cursor = self.raw.execute("BEGIN")
-            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            # (one round trip: a query without parameters may hold two statements)
+            cursor = self.raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})".encode())
             self._writing = True
             return cursor
         if sql == "COMMIT" and self._writing:
-            # every TUI open on the database hears of the change (delivered on commit)
-            self.raw.execute(f"NOTIFY {CHANGES_CHANNEL}")
+            self.commit_with([])
+            return self.raw.cursor()
         if sql in ("COMMIT", "ROLLBACK"):
             self._writing = False
         return self.raw.execute(translate(sql), parameters)
+
+    def begin_writing(self) -> int:
+        """BEGIN a write transaction, take the write lock, and return the next change
+        group's number, in one round trip (statements without parameters may be sent
+        together; each runs after the one before, so the number is read under the lock)."""
+        cursor = self.raw.execute(
+            f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); "
+            "SELECT coalesce(max(group_id), 0) + 1 FROM changes".encode()
+        )
+        self._writing = True
+        while cursor.nextset():
+            pass
+        row = cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def commit_with(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Run the statements that end a write transaction, announce the change (every TUI
+        open on the database hears of it when it commits) and commit, in one round trip:
+        the values are bound on this side (psycopg quotes them) into one text."""
+        inline = psycopg.ClientCursor(self.raw)
+        parts = [inline.mogrify(translate(sql), values) for sql, values in statements]
+        if self._writing:
+            parts.append(f"NOTIFY {CHANGES_CHANNEL}")
+        parts.append("COMMIT")
+        try:
+            self.raw.execute("; ".join(parts).encode())
+        except psycopg.Error:
+            if not self.raw.closed and self.raw.info.transaction_status != TransactionStatus.IDLE:
+                self.raw.execute(b"ROLLBACK")  # (nothing of the failed change is kept)
+            raise
+        finally:
+            self._writing = False
 
     def changed_elsewhere(self) -> bool:
         """True when another connection committed a change since the last call (the first
