@@ -80,12 +80,14 @@ def test_taking_both_refuses_overlapping_spans() -> None:
         overlapping.taken("maybe")
 
 
-def _open(tmp_path: Path, annotator: str = "carol") -> Workspace:
-    return Workspace.open(_layers(tmp_path), annotator)
+def _open(tmp_path: Path, target: Path | str, annotator: str = "carol") -> Workspace:
+    return Workspace.open(_layers(tmp_path, target), annotator)
 
 
-def test_each_decision_is_one_undoable_change_in_the_curated_layer(tmp_path: Path) -> None:
-    workspace = _open(tmp_path)
+def test_each_decision_is_one_undoable_change_in_the_curated_layer(
+    tmp_path: Path, db_target
+) -> None:
+    workspace = _open(tmp_path, db_target)
     adjudication = workspace.adjudication
     assert adjudication.default_pair(1) == ("alice", "bob")
     comparison = adjudication.compare(1, "alice", "bob")
@@ -134,8 +136,8 @@ def test_each_decision_is_one_undoable_change_in_the_curated_layer(tmp_path: Pat
     workspace.close()
 
 
-def test_blind_annotation_hides_other_layers_until_done(tmp_path: Path) -> None:
-    db = _layers(tmp_path)
+def test_blind_annotation_hides_other_layers_until_done(tmp_path: Path, db_target) -> None:
+    db = _layers(tmp_path, db_target)
     run("--db", db, "assign", "--doc", "1", "--to", "alice,bob")
     refused = run("--db", db, "--annotator", "alice", "adjudicate", "1", check=False)
     assert refused.returncode == 1
@@ -154,8 +156,8 @@ def test_blind_annotation_hides_other_layers_until_done(tmp_path: Path) -> None:
     )
 
 
-def test_adjudicate_bad_input_is_one_error_line(tmp_path: Path) -> None:
-    db = _layers(tmp_path)
+def test_adjudicate_bad_input_is_one_error_line(tmp_path: Path, db_target) -> None:
+    db = _layers(tmp_path, db_target)
     for arguments, message in (
         (("--annotators", "alice"), "error: name two layers, --annotators A,B, not 'alice'"),
         (("--annotators", "alice,alice"), "error: compare two different layers"),
@@ -181,10 +183,10 @@ async def _press_J(app: WorkbenchApp, pilot: Any) -> AdjudicationScreen:
 
 
 @pytest.mark.asyncio
-async def test_adjudication_by_keyboard(tmp_path: Path) -> None:
+async def test_adjudication_by_keyboard(tmp_path: Path, db_target) -> None:
     """J opens the screen on the focused document; one key settles a disagreement and
     moves to the next open one; an edit is e and a digit; u undoes the newest."""
-    workspace = _open(tmp_path)
+    workspace = _open(tmp_path, db_target)
     app = WorkbenchApp(workspace, 1, 2, steady=True)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await _press_J(app, pilot)
@@ -234,8 +236,10 @@ async def test_adjudication_by_keyboard(tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
-async def test_blind_annotator_gets_a_notification_not_the_screen(tmp_path: Path) -> None:
-    db = _layers(tmp_path)
+async def test_blind_annotator_gets_a_notification_not_the_screen(
+    tmp_path: Path, db_target
+) -> None:
+    db = _layers(tmp_path, db_target)
     run("--db", db, "assign", "--doc", "1", "--to", "alice,bob")
     workspace = Workspace.open(db, "alice")
     app = WorkbenchApp(workspace, 1, 2, steady=True)
@@ -257,11 +261,13 @@ def test_siding_with_the_layer_that_marked_nothing_rejects_the_other() -> None:
     assert boundary.rejected("first") == () and boundary.rejected("reject") == boundary.sides
 
 
-def _event_layers(tmp_path: Path, bob_from: Any = None) -> tuple[str, list[dict]]:
+def _event_layers(
+    tmp_path: Path, target: Path | str, bob_from: Any = None
+) -> tuple[str, list[dict]]:
     """alice's and bob's layers with events: bob lacks the first event, types the next one
     otherwise and never gives Pakistan a role (`bob_from`: another way to make bob's
     events from alice's, which never give Pakistan a role either)."""
-    db = _layers(tmp_path)
+    db = _layers(tmp_path, target)
     events = [json.loads(line) for line in (SEEDS / "events.jsonl").read_text().splitlines()]
     bob = [{**e, "roles": [r for r in e["roles"] if r["text"] != "Pakistan"]} for e in events]
     if bob_from is None:
@@ -276,8 +282,8 @@ def _event_layers(tmp_path: Path, bob_from: Any = None) -> tuple[str, list[dict]
     return db, events
 
 
-def test_event_disagreements_are_settled_with_their_roles(tmp_path: Path) -> None:
-    db, _ = _event_layers(tmp_path)
+def test_event_disagreements_are_settled_with_their_roles(tmp_path: Path, db_target) -> None:
+    db, _ = _event_layers(tmp_path, db_target)
     workspace = Workspace.open(db, "carol")
     adjudication = workspace.adjudication
     comparison = adjudication.compare(1, "alice", "bob")
@@ -342,8 +348,10 @@ def test_event_disagreements_are_settled_with_their_roles(tmp_path: Path) -> Non
 
 
 @pytest.mark.asyncio
-async def test_an_event_is_taken_by_keyboard_and_drawn_in_both_panes(tmp_path: Path) -> None:
-    db, _ = _event_layers(tmp_path)
+async def test_an_event_is_taken_by_keyboard_and_drawn_in_both_panes(
+    tmp_path: Path, db_target
+) -> None:
+    db, _ = _event_layers(tmp_path, db_target)
     workspace = Workspace.open(db, "carol")
     app = WorkbenchApp(workspace, 1, 2, steady=True)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -361,8 +369,8 @@ async def test_an_event_is_taken_by_keyboard_and_drawn_in_both_panes(tmp_path: P
     workspace.close()
 
 
-def test_curate_copies_unanimous_events_with_their_roles_once(tmp_path: Path) -> None:
-    db, events = _event_layers(tmp_path)
+def test_curate_copies_unanimous_events_with_their_roles_once(tmp_path: Path, db_target) -> None:
+    db, events = _event_layers(tmp_path, db_target)
     # bob typed events[1] otherwise, lacks events[0] (so the other report of its incident
     # is in an incident of one report in bob's layer) and every role filled by Pakistan
     unanimous = [
@@ -424,8 +432,10 @@ def _curated_incidents(workspace: Workspace) -> list[list[tuple[int, str]]]:
     return sorted(groups.values())
 
 
-def test_an_incident_disagreement_takes_one_side_s_incident_whole(tmp_path: Path) -> None:
-    db, events = _event_layers(tmp_path, _rask_alone)
+def test_an_incident_disagreement_takes_one_side_s_incident_whole(
+    tmp_path: Path, db_target
+) -> None:
+    db, events = _event_layers(tmp_path, db_target, _rask_alone)
     first, second = events[RASK_FIRST]["trigger"], events[RASK_SECOND]["trigger"]
     workspace = Workspace.open(db, "carol")
     adjudication = workspace.adjudication
@@ -464,8 +474,8 @@ def test_an_incident_disagreement_takes_one_side_s_incident_whole(tmp_path: Path
     workspace.close()
 
 
-def test_curate_joins_the_incidents_every_layer_agrees_on(tmp_path: Path) -> None:
-    db, events = _event_layers(tmp_path, _rask_alone)
+def test_curate_joins_the_incidents_every_layer_agrees_on(tmp_path: Path, db_target) -> None:
+    db, events = _event_layers(tmp_path, db_target, _rask_alone)
     run("--db", db, "--annotator", "carla", "curate")
     workspace = Workspace.open(db, "carla")
     incidents = _curated_incidents(workspace)
@@ -490,8 +500,8 @@ def test_curate_joins_the_incidents_every_layer_agrees_on(tmp_path: Path) -> Non
 
 
 @pytest.mark.asyncio
-async def test_an_incident_is_taken_by_keyboard(tmp_path: Path) -> None:
-    db, _ = _event_layers(tmp_path, _rask_alone)
+async def test_an_incident_is_taken_by_keyboard(tmp_path: Path, db_target) -> None:
+    db, _ = _event_layers(tmp_path, db_target, _rask_alone)
     workspace = Workspace.open(db, "carol")
     app = WorkbenchApp(workspace, 1, 2, steady=True)
     async with app.run_test(size=(150, 36)) as pilot:

@@ -81,25 +81,15 @@ def _skip_operand(parts: list[str], index: int) -> int:
 
 
 @cache
-def latin_diacritics() -> tuple[str, str]:
-    """Latin letters with diacritics, and the ASCII letter of each (`unicode61` matches
-    "Balūchestān" for "baluchestan"; PostgreSQL's index folds them with this table)."""
-    marked, plain = [], []
+def _letter_classes() -> dict[str, str]:
+    """For each ASCII letter, a character class of it and its Latin forms with diacritics
+    (`unicode61` matches "Balūchestān" for "baluchestan")."""
+    forms: dict[str, list[str]] = {}
     for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
         char = chr(code)
         base = unicodedata.normalize("NFD", char)[0]
         if base != char and base.isascii() and base.isalpha():
-            marked.append(char)
-            plain.append(base)
-    return "".join(marked), "".join(plain)
-
-
-@cache
-def _letter_classes() -> dict[str, str]:
-    """For each ASCII letter, a character class of it and its Latin forms with diacritics."""
-    forms: dict[str, list[str]] = {}
-    for char, base in zip(*latin_diacritics(), strict=True):
-        forms.setdefault(base.lower(), []).append(char)
+            forms.setdefault(base.lower(), []).append(char)
     return {letter: "[" + letter + "".join(chars) + "]" for letter, chars in forms.items()}
 
 
@@ -143,12 +133,6 @@ def snippet(text: str, start: int, end: int, context: int = CONTEXT) -> Snippet:
     )
 
 
-def _folded(word: str) -> str:
-    """A word as PostgreSQL's index holds it: lower case, Latin diacritics removed."""
-    marked, plain = latin_diacritics()
-    return word.translate(str.maketrans(marked, plain)).lower()
-
-
 _TSQUERY_OPERATORS = {"AND": "&", "OR": "|", "NOT": "& !"}
 
 
@@ -188,7 +172,7 @@ def tsquery(query: str) -> str:
             text = part.rstrip("*")
             if text.startswith('"'):
                 text = text[1:-1].replace('""', '"')
-            words = [_folded(word) for word in _WORD.findall(text)]
+            words = [word.lower() for word in _WORD.findall(text)]
             if not words:
                 continue
             lexemes = [f"'{word}'" for word in words]

@@ -21,6 +21,19 @@ from workbench.store.sql import POSTGRESQL
 TEXTS_KEPT = 4
 
 
+_DOCUMENT_COLUMNS = (
+    "title",
+    "text",
+    "sha256",
+    "source",
+    "url",
+    "published",
+    "normalisation",
+    "origin",
+    "meta",
+)
+
+
 class Documents:
     """The corpus: each document's exact text, where it came from, and its full-text index."""
 
@@ -29,31 +42,46 @@ class Documents:
         self._recent_texts: OrderedDict[int, str] = OrderedDict()
 
     def add_many(self, documents: Sequence[NewDocument]) -> tuple[list[int], list[int]]:
-        """Store documents in one transaction; returns (added ids, ids already present)."""
+        """Store documents in one transaction; returns (added ids, ids already present).
+        A text stored already (or twice in `documents`) is stored once. One statement
+        looks the texts up and a few insert them all (a round trip per document to a
+        PostgreSQL server was most of an import's time)."""
+        hashes = list(dict.fromkeys(doc.sha256 for doc in documents))
+        with self.db.transaction("import") as tx:
+            stored = {
+                str(sha): int(doc_id)
+                for doc_id, sha in self.db.rows_in(
+                    "SELECT id, sha256 FROM documents WHERE sha256 IN ({marks})", hashes
+                )
+            }
+            new = {doc.sha256: doc for doc in documents if doc.sha256 not in stored}
+            ids = tx.insert_many(
+                "documents",
+                _DOCUMENT_COLUMNS,
+                [
+                    (
+                        doc.title,
+                        doc.text,
+                        doc.sha256,
+                        doc.source,
+                        doc.url,
+                        doc.published,
+                        doc.normalisation,
+                        doc.origin,
+                        json.dumps(dict(doc.meta), ensure_ascii=False, sort_keys=True),
+                    )
+                    for doc in new.values()
+                ],
+                same={"imported_at": utc_now()},
+            )
+        made = dict(zip(new, (int(i) for i in ids), strict=True))
         added: list[int] = []
         unchanged: list[int] = []
-        with self.db.transaction("import") as tx:
-            for doc in documents:
-                existing = self.id_by_sha256(doc.sha256)
-                if existing is not None:
-                    unchanged.append(existing)
-                    continue
-                doc_id = tx.insert(
-                    "documents",
-                    {
-                        "title": doc.title,
-                        "text": doc.text,
-                        "sha256": doc.sha256,
-                        "source": doc.source,
-                        "url": doc.url,
-                        "published": doc.published,
-                        "imported_at": utc_now(),
-                        "normalisation": doc.normalisation,
-                        "origin": doc.origin,
-                        "meta": json.dumps(dict(doc.meta), ensure_ascii=False, sort_keys=True),
-                    },
-                )
-                added.append(int(doc_id))
+        for doc in documents:
+            if doc.sha256 in made and made[doc.sha256] not in added:
+                added.append(made[doc.sha256])
+            else:
+                unchanged.append(stored.get(doc.sha256) or made[doc.sha256])
         return added, unchanged
 
     def get(self, doc_id: int) -> Document:
@@ -186,7 +214,7 @@ class Documents:
         cursor = self.db.conn.execute(
             f"""
             SELECT d.id, d.title, -ts_rank({DOCUMENT_VECTOR}, q) AS rank
-            FROM documents d, to_tsquery('simple', ?) q
+            FROM documents d, to_tsquery('simple', workbench_fold(?)) q
             WHERE {DOCUMENT_VECTOR} @@ q ORDER BY rank, d.id
             """,
             (query,),

@@ -15,25 +15,21 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from workbench.fulltext import latin_diacritics
 from workbench.store.sql import Connection, quoted
 
 # The documents' full-text vector: titles weigh more than text (SQLite's bm25 weights
 # 5:1). Words are folded as SQLite's unicode61 folds them: `simple` lowers their case,
-# `workbench_fold` takes Latin diacritics off (with the table the hit finder uses).
+# `workbench_fold` takes diacritics off (decomposed, their combining marks dropped).
 DOCUMENT_VECTOR = (
     "(setweight(to_tsvector('simple', workbench_fold(title)), 'A') || "
     "setweight(to_tsvector('simple', workbench_fold(text)), 'D'))"
 )
 FULLTEXT_INDEX = f"CREATE INDEX documents_fulltext ON documents USING gin ({DOCUMENT_VECTOR})"
-
-
-def _fold_function() -> str:
-    marked, plain = latin_diacritics()
-    return (
-        "CREATE FUNCTION workbench_fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT "
-        f"PARALLEL SAFE RETURN translate($1, '{marked}', '{plain}')"
-    )
+FOLD_FUNCTION = (
+    "CREATE FUNCTION workbench_fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT "
+    f"PARALLEL SAFE RETURN regexp_replace(normalize($1, NFD), '[{chr(0x300)}-{chr(0x36F)}]', "
+    "'', 'g')"
+)
 
 
 _TYPES = (
@@ -115,7 +111,7 @@ def create(conn: Connection, migrate: Callable[[sqlite3.Connection], object]) ->
     conn.execute("BEGIN IMMEDIATE")
     try:
         if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
-            for statement in [*statements, _fold_function(), FULLTEXT_INDEX]:
+            for statement in [*statements, FOLD_FUNCTION, FULLTEXT_INDEX]:
                 conn.execute(statement)
             for table, values in rows.items():
                 for row in values:
