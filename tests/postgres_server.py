@@ -44,6 +44,56 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class Server:
+    """A PostgreSQL server of the tests' own, in a temporary folder."""
+
+    def __init__(self, binaries: Path, fsync: bool) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="workbench-pg-"))
+        # PostgreSQL refuses to run as root: the server runs as Debian's postgres user then.
+        self._as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self._as_user:
+            shutil.chown(self.folder, "postgres")
+        self._binaries = binaries
+        self._data, port = self.folder / "data", _free_port()
+        self._options = f"-p {port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        self._options += "" if fsync else " -c fsync=off"
+        self.url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        self._run("initdb", "-D", str(self._data), "-A", "trust", "-U", "postgres",
+                  "-E", "UTF8", "--no-sync")  # fmt: skip
+
+    def _run(self, program: str, *arguments: str) -> None:
+        command = [*self._as_user, str(self._binaries / program), *arguments]
+        subprocess.run(command, check=True, capture_output=True, cwd=self.folder)
+
+    def start(self) -> None:
+        self._run("pg_ctl", "-D", str(self._data), "-o", self._options,
+                  "-l", str(self.folder / "log"), "-w", "start")  # fmt: skip
+
+    def stop(self) -> None:
+        """Stop at once, as a crash or a pulled cable would (open connections break)."""
+        self._run("pg_ctl", "-D", str(self._data), "-m", "immediate", "-w", "stop")
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def own_server(fsync: bool = False) -> Iterator[Server | None]:
+    """A started server of the tests' own (None: no PostgreSQL installed), removed after."""
+    binaries = _binaries()
+    if binaries is None:
+        yield None
+        return
+    started = Server(binaries, fsync)
+    started.start()
+    try:
+        yield started
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            started.stop()
+        started.remove()
+
+
 @contextlib.contextmanager
 def server(fsync: bool = False) -> Iterator[str | None]:
     """The URL of a server to make test databases on (None: none available). Tests run
@@ -52,31 +102,8 @@ def server(fsync: bool = False) -> Iterator[str | None]:
     if given:
         yield given
         return
-    binaries = _binaries()
-    if binaries is None:
-        yield None
-        return
-    folder = Path(tempfile.mkdtemp(prefix="workbench-pg-"))
-    # PostgreSQL refuses to run as root: the server runs as Debian's postgres user then.
-    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_user:
-        shutil.chown(folder, "postgres")
-    data, port = folder / "data", _free_port()
-
-    def run(*command: str) -> None:
-        subprocess.run([*as_user, *command], check=True, capture_output=True, cwd=folder)
-
-    run(str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-        "-E", "UTF8", "--no-sync")  # fmt: skip
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
-    options += "" if fsync else " -c fsync=off"
-    run(str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"),
-        "-w", "start")  # fmt: skip
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
+    with own_server(fsync) as started:
+        yield started.url if started else None
 
 
 def with_database(url: str, name: str) -> str:

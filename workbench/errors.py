@@ -60,6 +60,10 @@ class DatabaseError(WorkbenchError):
     """The database cannot be opened or used (corrupt, locked, newer schema...)."""
 
 
+class ConnectionLost(DatabaseError):
+    """The connection to a database server broke; nothing of the change was saved."""
+
+
 class NothingToUndo(WorkbenchError):
     """Undo or redo was asked for but the change log has nothing to apply."""
 

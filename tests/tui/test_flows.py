@@ -484,3 +484,42 @@ async def test_a_change_made_on_another_machine_shows_within_two_seconds(
             if {(m.start, m.end) for m in view.mentions} != before:
                 break
         assert {(m.start, m.end) for m in view.mentions} == before - {(gone.start, gone.end)}
+
+
+async def test_a_lost_server_keeps_the_unsaved_change_and_it_is_made_when_it_is_back() -> None:
+    from helpers import SEEDS
+
+    from workbench.importers import import_paths
+
+    with postgres_server.own_server() as server:
+        if server is None:
+            pytest.skip("no PostgreSQL server (install Debian's postgresql)")
+        url = postgres_server.new_database(server.url)
+        with Store.open(url, annotator="seed") as seeding:
+            import_paths(seeding, [SEEDS])
+        store = Store.open(url, annotator="tester")
+        app = WorkbenchApp(Workspace(store), keymap={}, steady=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            view = main(app).panes[0].view
+            mention = view.mention_at_cursor()
+            assert mention is not None
+            server.stop()
+            await pilot.press("d")
+            await pilot.pause()
+            lost = [n for n in app._notifications if n.title == "connection lost"]
+            assert lost and "Not saved: " in lost[-1].message and "R to try" in lost[-1].message
+            assert view.mention_at_cursor() == mention  # nothing changed, nothing half-done
+            server.start()
+            for _ in range(50):  # reconnects on its own (it asks every second)
+                await pilot.pause(0.1)
+                if any(n.title == "connection back" for n in app._notifications):
+                    break
+            assert any(n.title == "connection back" for n in app._notifications)
+            await pilot.press("R")
+            await pilot.pause()
+            assert view.mention_at_cursor() != mention
+        store.close()
+        with Store.open(url, annotator="tester") as after:
+            assert mention.id not in {m.id for m in after.mentions.of_document(mention.doc_id)}
+            assert after.undo().startswith("delete mention")  # one change, as if never lost

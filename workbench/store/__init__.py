@@ -15,7 +15,7 @@ from pathlib import Path
 from types import FunctionType
 from typing import Any, TypeVar
 
-from workbench.errors import DatabaseError, ReadOnlyDatabase, WorkbenchError
+from workbench.errors import ConnectionLost, DatabaseError, ReadOnlyDatabase, WorkbenchError
 from workbench.model import INDEPENDENT, PROJECT_MODES, SHARED
 from workbench.store import alias_index, connection, history, schema
 from workbench.store.assignments import Assignments
@@ -258,10 +258,15 @@ def _write_refused(conn: Connection, target: Path | str) -> str | None:
     return f"{location(target)} is read-only: the role {row[0]} may only read it"
 
 
-def _storage_error(where: str, exc: Exception) -> DatabaseError:
+def _storage_error(where: str, exc: Exception, lost: bool = False) -> DatabaseError:
     """One clear error for what the database reports (a corrupt page, a dropped table, a
-    file that became read-only, a role that may not write)."""
+    file that became read-only, a role that may not write, a server gone away)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
+    if lost:
+        return ConnectionLost(
+            f"{where}: the connection to the database is lost ({text}); nothing of this "
+            "change was saved, and Workbench connects again when the server answers"
+        )
     words = text.lower().replace("-", "").replace(" ", "")
     if "readonly" in words or "permissiondenied" in words:
         return ReadOnlyDatabase(f"{where}: cannot write: {text}")
@@ -277,7 +282,8 @@ def _reported(method: F) -> F:
         try:
             return method(self, *args, **kwargs)
         except connection.DRIVER_ERRORS as exc:
-            raise _storage_error(self.db.location, exc) from exc
+            lost = bool(getattr(self.db.conn, "lost", False))
+            raise _storage_error(self.db.location, exc, lost) from exc
 
     return call  # type: ignore[return-value]
 

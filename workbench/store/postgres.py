@@ -69,13 +69,34 @@ class PgConnection:
     IntegrityError = psycopg.IntegrityError
     OperationalError = psycopg.OperationalError
 
-    def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
+    def __init__(self, raw: psycopg.Connection[Any], url: str, read_only: bool) -> None:
         self.raw = raw
         self.url = url
+        self.read_only = read_only
         self._writing = False  # inside a write transaction (BEGIN IMMEDIATE)
         self._listening = False
 
+    @property
+    def lost(self) -> bool:
+        """True when the connection to the server broke (a restart, a network failure)."""
+        return bool(self.raw.closed or self.raw.broken)
+
+    def _reconnect_if_lost(self) -> None:
+        """Connect again when the connection broke, between transactions (one that was
+        open when it broke was rolled back by the server: nothing of it is kept)."""
+        if not self.lost:
+            return
+        self._writing = False
+        self.raw = _open(self.url, self.read_only)
+        if self._listening:
+            self.raw.execute(f"LISTEN {CHANGES_CHANNEL}")
+
     def execute(self, sql: str, parameters: Any = (), /) -> psycopg.Cursor[Any]:
+        if sql == "ROLLBACK" and self.lost:
+            self._writing = False  # (the server rolled it back when the connection broke)
+            return self.raw.cursor()
+        if not self._writing:
+            self._reconnect_if_lost()
         if sql == "BEGIN IMMEDIATE":
             # (one round trip: a query without parameters may hold two statements)
             cursor = self.raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})".encode())
@@ -92,6 +113,7 @@ class PgConnection:
         """BEGIN a write transaction, take the write lock, and return the next change
         group's number, in one round trip (statements without parameters may be sent
         together; each runs after the one before, so the number is read under the lock)."""
+        self._reconnect_if_lost()
         cursor = self.raw.execute(
             f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); "
             "SELECT coalesce(max(group_id), 0) + 1 FROM changes".encode()
@@ -115,7 +137,7 @@ class PgConnection:
         try:
             self.raw.execute("; ".join(parts).encode())
         except psycopg.Error:
-            if not self.raw.closed and self.raw.info.transaction_status != TransactionStatus.IDLE:
+            if not self.lost and self.raw.info.transaction_status != TransactionStatus.IDLE:
                 self.raw.execute(b"ROLLBACK")  # (nothing of the failed change is kept)
             raise
         finally:
@@ -124,6 +146,7 @@ class PgConnection:
     def changed_elsewhere(self) -> bool:
         """True when another connection committed a change since the last call (the first
         call starts listening and says False)."""
+        self._reconnect_if_lost()
         if not self._listening:
             self.raw.execute(f"LISTEN {CHANGES_CHANNEL}")
             self._listening = True
@@ -147,13 +170,20 @@ def connect(url: str, read_only: bool = False) -> PgConnection:
     """Open a connection to the database a URL names, in autocommit mode (every write is
     an explicit BEGIN … COMMIT, as on SQLite)."""
     try:
-        raw = psycopg.connect(url, autocommit=True, options=f"-c lock_timeout={LOCK_TIMEOUT}")
+        raw = _open(url, read_only)
     except psycopg.Error as exc:
         raise DatabaseError(f"{display(url)}: cannot connect: {_first_line(exc)}") from exc
+    return PgConnection(raw, url, read_only)
+
+
+def _open(url: str, read_only: bool) -> psycopg.Connection[Any]:
+    raw = psycopg.connect(
+        url, autocommit=True, options=f"-c lock_timeout={LOCK_TIMEOUT}", connect_timeout=10
+    )
     raw.adapters.register_dumper(bool, _BoolAsInteger)
     if read_only:
         raw.execute("SET default_transaction_read_only = on")
-    return PgConnection(raw, url)
+    return raw
 
 
 def _first_line(exc: BaseException) -> str:

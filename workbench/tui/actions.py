@@ -264,6 +264,13 @@ ACTIONS: tuple[Action, ...] = (
         "annotations.skip_undo",
         ANNOTATING,
     ),
+    _screen(
+        "history.retry",
+        "R",
+        "make again the change a lost connection to the database did not save",
+        "annotations.retry",
+        ANNOTATING,
+    ),
     _screen("entity.rename", "", "rename the entity of the mention", "entities.rename", ANNOTATING),
     _screen(
         "entity.delete",

@@ -306,6 +306,10 @@ class AnnotationCommands:
         """Redo your most recently undone change."""
         self._history("redone", self.workspace.history.redo)
 
+    def retry(self) -> None:
+        """Make again the change a lost connection did not save."""
+        self.screen.retry_unsaved()
+
     def skip_undo(self) -> None:
         """Leave your newest change in place (its undo was refused)."""
         action = self.screen.apply("undo step skipped", self.workspace.history.skip)

@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from workbench.display import visible
-from workbench.errors import MentionNotFound, WorkbenchError
+from workbench.errors import ConnectionLost, MentionNotFound, WorkbenchError
 from workbench.model import Entity, EntityCard, Mention
 from workbench.tui import actions
 from workbench.tui.host import workbench_app
@@ -69,6 +69,12 @@ class MainScreen(Screen[None]):
         }
         self._panes: list[DocumentPane] = []
         self._last_pane = 0
+        # The change a lost connection did not save (R makes it again), and whether the
+        # database is unreachable now.
+        self._unsaved: (
+            tuple[str, Callable[[], Any], Callable[[Any], str] | None, dict[str, Any]] | None
+        ) = None
+        self._connection_lost = False
         # (document id, cursor) shown in each pane; kept for every document ever shown
         self._positions: dict[int, tuple[int, int]] = {}
         self.cursors: dict[int, int] = {}  # document id -> last cursor there
@@ -131,15 +137,36 @@ class MainScreen(Screen[None]):
         `Changed`); a change returning a mention redraws only it."""
         try:
             result = change()
+        except ConnectionLost as exc:
+            # the change is kept, to be made again when the server answers (R)
+            self._unsaved = (description, change, describe, shown)
+            self._connection_lost = True
+            self.notify(
+                f"{exc}. Not saved: {description}. Press R to try it again.",
+                title="connection lost",
+                severity="error",
+                timeout=15,
+            )
+            self.set_status(f"connection lost: not saved: {description} (R to try again)")
+            return None
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             return None
+        self._unsaved = None
         mention = result.mention if isinstance(result, Annotated) else result
         if not shown and isinstance(mention, Mention):
             shown = {"mention_id": mention.id}
         status = describe(result) if describe is not None else f"saved: {description}"
         self.post_message(Changed(status, **(shown or {"everything": True})))
         return result
+
+    def retry_unsaved(self) -> None:
+        """Make again the change a lost connection did not save."""
+        if self._unsaved is None:
+            self.notify("nothing to try again: every change was saved")
+            return
+        description, change, describe, shown = self._unsaved
+        self.apply(description, change, describe, **shown)
 
     @on(Changed)
     def _changed(self, message: Changed) -> None:
@@ -217,9 +244,21 @@ class MainScreen(Screen[None]):
         run beside this one): the open documents are read again when someone did."""
         try:
             changed = self.workspace.history.changed_elsewhere()
+        except ConnectionLost:
+            if not self._connection_lost:
+                self._connection_lost = True
+                self.set_status("connection lost: connecting again every second…")
+            return
         except WorkbenchError:
             return
-        if changed:
+        if self._connection_lost:
+            self._connection_lost = False
+            self.notify("connected to the database again", title="connection back")
+            self.set_status(
+                "connection back" + (": R makes the unsaved change" if self._unsaved else "")
+            )
+            self.reload()
+        elif changed:
             self.reload()
             self.set_status("updated: the database was changed elsewhere")
 
