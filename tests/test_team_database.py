@@ -77,3 +77,16 @@ def test_a_database_with_other_tables_is_not_taken_for_a_workbench_one(postgres_
 def test_a_database_url_that_is_not_postgresql_is_one_error(url: str) -> None:
     refused = run("--db", url, "docs", check=False)
     assert refused.returncode == 1 and refused.stderr.startswith("error: --db ")
+
+
+def test_a_change_that_waits_too_long_for_others_is_one_clear_line(postgres_db: str) -> None:
+    from workbench.store.postgres import WRITE_LOCK
+
+    Store.open(postgres_db).close()
+    impatient = postgres_db + "?options=-c%20lock_timeout%3D300ms"
+    with psycopg.connect(postgres_db, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))  # a change that never ends
+        refused = run("--db", impatient, "kb", "add", "Late", "--label", "ORG", check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "the database is busy" in refused.stderr and "try it again" in refused.stderr
+    run("--db", impatient, "kb", "add", "Late", "--label", "ORG")  # and it can be, after

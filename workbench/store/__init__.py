@@ -258,10 +258,22 @@ def _write_refused(conn: Connection, target: Path | str) -> str | None:
     return f"{location(target)} is read-only: the role {row[0]} may only read it"
 
 
+# PostgreSQL's "lock not available" (the 30 s lock timeout), "serialization failure" and
+# "deadlock detected": a change that waited for others too long. (Workbench's own writers
+# take one lock first, so they neither deadlock nor conflict with each other.)
+_BUSY = {"55P03", "40001", "40P01"}
+
+
 def _storage_error(where: str, exc: Exception, lost: bool = False) -> DatabaseError:
     """One clear error for what the database reports (a corrupt page, a dropped table, a
     file that became read-only, a role that may not write, a server gone away)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
+    code = getattr(exc, "sqlstate", None)
+    if code in _BUSY:
+        return DatabaseError(
+            f"{where}: the database is busy ({text}): another change held it too long; "
+            "nothing of this one was saved, try it again"
+        )
     if lost:
         return ConnectionLost(
             f"{where}: the connection to the database is lost ({text}); nothing of this "

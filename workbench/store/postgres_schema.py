@@ -27,8 +27,8 @@ DOCUMENT_VECTOR = (
 FULLTEXT_INDEX = f"CREATE INDEX documents_fulltext ON documents USING gin ({DOCUMENT_VECTOR})"
 FOLD_FUNCTION = (
     "CREATE FUNCTION workbench_fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT "
-    f"PARALLEL SAFE RETURN regexp_replace(normalize($1, NFD), '[{chr(0x300)}-{chr(0x36F)}]', "
-    "'', 'g')"
+    f"PARALLEL SAFE AS $$ SELECT regexp_replace(normalize($1, NFD), "
+    f"'[{chr(0x300)}-{chr(0x36F)}]', '', 'g') $$"
 )
 
 
