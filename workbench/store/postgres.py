@@ -178,7 +178,9 @@ def connect(url: str, read_only: bool = False) -> PgConnection:
 
 def _open(url: str, read_only: bool) -> psycopg.Connection[Any]:
     # (a URL may set its own: ?options=-c%20lock_timeout%3D5s)
-    options = {} if "lock_timeout" in url else {"options": f"-c lock_timeout={LOCK_TIMEOUT}"}
+    options: dict[str, Any] = (
+        {} if "lock_timeout" in url else {"options": f"-c lock_timeout={LOCK_TIMEOUT}"}
+    )
     raw = psycopg.connect(url, autocommit=True, connect_timeout=10, **options)
     raw.adapters.register_dumper(bool, _BoolAsInteger)
     if read_only:
