@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from workbench.store import Store
 
 
+# Documents read together for an export (their texts, mentions and events held at once).
+DOCUMENTS_PER_READ = 100
+
+
 @dataclass(frozen=True)
 class DocumentExport:
     """One document as exported: its text and what is annotated in it."""
@@ -61,13 +65,21 @@ class ExportView:
         return len(self.doc_ids)
 
     def documents(self) -> Iterator[DocumentExport]:
-        """Each chosen document in id order, loaded only when reached."""
-        for doc_id in self.doc_ids:
-            yield DocumentExport(
-                self._store.documents.get(doc_id),
-                tuple(self._store.mentions.of_document(doc_id, self.statuses)),
-                tuple(self._store.events.of_document(doc_id)),
-            )
+        """Each chosen document in id order, read DOCUMENTS_PER_READ at a time (three
+        queries for them all, not three per document: a round trip to a PostgreSQL
+        server each) and only when reached."""
+        store = self._store
+        for first in range(0, len(self.doc_ids), DOCUMENTS_PER_READ):
+            chosen = self.doc_ids[first : first + DOCUMENTS_PER_READ]
+            documents = store.documents.get_many(chosen)
+            mentions = store.mentions.of_documents(chosen, self.statuses)
+            events = store.events.of_documents(chosen)
+            for doc_id in chosen:
+                yield DocumentExport(
+                    documents[doc_id],
+                    tuple(mentions.get(doc_id, ())),
+                    tuple(events.get(doc_id, ())),
+                )
 
     @cached_property
     def incidents(self) -> list[dict[str, Any]]:

@@ -95,6 +95,17 @@ class Documents:
             raise DocumentNotFound(doc_id)
         return Document._make((*row[:-1], json.loads(row[-1] or "{}")))
 
+    def get_many(self, doc_ids: Sequence[int]) -> dict[int, Document]:
+        """Several documents with their texts (one query), by id; missing ids left out."""
+        return {
+            int(row[0]): Document._make((*row[:-1], json.loads(row[-1] or "{}")))
+            for row in self.db.iter_in(
+                "SELECT id, title, text, sha256, source, url, published, imported_at, "
+                "normalisation, meta FROM documents WHERE id IN ({marks})",
+                doc_ids,
+            )
+        }
+
     def id_by_sha256(self, sha256: str) -> int | None:
         """Id of the document with this text hash, if stored."""
         value = self.db.value("SELECT id FROM documents WHERE sha256 = ?", (sha256,))

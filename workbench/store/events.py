@@ -220,6 +220,22 @@ class Events:
         roles = self._roles([r[0] for r in rows])
         return [Event._make((*r, tuple(roles.get(r[0], ())))) for r in rows]
 
+    def of_documents(self, doc_ids: Sequence[int]) -> dict[int, list[Event]]:
+        """The events of several documents (one query, not one per document), by
+        document, each by trigger position."""
+        rows = self.db.rows_in(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE layer IS ? AND doc_id IN ({{marks}}) "
+            "ORDER BY doc_id, trigger_start, id",
+            doc_ids,
+            before=(self.db.layer,),
+        )
+        roles = self._roles([r[0] for r in rows])
+        found: dict[int, list[Event]] = {}
+        for row in rows:
+            event = Event._make((*row, tuple(roles.get(row[0], ()))))
+            found.setdefault(event.doc_id, []).append(event)
+        return found
+
     def by_layer(self, doc_ids: Sequence[int] | None = None) -> dict[str | None, list[Event]]:
         """Events of every layer (None: the shared one), of the documents (None: all)."""
         select = f"SELECT layer, {_EVENT_COLUMNS} FROM events"

@@ -109,6 +109,23 @@ class Mentions:
         )
         return [Mention(*r) for r in rows]
 
+    def of_documents(
+        self, doc_ids: Sequence[int], statuses: Sequence[str] = (ACCEPTED, SUGGESTED)
+    ) -> dict[int, list[Mention]]:
+        """The mentions of several documents (one query, not one per document), by
+        document, each by position."""
+        found: dict[int, list[Mention]] = {}
+        for row in self.db.iter_in(
+            f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE layer IS ? "
+            f"AND status IN ({marks(len(statuses))}) AND doc_id IN ({{marks}}) "
+            'ORDER BY doc_id, start, "end", id',
+            doc_ids,
+            before=(self.db.layer, *statuses),
+        ):
+            mention = Mention(*row)
+            found.setdefault(mention.doc_id, []).append(mention)
+        return found
+
     def overlapping(
         self, doc_id: int, start: int, end: int, statuses: Sequence[str] = (ACCEPTED,)
     ) -> list[Mention]:
