@@ -187,17 +187,23 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(bare_path: Path) -> None:
     _suggestions(bare_path)  # no duplicates
 
 
-def test_worker_processes_find_what_one_process_finds(bare_path: Path, tmp_path: Path) -> None:
+def test_worker_processes_find_what_one_process_finds(
+    bare_path: Path, bare_target: Path | str, tmp_path: Path
+) -> None:
+    """Worker processes (each with its own connection, on either backend) find what one
+    process finds on an SQLite file."""
     from helpers import preannotate
 
     from workbench.nlp.batch import MIN_PARALLEL_DOCUMENTS
 
-    with Store.open(bare_path, "tester") as store:
-        store.documents.add_many(generated(random.Random(5), MIN_PARALLEL_DOCUMENTS + 9))
     alone = tmp_path / "alone.db"
     shutil.copy(bare_path, alone)
+    more = generated(random.Random(5), MIN_PARALLEL_DOCUMENTS + 9)
+    for target in dict.fromkeys((alone, bare_target)):
+        with Store.open(target, "tester") as store:
+            store.documents.add_many(more)
     found = {}
-    for path, jobs in ((alone, 1), (bare_path, 2)):
+    for path, jobs in ((alone, 1), (bare_target, 2)):
         with Store.open(path, "tester") as store:
             summary = preannotate(store, None, jobs=jobs, batch_size=4)
             found[jobs] = (

@@ -107,7 +107,7 @@ class PgConnection:
             return self.raw.cursor()
         if sql in ("COMMIT", "ROLLBACK"):
             self._writing = False
-        return self.raw.execute(translate(sql), parameters)
+        return self.raw.execute(*bind(sql, parameters))
 
     def begin_writing(self) -> int:
         """BEGIN a write transaction, take the write lock, and return the next change
@@ -130,7 +130,7 @@ class PgConnection:
         open on the database hears of it when it commits) and commit, in one round trip:
         the values are bound on this side (psycopg quotes them) into one text."""
         inline = psycopg.ClientCursor(self.raw)
-        parts = [inline.mogrify(translate(sql), values) for sql, values in statements]
+        parts = [inline.mogrify(*bind(sql, values)) for sql, values in statements]
         if self._writing:
             parts.append(f"NOTIFY {CHANGES_CHANNEL}")
         parts.append("COMMIT")
@@ -207,9 +207,15 @@ _UNARY_PLUS = re.compile(r"(?<=[\s(])\+(?=[A-Za-z_])")
 _NOCASE = re.compile(r"([\w.]+) COLLATE NOCASE", re.IGNORECASE)
 
 
+# What a `?` of SQLite's spelling becomes: a plain parameter, or the right side of
+# `IS ?` / `IS NOT ?` (SQLite's null-safe comparison; see `bind`).
+_PLAIN, _IS, _IS_NOT = "\x01", "\x02", "\x03"
+_PARAMETER = re.compile("[\x01\x02\x03]")
+
+
 @lru_cache(maxsize=1024)
-def translate(sql: str) -> str:
-    """A statement in SQLite's spelling, in PostgreSQL's (placeholders as psycopg's %s)."""
+def _marked(sql: str) -> str:
+    """A statement in PostgreSQL's spelling, each parameter still a marker of its kind."""
     sql = _JSON_EXTRACT.sub(r"(\1::jsonb ->> '\2')", sql)
     sql = _JSON_GROUP_ARRAY.sub(r"coalesce(json_agg(\1)::text, '[]')", sql)
     literals: list[str] = []
@@ -219,8 +225,8 @@ def translate(sql: str) -> str:
         return f"\x00{len(literals) - 1}\x00"
 
     text = _QUOTED.sub(mask, sql)
-    text = _IS_NOT_PARAMETER.sub("IS DISTINCT FROM ?", text)
-    text = _IS_PARAMETER.sub("IS NOT DISTINCT FROM ?", text)
+    text = _IS_NOT_PARAMETER.sub(_IS_NOT, text)
+    text = _IS_PARAMETER.sub(_IS, text)
     if _INSERT_OR_IGNORE.search(text):
         text = _INSERT_OR_IGNORE.sub("INSERT INTO", text)
         returning = _RETURNING.search(text)
@@ -228,6 +234,47 @@ def translate(sql: str) -> str:
         text = text[:at].rstrip() + " ON CONFLICT DO NOTHING " + text[at:]
     text = _UNARY_PLUS.sub("", text)
     text = _NOCASE.sub(r"lower(\1)", text)
-    text = text.replace("?", "\x01")
+    text = text.replace("?", _PLAIN)
     text = _MASK.sub(lambda m: literals[int(m.group(1))], text)
-    return text.replace("%", "%%").replace("\x01", "%s")
+    return text.replace("%", "%%")
+
+
+@lru_cache(maxsize=1024)
+def translate(sql: str) -> str:
+    """A statement in SQLite's spelling, in PostgreSQL's (placeholders as psycopg's %s;
+    `IS ?` as IS NOT DISTINCT FROM, for statements run with many rows of values)."""
+    replacements = {_PLAIN: "%s", _IS: "IS NOT DISTINCT FROM %s", _IS_NOT: "IS DISTINCT FROM %s"}
+    return _PARAMETER.sub(lambda m: replacements[m.group(0)], _marked(sql))
+
+
+@lru_cache(maxsize=2048)
+def _with_nulls(sql: str, nulls: tuple[bool, ...]) -> str:
+    """`translate`, with each `IS ?` whose value is NULL written `IS NULL` and the others
+    `= %s` (`nulls`: for each `IS ?` in order, whether its value is NULL)."""
+    given = iter(nulls)
+
+    def parameter(match: re.Match[str]) -> str:
+        kind = match.group(0)
+        if kind == _PLAIN:
+            return "%s"
+        null = next(given)
+        if kind == _IS:
+            return "IS NULL" if null else "= %s"
+        return "IS NOT NULL" if null else "IS DISTINCT FROM %s"
+
+    return _PARAMETER.sub(parameter, _marked(sql))
+
+
+def bind(sql: str, parameters: Any) -> tuple[str, Any]:
+    """A statement of SQLite's spelling and its values, for psycopg. A null-safe `IS ?`
+    is written for the value it has: PostgreSQL's planner cannot estimate IS NOT DISTINCT
+    FROM, and `layer IS NOT DISTINCT FROM NULL` in a join made it read every mention once
+    per document; `layer IS NULL` and `layer = 'alice'` it plans with the index."""
+    marked = _marked(sql)
+    if _IS not in marked and _IS_NOT not in marked:
+        return translate(sql), parameters
+    kinds = _PARAMETER.findall(marked)
+    values = list(parameters)
+    nulls = tuple(v is None for k, v in zip(kinds, values, strict=True) if k != _PLAIN)
+    kept = [v for k, v in zip(kinds, values, strict=True) if k == _PLAIN or v is not None]
+    return _with_nulls(sql, nulls), kept
