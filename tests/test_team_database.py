@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from helpers import SEEDS
 
+from workbench.errors import DatabaseError
 from workbench.store import Store
 
 
@@ -84,9 +85,13 @@ def test_a_change_that_waits_too_long_for_others_is_one_clear_line(postgres_db: 
 
     Store.open(postgres_db).close()
     impatient = postgres_db + "?options=-c%20lock_timeout%3D300ms"
-    with psycopg.connect(postgres_db, autocommit=True) as other:
+    with psycopg.connect(postgres_db, autocommit=True) as other, Store.open(impatient) as same:
         other.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))  # a change that never ends
         refused = run("--db", impatient, "kb", "add", "Late", "--label", "ORG", check=False)
+        with pytest.raises(DatabaseError, match="the database is busy"):
+            same.kb.add_entity("Later", "ORG")
+        other.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
+        assert same.kb.add_entity("Later", "ORG").name == "Later"  # the connection goes on
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "the database is busy" in refused.stderr and "try it again" in refused.stderr
     run("--db", impatient, "kb", "add", "Late", "--label", "ORG")  # and it can be, after

@@ -114,10 +114,14 @@ class PgConnection:
         group's number, in one round trip (statements without parameters may be sent
         together; each runs after the one before, so the number is read under the lock)."""
         self._reconnect_if_lost()
-        cursor = self.raw.execute(
-            f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); "
-            "SELECT coalesce(max(group_id), 0) + 1 FROM changes".encode()
-        )
+        try:
+            cursor = self.raw.execute(
+                f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); "
+                "SELECT coalesce(max(group_id), 0) + 1 FROM changes".encode()
+            )
+        except psycopg.Error:
+            self._end_failed_transaction()  # (the lock was not had in time: try again later)
+            raise
         self._writing = True
         while cursor.nextset():
             pass
@@ -137,11 +141,16 @@ class PgConnection:
         try:
             self.raw.execute("; ".join(parts).encode())
         except psycopg.Error:
-            if not self.lost and self.raw.info.transaction_status != TransactionStatus.IDLE:
-                self.raw.execute(b"ROLLBACK")  # (nothing of the failed change is kept)
+            self._end_failed_transaction()
             raise
         finally:
             self._writing = False
+
+    def _end_failed_transaction(self) -> None:
+        """Roll back what a failed statement left open (nothing of it is kept), so that the
+        connection takes the next change."""
+        if not self.lost and self.raw.info.transaction_status != TransactionStatus.IDLE:
+            self.raw.execute(b"ROLLBACK")
 
     def changed_elsewhere(self) -> bool:
         """True when another connection committed a change since the last call (the first
