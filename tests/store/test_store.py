@@ -509,3 +509,26 @@ def test_the_stored_schema_is_the_codes_text_for_new_and_migrated_databases(tmp_
         assert migrated.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         writable = migrated.conn.execute("PRAGMA writable_schema").fetchone()[0]
         assert writable == 0
+
+
+def test_a_change_of_more_rows_than_are_held_is_still_one_change_and_one_undo(store) -> None:
+    from workbench.store.changelog import LOG_ROWS_HELD
+
+    text = "word " * (LOG_ROWS_HELD * 2)
+    (doc_id,), _ = store.documents.add_many([_doc(text, "Long")])
+    with store.transaction("many mentions"):
+        for i in range(LOG_ROWS_HELD + 200):
+            store.mentions.add(doc_id, i * 5, i * 5 + 4, "GPE")
+        # a part that fails after rows of it were written
+        with pytest.raises(InvalidLabel), store.transaction("inner"):
+            for i in range(LOG_ROWS_HELD + 200, LOG_ROWS_HELD * 2):
+                store.mentions.add(doc_id, i * 5, i * 5 + 4, "GPE")
+            store.mentions.add(doc_id, 0, 4, "NOPE")
+        store.mentions.add(doc_id, (LOG_ROWS_HELD * 2 - 1) * 5, LOG_ROWS_HELD * 10 - 1, "GPE")
+    assert len(store.mentions.of_document(doc_id)) == LOG_ROWS_HELD + 201
+    logged = store.conn.execute(
+        "SELECT count(*), count(DISTINCT group_id) FROM changes WHERE tbl = 'mentions'"
+    ).fetchone()
+    assert tuple(logged) == (LOG_ROWS_HELD + 201, 1)  # the failed part's rows are not logged
+    assert store.undo() == "many mentions"
+    assert store.mentions.of_document(doc_id) == []

@@ -146,6 +146,9 @@ def _postgres(conn: Connection) -> PgConnection:
     return conn
 
 
+# Log rows a transaction keeps until its commit before it writes them (see `_hold`).
+LOG_ROWS_HELD = 1000
+
 _LOG_ROW = (
     "INSERT INTO changes (group_id, at, annotator, action, tbl, row_id, before, after, "
     "undoable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -183,14 +186,18 @@ class Transaction:
         # The group's log rows, written together when it commits (with the statements
         # that end it: one round trip to a PostgreSQL server, not one per row).
         self._log_rows: list[tuple[Any, ...]] = []
-        self._logged_before = 0  # (a nested one: how many its outer had when it began)
+        self._log_rows_written = 0  # (those written before the commit: a big change)
+        self._logged_before = 0  # (a nested one: how many its outer had logged at its start)
 
     def __enter__(self) -> Transaction:
         outer = _OPEN.get(id(self.conn))
         if outer is not None:
             self._outer = outer
             outer._savepoints += 1
-            self._logged_before = len(outer._log_rows)
+            # what was logged before it is written first, so that a rollback to its
+            # savepoint takes back exactly its own part
+            outer._write_held()
+            self._logged_before = outer._log_rows_written
             self.conn.execute(f"SAVEPOINT nested_{outer._savepoints}")
             return outer
         read_only = read_only_reason(self.conn)
@@ -212,7 +219,9 @@ class Transaction:
             self._outer._savepoints -= 1
             if exc_type is not None:
                 self.conn.execute(f"ROLLBACK TO {name}")
-                del self._outer._log_rows[self._logged_before :]
+                # (rows of its part written already went with the rollback)
+                kept = max(0, self._logged_before - self._outer._log_rows_written)
+                del self._outer._log_rows[kept:]
             self.conn.execute(f"RELEASE {name}")
             return
         _OPEN.pop(id(self.conn), None)
@@ -235,7 +244,7 @@ class Transaction:
     def _log(self, table: str, row_id: Any, before: Row | None, after: Row | None) -> None:
         undoable = table not in _NOT_UNDOABLE
         self.undoable |= undoable
-        self._log_rows.append(
+        self._hold(
             (
                 self.group_id,
                 self.at,
@@ -248,6 +257,19 @@ class Transaction:
                 int(undoable),
             )
         )
+
+    def _hold(self, log_row: tuple[Any, ...]) -> None:
+        """Keep a log row for the commit; a change of many rows writes them as it goes,
+        LOG_ROWS_HELD at a time, so that its memory stays small."""
+        self._log_rows.append(log_row)
+        if len(self._log_rows) >= LOG_ROWS_HELD:
+            self._write_held()
+
+    def _write_held(self) -> None:
+        if self._log_rows:
+            self.conn.executemany(_LOG_ROW, self._log_rows)
+            self._log_rows_written += len(self._log_rows)
+            self._log_rows.clear()
 
     def insert(self, table: str, row: Row) -> Any:
         """Insert a row and log it; returns its id."""
@@ -309,7 +331,7 @@ class Transaction:
             logged["same"] = {k: v for k, v in shared.items() if k not in skip}
         if isinstance(ids, range):
             logged["range"] = True  # ids first..last, nothing in between: undone by range
-        self._log_rows.append(
+        self._hold(
             (
                 self.group_id,
                 self.at,
