@@ -36,12 +36,12 @@ sys.path.insert(0, str(ROOT / "tests"))  # the throwaway server the tests use
 import postgres_server  # noqa: E402
 import psycopg  # noqa: E402
 from _common import emit, summary, timings_ms  # noqa: E402
-from bench_export import baseline_json_loop, timed_export  # noqa: E402
+from bench_export import MENTION_ROWS, baseline_json_loop, timed_export, write_json_lines  # noqa: E402
 from bench_export import build as build_export_corpus  # noqa: E402
 from bench_linking import LATENCY_SCRIPT  # noqa: E402
 from bench_preannotate import corpus  # noqa: E402
 from bench_preannotate import fill as fill_preannotation  # noqa: E402
-from bench_store import generated_text  # noqa: E402
+from bench_store import generated_documents, generated_text  # noqa: E402
 from synthetic_kb import generate, variant_query  # noqa: E402
 
 from workbench.model import NewDocument, as_entities  # noqa: E402
@@ -168,13 +168,7 @@ def linker(server: str, aliases: int, queries: int, tmp: Path) -> dict:
 
 
 def import_documents(server: str, documents: int) -> dict:
-    rng = random.Random(2)
-    records = []
-    for i in range(documents):
-        text = f"Report {i}. " + generated_text(rng, 300)
-        records.append(
-            NewDocument(f"Report {i}", text, hashlib.sha256(text.encode()).hexdigest(), "bench")
-        )
+    records = generated_documents(documents)
     url = postgres_server.new_database(server)
     with Store.open(url, annotator="bench") as store:
         start = time.perf_counter()
@@ -211,25 +205,8 @@ def server_cursor_json_loop(url: str, output: Path) -> float:
     start = time.perf_counter()
     with psycopg.connect(url) as conn, open(output, "w", encoding="utf-8") as out:
         cursor = conn.cursor(name="mentions")
-        cursor.execute(
-            'SELECT doc_id, start, "end", label, text, entity_id FROM mentions '
-            "ORDER BY doc_id, start"
-        )
-        for row in cursor:
-            out.write(
-                json.dumps(
-                    {
-                        "doc": row[0],
-                        "start": row[1],
-                        "end": row[2],
-                        "label": row[3],
-                        "text": row[4],
-                        "kb_id": row[5],
-                    },
-                    ensure_ascii=False,
-                )
-            )
-            out.write("\n")
+        cursor.execute(MENTION_ROWS)
+        write_json_lines(cursor, out)
     return time.perf_counter() - start
 
 

@@ -78,7 +78,8 @@ def interleaved(committers: dict[str, Callable[[int], None]], n: int) -> dict[st
     return times
 
 
-def import_rate(path: Path, documents: int) -> dict[str, float]:
+def generated_documents(documents: int) -> list[NewDocument]:
+    """Reports of 300 generated words each (the same ones on every run)."""
     rng = random.Random(2)
     records = []
     for i in range(documents):
@@ -86,6 +87,11 @@ def import_rate(path: Path, documents: int) -> dict[str, float]:
         records.append(
             NewDocument(f"Report {i}", text, hashlib.sha256(text.encode()).hexdigest(), "bench")
         )
+    return records
+
+
+def import_rate(path: Path, documents: int) -> dict[str, float]:
+    records = generated_documents(documents)
     with Store.open(path, annotator="bench") as store:
         start = time.perf_counter()
         for i in range(0, documents, 100):  # one transaction per 100-document file

@@ -106,14 +106,20 @@ def _seeded_on_server(postgres_url) -> str:
     return url.rsplit("/", 1)[1]
 
 
+def _target(backend: str, request, file: str, on_server: str) -> Iterator[Path | str]:
+    """The fixture `file` (a fresh SQLite file), or a fresh copy of the server database
+    the fixture `on_server` names."""
+    if backend == "sqlite":
+        yield request.getfixturevalue(file)
+        return
+    template = request.getfixturevalue(on_server)
+    yield from _copy_on_server(request.getfixturevalue("postgres_url"), template)
+
+
 @pytest.fixture
 def seeded_target(backend: str, request) -> Iterator[Path | str]:
     """A fresh copy of a database loaded from seeds/: a file, or a PostgreSQL database."""
-    if backend == "sqlite":
-        yield request.getfixturevalue("seeded_path")
-        return
-    template = request.getfixturevalue("_seeded_on_server")
-    yield from _copy_on_server(request.getfixturevalue("postgres_url"), template)
+    yield from _target(backend, request, "seeded_path", "_seeded_on_server")
 
 
 @pytest.fixture
@@ -152,11 +158,7 @@ def _bare_on_server(postgres_url) -> str:
 @pytest.fixture
 def bare_target(backend: str, request) -> Iterator[Path | str]:
     """What `bare_path` holds, as a file or a PostgreSQL database."""
-    if backend == "sqlite":
-        yield request.getfixturevalue("bare_path")
-        return
-    template = request.getfixturevalue("_bare_on_server")
-    yield from _copy_on_server(request.getfixturevalue("postgres_url"), template)
+    yield from _target(backend, request, "bare_path", "_bare_on_server")
 
 
 @pytest.fixture

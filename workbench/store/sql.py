@@ -3,7 +3,7 @@ a connection the store talks to (SQLite's own, or PostgreSQL's behind `postgres.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 # Values bound in one statement for an `IN (...)` list, well under SQLite's limit of host
@@ -12,17 +12,6 @@ VALUES_PER_STATEMENT = 900
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
-
-
-class Cursor(Protocol):
-    """What the store reads from a statement's result."""
-
-    @property
-    def description(self) -> Any: ...
-    def fetchone(self) -> Any: ...
-    def fetchall(self) -> list[Any]: ...
-    def fetchmany(self, size: int = ...) -> list[Any]: ...
-    def __iter__(self) -> Iterator[Any]: ...
 
 
 class Connection(Protocol):
