@@ -41,7 +41,7 @@ def test_same_candidates_in_the_same_order_on_the_seed_kb(seeded: Store) -> None
 
 
 @pytest.mark.parametrize("bound", [memo_module.MAX_REMEMBERED_ROWS, 50])
-def test_same_candidates_in_a_crowded_kb(tmp_path, monkeypatch, bound: int) -> None:
+def test_same_candidates_in_a_crowded_kb(store: Store, monkeypatch, bound: int) -> None:
     # 2,000 aliases share "Mohammad": its postings are longer than the linker reads, so
     # remembered postings must be cut where the store's index cuts them. With a tiny
     # bound, memory is forgotten again and again in the middle of calls.
@@ -52,33 +52,29 @@ def test_same_candidates_in_a_crowded_kb(tmp_path, monkeypatch, bound: int) -> N
     queries = [(f"Muhammad {word}", None) for word in words[::97]]
     queries += [(f"{word} Sha", "PERSON") for word in words[:300:29]]
     queries += [("Mohammad", None), ("Shah", None), ("Mohamad Shah", None)]
-    with Store.open(tmp_path / "kb.db", annotator="test") as store:
-        store.kb.import_entities(as_entities(rows))
-        plain = decisions(Linker(store.kb.candidate_index()), queries)
-        remembering = Linker(MemoIndex(store.kb.candidate_index()))
-        assert decisions(remembering, queries) == plain
-        assert decisions(remembering, list(reversed(queries))) == list(reversed(plain))
-        words = Linker(store.kb.candidate_index(), memory=RunMemory())
-        assert decisions(words, list(reversed(queries))) == list(reversed(plain))
-        assert any(result["link"] for result in plain)
+    store.kb.import_entities(as_entities(rows))
+    plain = decisions(Linker(store.kb.candidate_index()), queries)
+    remembering = Linker(MemoIndex(store.kb.candidate_index()))
+    assert decisions(remembering, queries) == plain
+    assert decisions(remembering, list(reversed(queries))) == list(reversed(plain))
+    words = Linker(store.kb.candidate_index(), memory=RunMemory())
+    assert decisions(words, list(reversed(queries))) == list(reversed(plain))
+    assert any(result["link"] for result in plain)
 
 
-def test_postings_are_cut_like_the_stores(tmp_path) -> None:
+def test_postings_are_cut_like_the_stores(store: Store) -> None:
     rows = [
         (f"p{i}", f"Mohammad {word}", "PERSON", ()) for i, word in enumerate(made_up_words(300))
     ]
-    with Store.open(tmp_path / "kb.db", annotator="test") as store:
-        store.kb.import_entities(as_entities(rows))
-        index = store.kb.candidate_index()
-        remembering = MemoIndex(index)
-        (first, rare) = key_tokens(f"Mohammad {made_up_words(300)[5]}")
-        tokens = [rare, first, "absent"]
-        assert len(index.postings(tokens, 1000)) > 300
-        for limit in (3, 250, 1000, 10):
-            assert remembering.postings(tokens, limit) == index.postings(tokens, limit)
-            assert remembering.postings_capped(tokens, limit) == index.postings_capped(
-                tokens, limit
-            )
+    store.kb.import_entities(as_entities(rows))
+    index = store.kb.candidate_index()
+    remembering = MemoIndex(index)
+    (first, rare) = key_tokens(f"Mohammad {made_up_words(300)[5]}")
+    tokens = [rare, first, "absent"]
+    assert len(index.postings(tokens, 1000)) > 300
+    for limit in (3, 250, 1000, 10):
+        assert remembering.postings(tokens, limit) == index.postings(tokens, limit)
+        assert remembering.postings_capped(tokens, limit) == index.postings_capped(tokens, limit)
 
 
 def test_capped_postings_read_only_keys_that_exist_in_the_order_asked(tmp_path) -> None:

@@ -81,10 +81,10 @@ class MemoIndex:
     def postings(self, tokens: Sequence[str], limit: int) -> list[Posting]:
         # The index reads the tokens in order and stops after `limit` rows: the first
         # `limit` rows of each token, in token order, cut at `limit`, are the same rows.
-        # Tokens are read one by one, so that each is remembered with its own first
-        # `limit` rows (one statement for all would stop at `limit` rows in all).
+        # Each token is read with its own first `limit` rows, so that it is remembered
+        # with them (`postings` of all would stop at `limit` rows in all).
         def read(missing: list[str]) -> list[Posting]:
-            return [row for token in missing for row in self.index.postings([token], limit)]
+            return self.index.postings_capped(missing, limit)
 
         return self._capped(tokens, limit, read)[:limit]
 

@@ -15,7 +15,7 @@ from workbench.linking.index import AliasRow, Expansion, Posting, index_entries
 from workbench.linking.keys import KEY_VERSION, vocabulary_keys
 from workbench.linking.normalise import match_key
 from workbench.store.changelog import Row
-from workbench.store.sql import POSTGRESQL, VALUES_PER_STATEMENT, Connection, dialect, marks
+from workbench.store.sql import POSTGRESQL, Connection, dialect, marks, rows_in
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS alias_postings (
@@ -39,12 +39,7 @@ CREATE TABLE IF NOT EXISTS index_keys (
 def _rows_in(
     conn: Connection, sql: str, values: Sequence[Any], before: Sequence[Any] = ()
 ) -> list[Any]:
-    out: list[Any] = []
-    step = max(1, VALUES_PER_STATEMENT - len(before))
-    for i in range(0, len(values), step):
-        chunk = list(values[i : i + step])
-        out.extend(conn.execute(sql.format(marks=marks(len(chunk))), [*before, *chunk]))
-    return out
+    return list(rows_in(conn, sql, values, before))
 
 
 class AliasIndexUpkeep:

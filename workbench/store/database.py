@@ -9,7 +9,7 @@ from typing import Any
 
 from workbench.store.changelog import RowHooks, Transaction
 from workbench.store.connection import location, read_only_reason
-from workbench.store.sql import POSTGRESQL, VALUES_PER_STATEMENT, Connection, dialect, marks
+from workbench.store.sql import POSTGRESQL, Connection, dialect, rows_in
 
 
 class Database:
@@ -75,9 +75,8 @@ class Database:
         before: Sequence[Any] = (),
         after: Sequence[Any] = (),
     ) -> list[tuple[Any, ...]]:
-        """Every row of `sql`, whose `{marks}` is an `IN` list of `values`, however many
-        there are (bound in statements of at most VALUES_PER_STATEMENT values, never cut
-        short); `before` and `after` are bound around the list in each statement."""
+        """Every row of `sql`, whose `IN ({marks})` is a list of `values`, however many
+        there are (`sql.rows_in`)."""
         return list(self.iter_in(sql, values, before, after))
 
     def iter_in(
@@ -88,10 +87,4 @@ class Database:
         after: Sequence[Any] = (),
     ) -> Iterator[tuple[Any, ...]]:
         """`rows_in`, one statement's rows at a time."""
-        values = list(values)
-        step = max(1, VALUES_PER_STATEMENT - len(before) - len(after))
-        for first in range(0, len(values), step):
-            chunk = values[first : first + step]
-            yield from self.conn.execute(
-                sql.format(marks=marks(len(chunk))), [*before, *chunk, *after]
-            )
+        return rows_in(self.conn, sql, values, before, after)

@@ -3,7 +3,7 @@ a connection the store talks to (SQLite's own, or PostgreSQL's behind `postgres.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 # Values bound in one statement for an `IN (...)` list, well under SQLite's limit of host
@@ -41,3 +41,29 @@ def marks(count: int) -> str:
 def quoted(name: str) -> str:
     """An SQL identifier, quoted."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def rows_in(
+    conn: Connection,
+    sql: str,
+    values: Iterable[Any],
+    before: Sequence[Any] = (),
+    after: Sequence[Any] = (),
+) -> Iterator[tuple[Any, ...]]:
+    """Every row of `sql`, whose `IN ({marks})` is a list of `values`, however many there
+    are (never cut short), one statement's rows at a time; `before` and `after` are bound
+    around the list in each statement.
+
+    SQLite binds the values in statements of at most VALUES_PER_STATEMENT. PostgreSQL
+    takes them all as one array (`= ANY(?)`): one statement, whose text is the same for
+    any number of values, so the server prepares and plans it once, not once per length."""
+    values = list(values)
+    if not values:
+        return
+    if dialect(conn) == POSTGRESQL:
+        yield from conn.execute(sql.replace("IN ({marks})", "= ANY(?)"), [*before, values, *after])
+        return
+    step = max(1, VALUES_PER_STATEMENT - len(before) - len(after))
+    for first in range(0, len(values), step):
+        chunk = values[first : first + step]
+        yield from conn.execute(sql.format(marks=marks(len(chunk))), [*before, *chunk, *after])
