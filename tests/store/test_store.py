@@ -202,6 +202,35 @@ def test_a_new_change_clears_redo(store: Store) -> None:
     assert all(x.id != m.id for x in store.mentions.of_document(doc_id))
 
 
+def test_a_new_change_clears_redo_undone_from_another_connection(db_target) -> None:
+    # the same analyst with the TUI open and a command in a terminal: whether there is
+    # anything undone to drop is read when the change begins, under the write lock
+    with (
+        Store.open(db_target, annotator="ana") as tui,
+        Store.open(db_target, annotator="ana") as cli,
+    ):
+        [doc_id], _ = tui.documents.add_many([_doc("Iran and Pakistan")])
+        tui.mentions.add(doc_id, 0, 4, "GPE")
+        assert cli.undo() == "add mention"
+        tui.mentions.add(doc_id, 9, 17, "GPE")
+        with pytest.raises(NothingToUndo):
+            cli.redo()
+        assert [x.text for x in tui.mentions.of_document(doc_id)] == ["Pakistan"]
+
+
+def test_a_change_whose_first_statement_fails_leaves_nothing_and_the_next_one_works(
+    store: Store,
+) -> None:
+    # (on PostgreSQL the first statement goes to the server with BEGIN and the lock)
+    changes = store.stats()["changes"]
+    with pytest.raises(store.db.conn.IntegrityError), store.db.transaction("bad") as tx:
+        tx.insert("mentions", {"doc_id": 404, "start": 0, "end": 4, "text": "x", "label": "GPE"})
+    assert store.stats()["changes"] == changes
+    [doc_id], _ = store.documents.add_many([_doc("Iran and Pakistan")])
+    assert store.mentions.add(doc_id, 0, 4, "GPE").text == "Iran"
+    assert store.history()[0]["action"] == "add mention"
+
+
 def test_undo_is_per_annotator_and_refuses_to_clobber(db_path) -> None:
     with Store.open(db_path, annotator="ana") as ana, Store.open(db_path, annotator="ben") as ben:
         [doc_id], _ = ana.documents.add_many([_doc("Iran and Pakistan")])

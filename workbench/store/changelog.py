@@ -75,9 +75,9 @@ def insert_rows(
     rows per statement: each statement on an AUTOINCREMENT table also reads and writes its
     sequence, and binding row by row cost as much again. The shared `tail` is bound once
     per statement, not once per row."""
-    if dialect(conn) == POSTGRESQL:  # (no numbered parameters there: bound with each row)
-        rows = [[*row, *tail] for row in rows]
-        tail = ()
+    if dialect(conn) == POSTGRESQL:
+        _postgres(conn).copy_rows(table, columns, ([*row, *tail] for row in rows))
+        return
     width = len(columns) - len(tail)
     one = "(" + ", ".join("?" * width) + ")"
     per = max(1, (_PARAMETERS_PER_STATEMENT - len(tail)) // width)
@@ -154,6 +154,13 @@ _LOG_ROW = (
     "undoable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _DROP_UNDONE = "UPDATE changes SET state = 'dropped' WHERE state = 'undone' AND annotator = ?"
+# What a write transaction reads first, under the write lock: its change group's number,
+# and whether the annotator has undone changes that a new change makes impossible to redo
+# (most often not: then the commit has no second statement to run).
+_OPENING = (
+    "SELECT coalesce(max(group_id), 0) + 1, "
+    "EXISTS (SELECT 1 FROM changes WHERE state = 'undone' AND annotator = ?) FROM changes"
+)
 
 # The outermost open transaction of each connection: a store call made inside another
 # (importing one file = a document, its entities, mentions and events) joins it.
@@ -178,7 +185,8 @@ class Transaction:
         self.annotator = annotator
         self.action = action
         self.hooks: Mapping[str, RowHooks] = hooks or {}
-        self.group_id = 0
+        self._group_id = 0
+        self._undone_to_drop = False
         self.at = ""
         self.undoable = False  # whether this group holds an undoable change
         self._outer: Transaction | None = None
@@ -204,14 +212,25 @@ class Transaction:
         if read_only:
             raise ReadOnlyDatabase(f"cannot {self.action}: {read_only}")
         if dialect(self.conn) == POSTGRESQL:
-            self.group_id = _postgres(self.conn).begin_writing()
+            # (sent with the first statement: one round trip fewer)
+            _postgres(self.conn).begin_writing(_OPENING, (self.annotator,))
         else:
             self.conn.execute("BEGIN IMMEDIATE")
-            row = self.conn.execute("SELECT max(group_id) FROM changes").fetchone()
-            self.group_id = (row[0] or 0) + 1
+            self._opened(self.conn.execute(_OPENING, (self.annotator,)).fetchone())
         _OPEN[id(self.conn)] = self
         self.at = utc_now()
         return self
+
+    def _opened(self, opening_row: Sequence[Any]) -> None:
+        self._group_id = int(opening_row[0])
+        self._undone_to_drop = bool(opening_row[1])
+
+    @property
+    def group_id(self) -> int:
+        """This change's group number in the log (read under the write lock)."""
+        if not self._group_id:
+            self._opened(_postgres(self.conn).opening_row())
+        return self._group_id
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if self._outer is not None:
@@ -229,7 +248,7 @@ class Transaction:
             self.conn.execute("ROLLBACK")
             return
         ending: list[tuple[str, Sequence[Any]]] = [(_LOG_ROW, row) for row in self._log_rows]
-        if self.undoable:
+        if self.undoable and self._undone_to_drop:
             # A new change makes everything this annotator had undone impossible to redo.
             ending.append((_DROP_UNDONE, (self.annotator,)))
         if dialect(self.conn) == POSTGRESQL:

@@ -23,7 +23,7 @@ from psycopg.adapt import Dumper
 from psycopg.pq import TransactionStatus
 
 from workbench.errors import DatabaseError
-from workbench.store.sql import POSTGRESQL
+from workbench.store.sql import POSTGRESQL, quoted
 
 # What psycopg raises for a failed statement or connection.
 DriverError = psycopg.Error
@@ -74,6 +74,9 @@ class PgConnection:
         self.url = url
         self.read_only = read_only
         self._writing = False  # inside a write transaction (BEGIN IMMEDIATE)
+        self._begin_unsent = False  # (BEGIN goes with the transaction's first statement)
+        self._opening: tuple[str, Sequence[Any]] = ("", ())
+        self._opening_row: tuple[Any, ...] = ()
         self._listening = False
 
     @property
@@ -92,8 +95,9 @@ class PgConnection:
             self.raw.execute(f"LISTEN {CHANGES_CHANNEL}")
 
     def execute(self, sql: str, parameters: Any = (), /) -> psycopg.Cursor[Any]:
-        if sql == "ROLLBACK" and self.lost:
-            self._writing = False  # (the server rolled it back when the connection broke)
+        if sql == "ROLLBACK" and (self.lost or self._begin_unsent):
+            # (nothing was sent, or the server rolled it back when the connection broke)
+            self._writing = self._begin_unsent = False
             return self.raw.cursor()
         if not self._writing:
             self._reconnect_if_lost()
@@ -107,39 +111,60 @@ class PgConnection:
             return self.raw.cursor()
         if sql in ("COMMIT", "ROLLBACK"):
             self._writing = False
+        if self._begin_unsent:
+            return self._send_begin(sql, parameters)
         return self.raw.execute(*bind(sql, parameters))
 
-    def begin_writing(self) -> int:
-        """BEGIN a write transaction, take the write lock, and return the next change
-        group's number, in one round trip (statements without parameters may be sent
-        together; each runs after the one before, so the number is read under the lock)."""
-        self._reconnect_if_lost()
-        try:
-            cursor = self.raw.execute(
-                f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); "
-                "SELECT coalesce(max(group_id), 0) + 1 FROM changes".encode()
-            )
-        except psycopg.Error:
-            self._end_failed_transaction()  # (the lock was not had in time: try again later)
-            raise
-        self._writing = True
-        while cursor.nextset():
-            pass
-        row = cursor.fetchone()
+    def begin_writing(self, opening: str, parameters: Sequence[Any]) -> None:
+        """Open a write transaction whose first read, under the write lock, is `opening`.
+        Nothing is sent yet: BEGIN, the lock and that read go to the server with the
+        transaction's first statement, in one round trip (see `_send_begin`)."""
+        self._writing = self._begin_unsent = True
+        self._opening = (opening, parameters)
+        self._opening_row = ()
+
+    def opening_row(self) -> tuple[Any, ...]:
+        """What the open write transaction's opening read returned."""
+        if self._begin_unsent:
+            self._send_begin()
+        return self._opening_row
+
+    def _send_begin(self, first: str | None = None, parameters: Any = ()) -> psycopg.Cursor[Any]:
+        """Send BEGIN, take the write lock and make the opening read, followed by the
+        transaction's first statement when there is one (whose cursor is returned).
+
+        They go in one pipeline: one round trip, each statement run after the one before
+        (so the read sees every change committed before the lock was had, and the first
+        statement runs under the lock), each prepared by the server once per connection
+        as a statement sent alone would be."""
+        self._reconnect_if_lost()  # (nothing of this transaction was on the server yet)
+        self._begin_unsent = False
+        with self.raw.pipeline():
+            self.raw.execute(b"BEGIN")
+            self.raw.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})".encode())
+            opening = self.raw.execute(*bind(*self._opening))
+            cursor = self.raw.execute(*bind(first, parameters)) if first else opening
+        row = opening.fetchone()
         assert row is not None
-        return int(row[0])
+        self._opening_row = tuple(row)
+        return cursor
 
     def commit_with(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
         """Run the statements that end a write transaction, announce the change (every TUI
-        open on the database hears of it when it commits) and commit, in one round trip:
-        the values are bound on this side (psycopg quotes them) into one text."""
-        inline = psycopg.ClientCursor(self.raw)
-        parts = [inline.mogrify(*bind(sql, values)) for sql, values in statements]
-        if self._writing:
-            parts.append(f"NOTIFY {CHANGES_CHANNEL}")
-        parts.append("COMMIT")
+        open on the database hears of it when it commits) and commit, in one round trip
+        (one pipeline)."""
+        if self._begin_unsent and not statements:
+            self._writing = self._begin_unsent = False  # (nothing was written)
+            return
+        if self._begin_unsent:
+            self._send_begin()
         try:
-            self.raw.execute("; ".join(parts).encode())
+            with self.raw.pipeline():
+                for sql, values in statements:
+                    self.raw.execute(*bind(sql, values))
+                if self._writing:
+                    self.raw.execute(f"NOTIFY {CHANGES_CHANNEL}".encode())
+                self.raw.execute(b"COMMIT")
         except psycopg.Error:
             self._end_failed_transaction()
             raise
@@ -164,11 +189,25 @@ class PgConnection:
         return any(note.pid != mine for note in self.raw.notifies(timeout=0))
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> psycopg.Cursor[Any]:
+        if self._begin_unsent:
+            self._send_begin()
         cursor = self.raw.cursor()
         cursor.executemany(translate(sql), list(parameters))
         return cursor
 
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Insert many rows with COPY: the server's fastest way in, with no statement to
+        prepare or parameters to bind per row."""
+        if self._begin_unsent:
+            self._send_begin()
+        names = ", ".join(quoted(c) for c in columns)
+        with self.raw.cursor().copy(f"COPY {quoted(table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def executescript(self, script: str, /) -> psycopg.Cursor[Any]:
+        if self._begin_unsent:
+            self._send_begin()
         return self.raw.execute(script.encode())  # (bytes: no placeholders to look for)
 
     def close(self) -> None:
