@@ -36,12 +36,6 @@ CREATE TABLE IF NOT EXISTS index_keys (
 """
 
 
-def _rows_in(
-    conn: Connection, sql: str, values: Sequence[Any], before: Sequence[Any] = ()
-) -> list[Any]:
-    return list(rows_in(conn, sql, values, before))
-
-
 class AliasIndexUpkeep:
     """Keeps the index in step with the aliases table (the change log's row hooks)."""
 
@@ -62,7 +56,7 @@ def add_many(conn: Connection, aliases: Iterable[tuple[int, str]]) -> None:
     frequency = entries.document_frequency
     known = {
         row[0]
-        for row in _rows_in(
+        for row in rows_in(
             conn, "SELECT token FROM index_vocab WHERE token IN ({marks})", list(frequency)
         )
     }
@@ -95,7 +89,7 @@ def remove_many(conn: Connection, aliases: Iterable[tuple[int, str]]) -> None:
     )
     gone = [
         row[0]
-        for row in _rows_in(
+        for row in rows_in(
             conn,
             "SELECT token FROM index_vocab WHERE df <= 0 AND token IN ({marks})",
             list(frequency),
@@ -157,7 +151,7 @@ class SqliteCandidateIndex:
 
     def expand(self, keys: Sequence[str]) -> list[Expansion]:
         """(key, vocabulary token, df) for every token reachable from the given keys."""
-        return _rows_in(
+        return rows_in(
             self._conn,
             "SELECT k.key, k.token, v.df FROM index_keys k "
             "JOIN index_vocab v ON v.token = k.token WHERE k.key IN ({marks})",
@@ -167,7 +161,7 @@ class SqliteCandidateIndex:
     def document_frequency(self, tokens: Sequence[str]) -> dict[str, int]:
         """df of each token that is in the vocabulary."""
         return dict(
-            _rows_in(
+            rows_in(
                 self._conn, "SELECT token, df FROM index_vocab WHERE token IN ({marks})", tokens
             )
         )
@@ -235,7 +229,7 @@ class SqliteCandidateIndex:
         """(alias_id, token) for the given aliases that hold any of the tokens."""
         if not tokens or not alias_ids:
             return []
-        return _rows_in(
+        return rows_in(
             self._conn,
             f"SELECT alias_id, token FROM alias_postings WHERE token IN ({marks(len(tokens))}) "
             "AND alias_id IN ({marks})",  # (not an f-string: _rows_in fills this one)
@@ -251,7 +245,7 @@ class SqliteCandidateIndex:
 
     def countries(self, entity_ids: Sequence[str]) -> dict[str, str]:
         """The country (`external_ids.country`) of each of these entities that has one."""
-        rows = _rows_in(
+        rows = rows_in(
             self._conn,
             "SELECT id, json_extract(external_ids, '$.country') FROM entities "
             "WHERE id IN ({marks}) AND json_extract(external_ids, '$.country') IS NOT NULL",
@@ -263,7 +257,7 @@ class SqliteCandidateIndex:
         """The aliases of live entities, with their entities."""
         return [
             AliasRow._make(row)
-            for row in _rows_in(
+            for row in rows_in(
                 self._conn,
                 # (the "+" keeps SQLite from reading every live entity through the
                 # merged_into index instead of looking up the few aliases asked for)

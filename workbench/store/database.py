@@ -9,7 +9,7 @@ from typing import Any
 
 from workbench.store.changelog import RowHooks, Transaction
 from workbench.store.connection import location, read_only_reason
-from workbench.store.sql import POSTGRESQL, Connection, dialect, rows_in
+from workbench.store.sql import POSTGRESQL, Connection, dialect, rows_in, statements_in
 
 
 class Database:
@@ -77,7 +77,7 @@ class Database:
     ) -> list[tuple[Any, ...]]:
         """Every row of `sql`, whose `IN ({marks})` is a list of `values`, however many
         there are (`sql.rows_in`)."""
-        return list(self.iter_in(sql, values, before, after))
+        return rows_in(self.conn, sql, values, before, after)
 
     def iter_in(
         self,
@@ -87,4 +87,5 @@ class Database:
         after: Sequence[Any] = (),
     ) -> Iterator[tuple[Any, ...]]:
         """`rows_in`, one statement's rows at a time."""
-        return rows_in(self.conn, sql, values, before, after)
+        for cursor in statements_in(self.conn, sql, values, before, after):
+            yield from cursor

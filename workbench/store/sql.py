@@ -43,15 +43,15 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def rows_in(
+def statements_in(
     conn: Connection,
     sql: str,
     values: Iterable[Any],
     before: Sequence[Any] = (),
     after: Sequence[Any] = (),
-) -> Iterator[tuple[Any, ...]]:
-    """Every row of `sql`, whose `IN ({marks})` is a list of `values`, however many there
-    are (never cut short), one statement's rows at a time; `before` and `after` are bound
+) -> Iterator[Any]:
+    """The cursor of each statement that reads `sql`, whose `IN ({marks})` is a list of
+    `values`, however many there are (never cut short); `before` and `after` are bound
     around the list in each statement.
 
     SQLite binds the values in statements of at most VALUES_PER_STATEMENT. PostgreSQL
@@ -61,9 +61,24 @@ def rows_in(
     if not values:
         return
     if dialect(conn) == POSTGRESQL:
-        yield from conn.execute(sql.replace("IN ({marks})", "= ANY(?)"), [*before, values, *after])
+        yield conn.execute(sql.replace("IN ({marks})", "= ANY(?)"), [*before, values, *after])
         return
     step = max(1, VALUES_PER_STATEMENT - len(before) - len(after))
     for first in range(0, len(values), step):
         chunk = values[first : first + step]
-        yield from conn.execute(sql.format(marks=marks(len(chunk))), [*before, *chunk, *after])
+        yield conn.execute(sql.format(marks=marks(len(chunk))), [*before, *chunk, *after])
+
+
+def rows_in(
+    conn: Connection,
+    sql: str,
+    values: Iterable[Any],
+    before: Sequence[Any] = (),
+    after: Sequence[Any] = (),
+) -> list[Any]:
+    """Every row of `statements_in` (the linker's inner loop reads these: the rows are
+    gathered a statement at a time, not handed out one by one)."""
+    rows: list[Any] = []
+    for cursor in statements_in(conn, sql, values, before, after):
+        rows.extend(cursor)
+    return rows
