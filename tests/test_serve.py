@@ -134,6 +134,33 @@ def status(url: str) -> int:
         return error.code
 
 
+def descendants(pid: int) -> list[int]:
+    """The processes started by `pid`, and by them, and so on (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # (ended meanwhile)
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def environment(pid: int) -> dict[str, str]:
+    pairs = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(pair.decode().partition("=")[::2] for pair in pairs if b"=" in pair)
+
+
 def alice_mentions(db: Path) -> int:
     with Store.open(db, annotator="checker") as store:
         return sum(m.annotator == "alice" for m in store.mentions.of_document(1))
@@ -167,6 +194,11 @@ def test_served_workbench_in_a_real_browser(served) -> None:
         page.wait_for_timeout(500)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "serve_1280x800.png"))
+        # the session's process is told the database in its environment, not its command
+        # line (which anyone on the machine can read: a URL's password would be there)
+        sessions = descendants(process.pid)
+        assert sessions and all(str(db) not in command_line(pid) for pid in sessions)
+        assert any(environment(pid).get("WORKBENCH_DB") == str(db) for pid in sessions)
         before = alice_mentions(db)
         page.focus(".xterm-helper-textarea")  # xterm.js reads keys from its text area
         for key in ("w", "a", "Enter", "0"):  # the next word: label it PERSON, leave it unlinked

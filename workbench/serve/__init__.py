@@ -28,12 +28,29 @@ from aiohttp.abc import AbstractAccessLogger
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from workbench.config import DB_ENV
+
 TOKEN_COOKIE = "workbench_token"
 ANNOTATOR_COOKIE = "workbench_annotator"
 # An annotator's name as the change log records it (and as a shell argument, quoted).
 ANNOTATOR_NAME = re.compile(r"^[\w .@-]{1,64}$")
 
 log = logging.getLogger("workbench.serve")
+
+
+class SessionProcess(AppService):
+    """One browser session's TUI process, told its database in its environment rather
+    than on its command line, where anyone on the machine could read a URL's password
+    (`ps`); the environment of a process is its owner's to read."""
+
+    def __init__(self, command: str, *, database: str, **service: Any) -> None:
+        super().__init__(command, **service)
+        self.database = database
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        environment = super()._build_environment(width=width, height=height)
+        environment[DB_ENV] = self.database
+        return environment
 
 
 @dataclass(frozen=True)
@@ -187,9 +204,9 @@ class WorkbenchServer(Server):
         return response
 
     def session_command(self, annotator: str) -> str:
-        """The shell command of one session's TUI process."""
-        parts = [sys.executable, "-m", "workbench", "--db", str(self.options.db)]
-        parts += ["--annotator", annotator]
+        """The shell command of one session's TUI process (the database is given in its
+        environment: see `SessionProcess`)."""
+        parts = [sys.executable, "-m", "workbench", "--annotator", annotator]
         if self.options.plugins_dir is not None:
             parts += ["--plugins-dir", str(self.options.plugins_dir)]
         return shlex.join([*parts, "tui"])
@@ -209,8 +226,9 @@ class WorkbenchServer(Server):
             async def close() -> None:
                 await websocket.close()
 
-            service = AppService(
+            service = SessionProcess(
                 self.session_command(annotator),
+                database=str(self.options.db),
                 write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str,
                 close=close,
