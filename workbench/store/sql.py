@@ -76,8 +76,7 @@ def rows_in(
     before: Sequence[Any] = (),
     after: Sequence[Any] = (),
 ) -> list[Any]:
-    """Every row of `statements_in` (the linker's inner loop reads these: the rows are
-    gathered a statement at a time, not handed out one by one)."""
+    """Every row of `statements_in`, in a list."""
     rows: list[Any] = []
     for cursor in statements_in(conn, sql, values, before, after):
         rows.extend(cursor)
