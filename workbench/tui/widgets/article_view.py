@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.cells import cell_len
-from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
@@ -22,6 +20,7 @@ from textual.strip import Strip
 from workbench.model import REJECTED, SUGGESTED, Document, Event, Mention, TriggerSuggestion
 from workbench.spans import SpanIndex
 from workbench.tui import actions, layout, styles
+from workbench.tui.widgets.painting import Layer, painted_line
 
 
 def _order(mention: Mention) -> tuple[int, int, int]:
@@ -323,8 +322,14 @@ class ArticleView(ScrollView, can_focus=True):
         if index >= self._layout.height or self.document is None:
             return Strip.blank(width, base)
         start, end = self._layout.starts[index], self._layout.ends[index]
-        stop = end + 1  # one cell past the text: the cursor may sit at the end of a line
-        layers: list[tuple[int, int, Style]] = []  # painted in order, later ones on top
+        # one cell past the text: the cursor may sit at the end of a line
+        chars = self._display[start:end] + " "
+        return painted_line(chars, start, self._layers(index, start, end), base, scroll_x, width)
+
+    def _layers(self, index: int, start: int, end: int) -> list[Layer]:
+        """What is laid on line `index` (offsets start..end), bottom first."""
+        stop = end + 1
+        layers: list[Layer] = []
         focused = self._paint_focused
         # longest first, so nested mentions are drawn over the ones containing them
         for m in sorted(self._mentions.overlapping(start, stop), key=lambda m: m.start - m.end):
@@ -356,25 +361,7 @@ class ArticleView(ScrollView, can_focus=True):
             layers.append((selection.start, selection.end, styles.SELECTION))
         if self._cursor_on_line(index, start, end):
             layers.append((self.cursor, self.cursor + 1, styles.CURSOR))
-        chars = self._display[start:end] + " "
-        # style runs between the boundaries of the layers: a few per line, not one per char
-        cuts = sorted(
-            {start, stop, *(max(start, min(stop, p)) for a, b, _ in layers for p in (a, b))}
-        )
-        segments = []
-        for a, b in zip(cuts, cuts[1:], strict=False):
-            style = base
-            for la, lb, layer in layers:
-                if la <= a and b <= lb:
-                    style = style + layer
-            segments.append(Segment(chars[a - start : b - start], style))
-        cells = cell_len(chars)
-        if scroll_x or cells > width:
-            return Strip(segments).crop(scroll_x, scroll_x + width).extend_cell_length(width, base)
-        # the usual case (wrapped lines fit): pad it here, not through crop and extend
-        if cells < width:
-            segments.append(Segment(" " * (width - cells), base))
-        return Strip(segments, width)
+        return layers
 
     # -- actions -------------------------------------------------------------------------
 
