@@ -74,7 +74,7 @@ def insert_rows(
     """Insert many rows, each followed by the values `tail` (the last columns), several
     rows per statement: each statement on an AUTOINCREMENT table also reads and writes its
     sequence, and binding row by row cost as much again. The shared `tail` is bound once
-    per statement, not once per row."""
+    per statement, not once per row. A PostgreSQL server takes them with COPY."""
     if dialect(conn) == POSTGRESQL:
         _postgres(conn).copy_rows(table, columns, ([*row, *tail] for row in rows))
         return
