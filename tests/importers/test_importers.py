@@ -251,6 +251,25 @@ SURROGATE = '"abc \\ud800"'
 
 
 @pytest.mark.parametrize(
+    "line, walked",
+    [
+        ('{"name": "Quetta", "label": "GPE", "aliases": ["Kwata"]}', False),
+        ('{"name": "\\u00e9t\\u00e9", "label": "GPE"}', False),  # escapes, no surrogate
+        ('{"name": "abc \\ud800", "label": "GPE"}', True),
+        ('{"name": "abc \\uDBFF", "label": "GPE"}', True),
+        ('{"name": "\\ud83d\\ude00", "label": "GPE"}', True),  # a pair: walked, and kept
+        ('{"a": ' * 70 + "1" + "}" * 70, True),
+    ],
+)
+def test_only_lines_that_may_hold_a_surrogate_or_deep_nesting_are_walked(line, walked) -> None:
+    from workbench.importers.reading import check_strings, may_fail_string_checks
+
+    assert may_fail_string_checks(line) is walked
+    if not walked:  # (what is not walked has nothing to find)
+        check_strings(json.loads(line), Path("x.jsonl"), 1)
+
+
+@pytest.mark.parametrize(
     "name, content, reason",
     [
         ("docs.jsonl", '{"text": ' + SURROGATE + "}", "unpaired surrogate"),

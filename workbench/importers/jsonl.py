@@ -16,6 +16,7 @@ from workbench.importers.reading import (
     NORMALISATION,
     check_strings,
     decode_text,
+    may_fail_string_checks,
     normalise_text,
     open_regular_file,
     sha256_text,
@@ -47,7 +48,8 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
                 ) from exc
             except RecursionError:
                 raise ImportFormatError(path, "JSON nested too deeply", number) from None
-            check_strings(obj, path, number)
+            if may_fail_string_checks(line):
+                check_strings(obj, path, number)
             yield number, obj
 
 

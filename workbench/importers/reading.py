@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import stat
 import unicodedata
 from pathlib import Path
@@ -101,7 +102,25 @@ def _binary_reason(data: bytes) -> str:
     return "looks like a binary file (contains NUL bytes)"
 
 
-def check_strings(value: object, path: Path, line: int | None, max_depth: int = 64) -> None:
+# A JSON string can hold a lone surrogate only through a \uD800-\uDFFF escape (the line
+# itself was decoded as strict UTF-8, which has none), and a value is nested no deeper
+# than its line has opening brackets.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+MAX_JSON_DEPTH = 64
+
+
+def may_fail_string_checks(line: str) -> bool:
+    """Whether `check_strings` can find anything in the value parsed from this JSON line
+    (most lines have neither escapes of surrogates nor dozens of brackets: those are not
+    walked)."""
+    if line.count("[") + line.count("{") >= MAX_JSON_DEPTH:
+        return True
+    return "\\u" in line and _SURROGATE_ESCAPE.search(line) is not None
+
+
+def check_strings(
+    value: object, path: Path, line: int | None, max_depth: int = MAX_JSON_DEPTH
+) -> None:
     """Refuse JSON whose strings are not valid Unicode (a lone surrogate such as "\\ud800"
     cannot be stored) or that is nested deeper than any Workbench record."""
     stack = [(value, 0)]
