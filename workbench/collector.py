@@ -11,6 +11,8 @@
   building makes hundreds of thousands of pattern objects that all live, and a run makes
   millions of small objects that live (suggestions, remembered answers) and no cycles;
   each full pass would walk them all again. Refcounting frees what dies meanwhile.
+- While a knowledge base is imported, likewise (`paused`): a million aliases make
+  millions of records and index rows that live until they are stored.
 - A built pipeline's objects, kept as long as the process, are then taken out of the
   collector's sight (`freeze_survivors`), once per pipeline.
 """

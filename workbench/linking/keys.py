@@ -31,10 +31,12 @@ PHONETIC_PREFIX = "~"
 MIN_DELETE_LENGTH = 4
 
 
-def alias_tokens(text: str) -> tuple[list[str], int]:
-    """The distinct index tokens of an alias, and its number of content tokens."""
+def alias_tokens(text: str, norm: str = "") -> tuple[list[str], int]:
+    """The distinct index tokens of an alias, and its number of content tokens. `norm`:
+    the alias's match key as stored (`match_key(text)`, its content tokens' keys), which
+    is not worked out again when given."""
     raw = words(text)  # cleaned once for both the tokens and the acronym
-    tokens = transliterated(content_tokens(raw))
+    tokens = norm.split(" ") if norm else transliterated(content_tokens(raw))
     indexed = list(dict.fromkeys(tokens))
     acronym = initials(raw)
     if acronym:

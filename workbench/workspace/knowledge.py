@@ -84,9 +84,11 @@ class Knowledge:
     ) -> ImportSummary:
         """Import entities and aliases from a JSONL file (one change); `progress(aliases
         stored, aliases to store)` is told as they are stored."""
+        from workbench import collector
         from workbench.importers import import_kb_file
 
-        return import_kb_file(self.store, path, progress)
+        with collector.paused():  # (millions of records and index rows, all kept: no cycles)
+            return import_kb_file(self.store, path, progress)
 
     def link(
         self, text: str, label: str | None = None, doc_id: int | None = None, limit: int = 10
