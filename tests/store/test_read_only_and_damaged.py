@@ -85,6 +85,37 @@ def _checkpointed_copy(seeded_path: Path, tmp_path: Path) -> Path:
     return path
 
 
+def _one_error_line(db: Path, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stdout
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and db.name in line
+    return line
+
+
+def test_text_that_is_not_utf8_in_the_file_is_one_error_line(seeded_path: Path, tmp_path) -> None:
+    # sqlite3 decodes what SQLite hands back as UTF-8: a row's text that is not says so,
+    # but the schema's (in an error message) raised UnicodeDecodeError: a traceback
+    in_a_row = _checkpointed_copy(seeded_path, tmp_path)
+    with sqlite3.connect(in_a_row) as conn:
+        conn.execute("UPDATE documents SET title = CAST(x'9fff41' AS TEXT) WHERE id = 1")
+    assert "UTF-8" in _one_error_line(in_a_row, "docs")
+    in_the_schema = tmp_path / "schema.db"
+    shutil.copy(_checkpointed_copy(seeded_path, tmp_path), in_the_schema)
+    with sqlite3.connect(in_the_schema, isolation_level=None) as conn:
+        conn.execute("PRAGMA writable_schema = ON")  # a damaged page of the schema, in effect
+        conn.execute(
+            "INSERT INTO sqlite_master VALUES "
+            "('table', CAST(x'9fff41' AS TEXT), CAST(x'9fff41' AS TEXT), 0, 'CREATE TABLE x(')"
+        )
+    line = _one_error_line(in_the_schema, "docs")
+    assert "cannot open database" in line and "not valid UTF-8" in line
+
+
 def test_a_dropped_table_and_a_corrupt_file_are_one_error_line(seeded_path: Path, tmp_path) -> None:
     dropped = _checkpointed_copy(seeded_path, tmp_path)
     with sqlite3.connect(dropped) as conn:

@@ -138,7 +138,7 @@ class Store:
                 alias_index.ensure_current(conn)
         except connection.DRIVER_ERRORS as exc:
             close(conn)
-            raise DatabaseError(f"{location(target)}: {exc}") from exc
+            raise DatabaseError(f"{location(target)}: {connection.driver_message(exc)}") from exc
         except BaseException:
             close(conn)
             raise
@@ -267,7 +267,7 @@ _BUSY = {"55P03", "40001", "40P01"}
 def _storage_error(where: str, exc: Exception, lost: bool = False) -> DatabaseError:
     """One clear error for what the database reports (a corrupt page, a dropped table, a
     file that became read-only, a role that may not write, a server gone away)."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = connection.driver_message(exc)
     code = getattr(exc, "sqlstate", None)
     if code in _BUSY:
         return DatabaseError(

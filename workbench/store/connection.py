@@ -39,7 +39,16 @@ def utc_now() -> str:
 # Connections opened read-only, and why (the file or its folder cannot be written).
 _READ_ONLY: dict[int, str] = {}
 # What a driver raises for a failed statement: sqlite3's, and psycopg's once it is loaded.
-DRIVER_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError,)
+# sqlite3 decodes the text SQLite hands back (rows, error messages) as UTF-8: a damaged
+# file, or bytes another program wrote, make it raise UnicodeDecodeError instead.
+DRIVER_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
+def driver_message(exc: BaseException) -> str:
+    """What a driver's error says, on one line."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "it holds text that is not valid UTF-8 (a damaged file, or another program wrote it)"
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def read_only_reason(conn: Connection) -> str | None:
@@ -76,7 +85,7 @@ def open_database(target: str | Path, read_only: bool = False) -> Connection:
         from workbench.store import postgres
 
         conn = postgres.connect(str(target), read_only=read_only)
-        DRIVER_ERRORS = (sqlite3.DatabaseError, postgres.DriverError)
+        DRIVER_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError, postgres.DriverError)
         if read_only:
             mark_read_only(conn, f"{location(target)} is read-only: opened read-only")
         return conn
@@ -112,8 +121,8 @@ def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
     try:
         conn = _open_read_only(path) if reason else _open_for_writing(path)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path}: cannot open database: {exc}") from exc
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise DatabaseError(f"{path}: cannot open database: {driver_message(exc)}") from exc
     if reason:
         _READ_ONLY[id(conn)] = f"{path} is read-only: {reason}"
     return conn
@@ -147,7 +156,7 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection. A WAL database whose -shm file cannot be made is opened
     as immutable (nobody can be writing it: nobody can write where it lies)."""
     uri = "file:" + quote(str(path.resolve()))
-    last: sqlite3.DatabaseError | None = None
+    last: sqlite3.DatabaseError | UnicodeDecodeError | None = None
     for options in ("?mode=ro", "?mode=ro&immutable=1"):
         try:
             conn = sqlite3.connect(
@@ -158,7 +167,7 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
                 check_same_thread=False,
             )
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             last = exc
             continue
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
