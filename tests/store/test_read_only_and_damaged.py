@@ -101,11 +101,11 @@ def test_text_that_is_not_utf8_in_the_file_is_one_error_line(seeded_path: Path, 
     # sqlite3 decodes what SQLite hands back as UTF-8: a row's text that is not says so,
     # but the schema's (in an error message) raised UnicodeDecodeError: a traceback
     in_a_row = _checkpointed_copy(seeded_path, tmp_path)
+    in_the_schema = tmp_path / "schema.db"
+    shutil.copy(in_a_row, in_the_schema)
     with sqlite3.connect(in_a_row) as conn:
         conn.execute("UPDATE documents SET title = CAST(x'9fff41' AS TEXT) WHERE id = 1")
     assert "UTF-8" in _one_error_line(in_a_row, "docs")
-    in_the_schema = tmp_path / "schema.db"
-    shutil.copy(_checkpointed_copy(seeded_path, tmp_path), in_the_schema)
     with sqlite3.connect(in_the_schema, isolation_level=None) as conn:
         conn.execute("PRAGMA writable_schema = ON")  # a damaged page of the schema, in effect
         conn.execute(
@@ -127,15 +127,7 @@ def test_a_dropped_table_and_a_corrupt_file_are_one_error_line(seeded_path: Path
         data[offset + 100 : offset + 2100] = os.urandom(2000)
     corrupt.write_bytes(bytes(data))
     for db, command in ((dropped, "events"), (corrupt, "docs"), (corrupt, "search")):
-        args = [command, "Iran"] if command == "search" else [command]
-        result = subprocess.run(
-            [sys.executable, "-m", "workbench", "--db", str(db), *args],
-            capture_output=True,
-            text=True,
-        )
-        assert result.returncode == 1, result.stdout
-        (line,) = result.stderr.strip().splitlines()
-        assert line.startswith("error: ") and str(db.name) in line
+        _one_error_line(db, *([command, "Iran"] if command == "search" else [command]))
     with Store.open(dropped) as store, pytest.raises(DatabaseError, match="no such table"):
         store.events.of_document()
 
