@@ -175,6 +175,25 @@ def test_a_batch_is_logged_compactly_and_its_undo_refuses_over_others_work(bare_
         assert store.mentions.of_document(1, (ACCEPTED,))[0].id == suggested[0].id
 
 
+def test_a_batch_that_cannot_be_stored_stops_the_run_with_its_error(bare) -> None:
+    """Batches are committed in a thread of their own: its failure still reaches the
+    caller, and the batch it was storing leaves nothing behind. Here the knowledge base's
+    import is undone from another window while its entities are being suggested."""
+    other = bare.reopen()
+
+    def undo_the_knowledge_base(done: int, total: int) -> None:
+        if done == 1:  # both texts are read; the batch of both is not yet handed over
+            other.undo()
+
+    try:
+        with pytest.raises(WorkbenchError, match=r"(?i)foreign key"):
+            preannotate(bare, None, batch_size=2, progress=undo_the_knowledge_base)
+    finally:
+        other.close()
+    assert bare.stats()["suggestions"] == 0
+    assert not bare.suggestions.preannotated_ids(batch.signature(bare, None))
+
+
 def test_a_document_twice_in_one_batch_is_stored_once(bare) -> None:
     annotator, _ = pipeline_for(bare)
     [found] = annotator.suggest([bare.documents.text(1)])

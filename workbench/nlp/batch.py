@@ -18,6 +18,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -135,26 +136,83 @@ def preannotate(
     if jobs > 1 and total >= MIN_PARALLEL_DOCUMENTS and _can_fork():
         found_by_document = _found_in_workers(store, annotator, link_for, todo, jobs)
     else:
-        texts = (store.documents.text(doc_id) for doc_id in todo)
+        texts = _texts(store, todo, batch_size)
         found_by_document = zip(todo, annotator.suggest(texts, link_for(store)), strict=True)
     batch: list[tuple[int, list[Suggestion], list[SuggestedTrigger]]] = []
     if progress:
         progress(0, total)
-    for position, (doc_id, found) in enumerate(found_by_document, 1):
-        mentions = [
-            s if s.entity_id not in redirects else _redirect(s, redirects[s.entity_id])
-            for s in found.mentions
-        ]
-        batch.append((doc_id, mentions, found.triggers))
-        if len(batch) >= batch_size or position == total:
-            added, triggers = store.suggestions.store(batch, sig)
-            summary.suggestions += added
-            summary.triggers += triggers
-            summary.documents += len(batch)
-            batch = []
-        if progress:
-            progress(position, total)
+    with _BatchWriter(store, sig, summary) as writer:
+        for position, (doc_id, found) in enumerate(found_by_document, 1):
+            mentions = [
+                s if s.entity_id not in redirects else _redirect(s, redirects[s.entity_id])
+                for s in found.mentions
+            ]
+            batch.append((doc_id, mentions, found.triggers))
+            if len(batch) >= batch_size or position == total:
+                writer.store(batch)
+                batch = []
+            if progress:
+                progress(position, total)
     return summary
+
+
+def _texts(store: Store, doc_ids: list[int], batch_size: int) -> Iterator[str]:
+    """The documents' texts, in order, read `batch_size` at a time."""
+    for start in range(0, len(doc_ids), batch_size):
+        chunk = doc_ids[start : start + batch_size]
+        texts = store.documents.texts(chunk)
+        for doc_id in chunk:
+            if doc_id not in texts:
+                raise WorkbenchError(f"no document with id {doc_id}")
+            yield texts[doc_id]
+
+
+class _BatchWriter:
+    """Commits batches of suggestions on a connection of its own, in a thread, while the
+    pipeline works on the next batch: the database's work (and a server's round trips)
+    overlaps the pipeline's instead of following it. One batch at a time is in flight;
+    its failure is raised at the next batch or at the end, and batches are committed in
+    order, so resuming an interrupted run is as before."""
+
+    def __init__(self, store: Store, signature: str, summary: PreannotateSummary) -> None:
+        self.store_ = store
+        self.signature = signature
+        self.summary = summary
+        self.writer: Store | None = None
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="pre-annotation writer")
+        self.pending: Future[None] | None = None
+
+    def store(self, batch: list[tuple[int, list[Suggestion], list[SuggestedTrigger]]]) -> None:
+        """Commit `batch` once the batch before it is committed."""
+        self._wait()
+        self.pending = self.thread.submit(self._commit, batch)
+
+    def _commit(self, batch: list[tuple[int, list[Suggestion], list[SuggestedTrigger]]]) -> None:
+        if self.writer is None:
+            # (opened by the thread at its first batch: after any worker processes were
+            # forked, which must not inherit a thread in the middle of a database call)
+            self.writer = self.store_.reopen()
+            self.writer.db.layer = self.store_.db.layer
+        added, triggers = self.writer.suggestions.store(batch, self.signature)
+        self.summary.suggestions += added
+        self.summary.triggers += triggers
+        self.summary.documents += len(batch)
+
+    def _wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def __enter__(self) -> _BatchWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._wait()  # (after an interruption too: the batch in flight is committed)
+        finally:
+            self.thread.shutdown()
+            if self.writer is not None:
+                self.writer.close()
 
 
 def _can_fork() -> bool:

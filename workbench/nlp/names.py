@@ -24,15 +24,18 @@ class NameWords:
     made on each access, cost more than the answer)."""
 
     def __init__(self, doc: Any, name_word: int) -> None:
+        import numpy
         from spacy.attrs import IS_ALPHA, ORTH, SPACY
 
         strings = doc.vocab.strings
-        glue = {strings.add(piece) for piece in _GLUE}
-        columns = doc.to_array([name_word, SPACY, IS_ALPHA, ORTH]).tolist()
-        self.name = [row[0] == 1 for row in columns]
-        self.space_after = [row[1] == 1 for row in columns]
-        self.glue = [row[3] in glue for row in columns]
-        self.glued = [row[2] == 1 or row[3] in glue for row in columns]
+        glue_ids = [strings.add(piece) for piece in _GLUE]
+        columns = doc.to_array([name_word, SPACY, IS_ALPHA, ORTH])
+        # (compared column by column in numpy: lists of bools, not a Python int per cell)
+        is_glue = numpy.isin(columns[:, 3], glue_ids)
+        self.name: list[bool] = (columns[:, 0] == 1).tolist()
+        self.space_after: list[bool] = (columns[:, 1] == 1).tolist()
+        self.glue: list[bool] = is_glue.tolist()
+        self.glued: list[bool] = ((columns[:, 2] == 1) | is_glue).tolist()
 
 
 def enclosing_run(
