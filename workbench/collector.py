@@ -15,6 +15,11 @@
   millions of records and index rows that live until they are stored.
 - A built pipeline's objects, kept as long as the process, are then taken out of the
   collector's sight (`freeze_survivors`), once per pipeline.
+- While the TUI starts, until its first frame is drawn, the collector is off
+  (`hold_until_started`): what starting makes (modules, classes, the screen's widgets)
+  lives as long as the app, and each pass would only walk it again. Once the first frame
+  is drawn (`release_after_start`), those objects are taken out of its sight and it
+  runs again as above.
 """
 
 from __future__ import annotations
@@ -75,6 +80,29 @@ def paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# Whether `hold_until_started` turned the collector off (and so turns it on again).
+_held_for_start = False
+
+
+def hold_until_started() -> None:
+    """Turn the collector off while an app starts (see above); a collector found off is
+    left to whoever turned it off."""
+    global _held_for_start
+    if gc.isenabled():
+        gc.disable()
+        _held_for_start = True
+
+
+def release_after_start() -> None:
+    """The app has drawn its first frame: keep what starting made out of later
+    collections, and turn the collector on again if `hold_until_started` turned it off."""
+    global _held_for_start
+    if _held_for_start:
+        _held_for_start = False
+        freeze_survivors()
+        gc.enable()
 
 
 def freeze_survivors() -> None:

@@ -71,6 +71,9 @@ def main() -> None:
 
 def _run_tui(request: TuiRequest) -> None:
     """Open the TUI as `workbench tui` does, with the command line's error handling."""
+    from workbench import collector
+
+    collector.hold_until_started()  # (the app turns it on again after its first frame)
     from workbench.terminal import err, reported_errors
     from workbench.tui import run
     from workbench.workspace import WorkspaceOpener

@@ -102,14 +102,6 @@ class MemoIndex:
         """The first `per_token` postings of each token, in token order; `read_rows` gets
         the tokens not remembered (or remembered with fewer rows than asked for now)."""
 
-        def read(missing: list[str]) -> dict[str, tuple[list[Posting], int]]:
-            found: dict[str, tuple[list[Posting], int]] = {
-                token: ([], per_token) for token in missing
-            }
-            for row in read_rows(missing):
-                found[row[1]][0].append(row)
-            return found
-
         # Written out rather than through `_recall`: a linked name asks for hundreds of
         # pair keys, most of them known not to exist, and this is the linker's inner loop.
         wanted = sorted(set(tokens))
@@ -124,14 +116,22 @@ class MemoIndex:
             else:
                 missing.append(token)
         if missing:
-            found = read(missing)
-            self._remember(self._postings, found, sum(len(rows) for rows, _ in found.values()))
-            answers.update((token, rows) for token, (rows, _) in found.items())
+            rows = read_rows(missing)
+            found: dict[str, list[Posting]] = {}
+            for row in rows:
+                found.setdefault(row[1], []).append(row)
+            # the tokens without postings share one empty answer (made at C speed)
+            nothing: tuple[list[Posting], int] = ([], per_token)
+            fresh = dict.fromkeys(missing, nothing)
+            fresh.update((token, (found_rows, per_token)) for token, found_rows in found.items())
+            self._remember(self._postings, fresh, len(rows))
+            answers.update(dict.fromkeys(missing, nothing[0]))
+            answers.update(found)
         out: list[Posting] = []
         for token in wanted:
-            rows = answers[token]
-            if rows:
-                out.extend(rows[:per_token])
+            token_rows = answers[token]
+            if token_rows:
+                out.extend(token_rows[:per_token])
         return out
 
     def postings_among(

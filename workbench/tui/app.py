@@ -9,6 +9,7 @@ from textual import events
 from textual.app import App
 from textual.notifications import SeverityLevel
 
+from workbench import collector
 from workbench.collector import CHECK_EVERY_SECONDS, IdleCollector
 from workbench.display import visible
 from workbench.tui import actions
@@ -59,6 +60,7 @@ class WorkbenchApp(App[None]):
 
     def on_mount(self) -> None:
         self.collector.start()
+        self.call_after_refresh(collector.release_after_start)
         self.set_interval(CHECK_EVERY_SECONDS, self.collector.collect_if_idle)
         keymap, error = (
             (self._keymap_override, None) if self._keymap_override is not None else load_keymap()

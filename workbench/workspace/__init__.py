@@ -21,27 +21,28 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench import config
 from workbench.errors import ReadOnlyDatabase
 from workbench.store import Store
-from workbench.workspace.adjudicating import Adjudication
 from workbench.workspace.annotating import Annotations
 from workbench.workspace.corpus import Corpus
-from workbench.workspace.curating import Curation
 from workbench.workspace.events import EventsUseCases
 from workbench.workspace.history import History
-from workbench.workspace.incidents import Incidents
 from workbench.workspace.knowledge import Knowledge
-from workbench.workspace.team import Team
 
 if TYPE_CHECKING:
     # (loaded on first use: the TUI's first frame does not wait for rapidfuzz or pluggy)
     from workbench.linking.linker import Linker
     from workbench.linking.memo import Decision
     from workbench.plugins import Plugins
+    from workbench.workspace.adjudicating import Adjudication
+    from workbench.workspace.curating import Curation
+    from workbench.workspace.incidents import Incidents
+    from workbench.workspace.team import Team
 
 __all__ = ["Workspace", "WorkspaceOpener"]
 
@@ -66,10 +67,30 @@ class Workspace:
         self.kb = Knowledge(self)
         self.events = EventsUseCases(self)
         self.history = History(self)
-        self.team = Team(self)
-        self.incidents = Incidents(self)
-        self.adjudication = Adjudication(self)
-        self.curation = Curation(self)
+
+    @cached_property
+    def adjudication(self) -> Adjudication:
+        from workbench.workspace.adjudicating import Adjudication
+
+        return Adjudication(self)
+
+    @cached_property
+    def curation(self) -> Curation:
+        from workbench.workspace.curating import Curation
+
+        return Curation(self)
+
+    @cached_property
+    def incidents(self) -> Incidents:
+        from workbench.workspace.incidents import Incidents
+
+        return Incidents(self)
+
+    @cached_property
+    def team(self) -> Team:
+        from workbench.workspace.team import Team
+
+        return Team(self)
 
     @classmethod
     def open(

@@ -7,14 +7,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
-from workbench.importers.names import NameLine, read_names
 from workbench.model import ACCEPTED, Entity, EntityCard, MentionInContext
 from workbench.store import EntityListing
 
 __all__ = ["Knowledge", "NameLine"]
 
+
+def __getattr__(name: str) -> object:
+    # NameLine is re-exported for the command line, and read on first use: the TUI's
+    # first frame does not wait for the importers
+    if name == "NameLine":
+        from workbench.importers.names import NameLine
+
+        return NameLine
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 if TYPE_CHECKING:
     from workbench.importers import ImportSummary
+    from workbench.importers.names import NameLine
     from workbench.linking.linker import Candidate, LinkResult
     from workbench.workspace import Workspace
 
@@ -109,6 +120,8 @@ class Knowledge:
         """Link every name of a list file (one per line, or a CSV column), in order: each
         gives its result, or its NameLine when the line is not a name. The file is read
         (and refused when unreadable) before the first result."""
+        from workbench.importers.names import read_names
+
         entries = read_names(path, column)
         return self._linked(entries, label, limit, progress)
 
