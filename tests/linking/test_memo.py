@@ -97,3 +97,52 @@ def test_capped_postings_read_only_keys_that_exist_in_the_order_asked(tmp_path) 
             assert index.postings_capped(tokens, cap) == probed(tokens, cap)
         assert index.postings_capped(["absent", "not|here"], 40) == []
         assert len(index.postings_capped([key_tokens("Mohammad")[0]], 7)) == 7
+
+
+def test_reading_ahead_changes_no_decision(seeded: Store) -> None:
+    queries = evaluation_queries()
+    plain = Linker(seeded.kb.candidate_index(), memory=RunMemory())
+    ahead = Linker(seeded.kb.candidate_index(), memory=RunMemory(), read_ahead=True)
+    ahead.prefetch(queries[: len(queries) // 2])  # half read ahead, half not
+    assert [ahead(text, label) for text, label in queries] == [
+        plain(text, label) for text, label in queries
+    ]
+    assert any(decision is not None for decision in (plain(t, lb) for t, lb in queries))
+
+
+def test_reading_ahead_in_a_crowded_kb_changes_no_decision(store: Store) -> None:
+    words = made_up_words(2000)
+    rows = [(f"p{i}", f"Mohammad {word}", "PERSON", ()) for i, word in enumerate(words)]
+    rows += [(f"q{i}", f"{word} Shah {word}i", "PERSON", ()) for i, word in enumerate(words[:300])]
+    store.kb.import_entities(as_entities(rows))
+    queries = [(f"Muhammad {word}", None) for word in words[::97]]
+    queries += [(f"{word} Sha", "PERSON") for word in words[:300:29]]
+    queries += [("Mohammad", None), ("Shah", None), ("Mohamad Shah", None), ("MS", None)]
+    plain = Linker(store.kb.candidate_index(), memory=RunMemory())
+    ahead = Linker(store.kb.candidate_index(), memory=RunMemory(), read_ahead=True)
+    ahead.prefetch(queries)
+    assert [ahead(t, lb) for t, lb in queries] == [plain(t, lb) for t, lb in queries]
+
+
+def test_names_read_ahead_are_then_linked_without_a_statement(tmp_path) -> None:
+    words = made_up_words(200)
+    rows = [(f"p{i}", f"Mohammad {word}", "PERSON", ()) for i, word in enumerate(words)]
+    with Store.open(tmp_path / "kb.db", annotator="test") as store:
+        store.kb.import_entities(as_entities(rows))
+        names = [(f"Mohammad {word}", None) for word in words[::7]] + [("Mohamed Zzyzx", None)]
+        linker = Linker(store.kb.candidate_index(), memory=RunMemory(), read_ahead=True)
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        linker.prefetch(names)
+        read_ahead = len(statements)
+        decided = [linker(text, label) for text, label in names]
+        store.conn.set_trace_callback(None)
+        assert read_ahead and statements[read_ahead:] == []  # answered from the run's memory
+        assert sum(d is not None for d in decided) > len(names) // 2
+        # and a linker that is not to read ahead does not
+        quiet = Linker(store.kb.candidate_index(), memory=RunMemory())
+        statements.clear()
+        store.conn.set_trace_callback(statements.append)
+        quiet.prefetch(names)
+        store.conn.set_trace_callback(None)
+        assert statements == []

@@ -194,6 +194,29 @@ def test_a_batch_that_cannot_be_stored_stops_the_run_with_its_error(bare) -> Non
     assert not bare.suggestions.preannotated_ids(batch.signature(bare, None))
 
 
+def test_reading_names_ahead_changes_no_suggestion(bare) -> None:
+    """A batch run on a server reads each few texts' names from the knowledge base
+    together before linking them one by one; what it suggests is the same."""
+    from workbench.linking import Linker
+    from workbench.linking.memo import RunMemory
+    from workbench.workspace import Workspace
+
+    annotator, _ = pipeline_for(bare)
+    texts = [bare.documents.text(doc_id) for doc_id in bare.documents.ids()] * 3
+    found = {
+        read_ahead: list(
+            annotator.suggest(
+                texts,
+                Linker(bare.kb.candidate_index(), memory=RunMemory(), read_ahead=read_ahead),
+            )
+        )
+        for read_ahead in (True, False)
+    }
+    assert found[True] == found[False]
+    assert any(s.entity_id for f in found[True] for s in f.mentions)
+    assert Workspace.batch_linker(bare).read_ahead == bare.on_server
+
+
 def test_a_document_twice_in_one_batch_is_stored_once(bare) -> None:
     annotator, _ = pipeline_for(bare)
     [found] = annotator.suggest([bare.documents.text(1)])

@@ -84,13 +84,69 @@ class CandidatePool:
         self.memory = memory
         self.pool = pool
 
-    def alias_ids(self, query: list[str], text: str, acronym_token: str | None) -> list[int]:
+    def alias_ids(
+        self,
+        query: list[str],
+        text: str,
+        acronym_token: str | None,
+        groups: list[_Group] | None = None,
+    ) -> list[int]:
         """At most `pool` aliases for the query's key tokens (`text`: as written), those
-        covering the most and rarest of its words, then those with its exact key."""
-        groups = self._groups(query, text, acronym_token)
+        covering the most and rarest of its words, then those with its exact key.
+        `groups`: the query's, when worked out already."""
+        remembered = self.memory.pools if self.memory is not None else None
+        key = (tuple(query), text, acronym_token)
+        if remembered is not None and key in remembered:
+            return remembered[key]
+        if groups is None:
+            groups = self._groups(query, text, acronym_token)
         alias_ids = self._pool(groups, self._split_pair_keys(list(dict.fromkeys(query))))
-        alias_ids.extend(self.index.aliases_by_key(" ".join(query)))
-        return list(dict.fromkeys(alias_ids))
+        exact = " ".join(query)
+        alias_ids.extend(self.index.aliases_by_keys([exact]).get(exact, []))
+        alias_ids = list(dict.fromkeys(alias_ids))
+        if remembered is not None:
+            remembered[key] = alias_ids
+        return alias_ids
+
+    def prefetch(self, queries: Sequence[tuple[list[str], str, str | None]]) -> None:
+        """Read ahead, for a batch run's memory, what `alias_ids` will ask of the index for
+        each of these (query tokens, text, acronym token): in a few statements for all of
+        them together, stage by stage, where each query alone would take several. What
+        `alias_ids` then answers is what it answers without reading ahead."""
+        if self.memory is None or not queries:
+            return
+        # the words' spellings, the other tokens' frequencies, the exact keys
+        self._spellings_of(list(dict.fromkeys(word for query, _, _ in queries for word in query)))
+        self.index.document_frequency(
+            sorted(
+                {
+                    t
+                    for q, text, acronym in queries
+                    for t in self._tokens_looked_up(q, text, acronym)
+                }
+            )
+        )
+        self.index.aliases_by_keys(list(dict.fromkeys(" ".join(query) for query, _, _ in queries)))
+        # the postings of the pair keys and of the words' spellings (those a pool reads in
+        # full: a spelling too frequent for the budget is read as the pool decides)
+        grouped = [
+            (query, text, acronym, self._groups(query, text, acronym))
+            for query, text, acronym in queries
+        ]
+        pair_keys: set[str] = set()
+        tokens: set[str] = set()
+        for query, _, _, groups in grouped:
+            pair_keys |= self._pair_keys(groups, self._split_pair_keys(list(dict.fromkeys(query))))
+            for group in groups:
+                if group.total_df <= FETCH_BUDGET:
+                    tokens.update(group.tokens)
+        self.index.postings_capped(sorted(pair_keys), PAIR_CAP)
+        self.index.postings(sorted(tokens), FETCH_BUDGET)
+        # the pools (remembered), and their aliases' rows
+        wanted: set[int] = set()
+        for query, text, acronym, groups in grouped:
+            wanted.update(self.alias_ids(query, text, acronym, groups))
+        self.index.alias_rows(sorted(wanted))
 
     def acronym_aliases(self, token: str | None, alias_ids: list[int]) -> list[int]:
         """Which of these aliases have the acronym token."""
@@ -107,12 +163,7 @@ class CandidatePool:
             for origin, t in enumerate(unique)
         ]
         groups.extend(self._split_and_joined_groups(query, unique))
-        extra = []
-        if acronym_token:
-            extra.append(acronym_token)
-        initials = acronym_key(text)
-        if initials and len(query) >= 2:
-            extra.append(initials)  # an alias written as the acronym of the query
+        extra = self._extra_tokens(query, text, acronym_token)
         if extra:
             found = self.index.document_frequency(extra)
             groups.extend(
@@ -120,6 +171,26 @@ class CandidatePool:
                 for i, (token, df) in enumerate(found.items())
             )
         return [g for g in groups if g.tokens]
+
+    @staticmethod
+    def _extra_tokens(query: list[str], text: str, acronym_token: str | None) -> list[str]:
+        """The query's acronym token, and its initials as an acronym of several words."""
+        extra = []
+        if acronym_token:
+            extra.append(acronym_token)
+        initials = acronym_key(text)
+        if initials and len(query) >= 2:
+            extra.append(initials)  # an alias written as the acronym of the query
+        return extra
+
+    def _tokens_looked_up(
+        self, query: list[str], text: str, acronym_token: str | None
+    ) -> list[str]:
+        """Every token whose frequency `_groups` asks for (besides the words' spellings)."""
+        return [
+            *self._split_and_joined_tokens(query, list(dict.fromkeys(query))),
+            *self._extra_tokens(query, text, acronym_token),
+        ]
 
     def _spellings_of(self, words: list[str]) -> dict[str, Spellings]:
         """For each query word, the vocabulary tokens it may stand for (token -> df) and
@@ -153,9 +224,8 @@ class CandidatePool:
         """Name parts written together or apart: "Nassershah" / "Nasser Shah", "Shah Bakhsh".
         A half is its token's stand-in (same origin); a joined pair is a word of its own."""
         splits = {token: self._split_halves(token) for token in unique}
-        joined = [a + b for a, b in zip(query, query[1:], strict=False)]
-        wanted = [half for pairs in splits.values() for pair in pairs for half in pair if half]
-        found = self.index.document_frequency(list(dict.fromkeys(wanted + joined)))
+        joined = self._joined(query)
+        found = self.index.document_frequency(self._split_and_joined_tokens(query, unique))
         groups: dict[str, _Group] = {}
         for origin, token in enumerate(unique):
             for left, right in splits[token]:
@@ -170,6 +240,17 @@ class CandidatePool:
                     token, _Group({token: found[token]}, {token: 100.0}, True, len(unique) + i)
                 )
         return list(groups.values())
+
+    def _split_and_joined_tokens(self, query: list[str], unique: list[str]) -> list[str]:
+        """The halves of each way a query token splits, and each two tokens written as one."""
+        halves = [
+            half for token in unique for pair in self._split_halves(token) for half in pair if half
+        ]
+        return list(dict.fromkeys(halves + self._joined(query)))
+
+    @staticmethod
+    def _joined(query: list[str]) -> list[str]:
+        return [a + b for a, b in zip(query, query[1:], strict=False)]
 
     def _split_pair_keys(self, unique: list[str]) -> list[str]:
         """The pair key of each way a query token splits in two: the aliases holding both
@@ -198,38 +279,7 @@ class CandidatePool:
         if not groups and not split_keys:
             return []
         coverage: dict[int, float] = defaultdict(float)
-        keys = set(split_keys)
-        token_groups = [g for g in groups if g.from_query_token]
-        if len(token_groups) >= 2:
-            # Two recognisable words: the few aliases holding both, whatever their frequency.
-            # Each spelled as written (its anchor) against many spellings of the other, as
-            # one of two words is usually right; and a few spellings of each against each.
-            closest = [(g.origin, g.closest(PAIR_EXPANSIONS)) for g in token_groups]
-            # (the halves of a split word take part in the first kind only: each would
-            # otherwise add as many keys as a whole word)
-            anchors = [
-                (g.origin, g.anchor(), g.closest(ANCHOR_EXPANSIONS))
-                for g in token_groups
-                if not g.half
-            ]
-            keys |= {
-                pair_key(a, b)
-                for i, (origin, first) in enumerate(closest)
-                for other, second in closest[i + 1 :]
-                if origin != other
-                for a in first
-                for b in second
-                if a != b
-            }
-            keys |= {
-                pair_key(a, b)
-                for origin, anchor, _ in anchors
-                for other, _, spellings in anchors
-                if origin != other
-                for a in anchor
-                for b in spellings
-                if a != b
-            }
+        keys = self._pair_keys(groups, split_keys)
         if keys:
             for alias_id, _, _ in self.index.postings_capped(sorted(keys), PAIR_CAP):
                 coverage[alias_id] += PAIR_BONUS
@@ -256,6 +306,42 @@ class CandidatePool:
             for alias_id, credit in credited.items():
                 coverage[alias_id] += credit
         return sorted(coverage, key=coverage.__getitem__, reverse=True)[: self.pool]
+
+    @staticmethod
+    def _pair_keys(groups: list[_Group], split_keys: Sequence[str]) -> set[str]:
+        """The pair keys a pool reads: `split_keys`, and with two recognisable words, the
+        few aliases holding both, whatever their frequency. Each word spelled as written
+        (its anchor) against many spellings of the other, as one of two words is usually
+        right; and a few spellings of each against each."""
+        keys = set(split_keys)
+        token_groups = [g for g in groups if g.from_query_token]
+        if len(token_groups) < 2:
+            return keys
+        closest = [(g.origin, g.closest(PAIR_EXPANSIONS)) for g in token_groups]
+        # (the halves of a split word take part in the first kind only: each would
+        # otherwise add as many keys as a whole word)
+        anchors = [
+            (g.origin, g.anchor(), g.closest(ANCHOR_EXPANSIONS)) for g in token_groups if not g.half
+        ]
+        keys |= {
+            pair_key(a, b)
+            for i, (origin, first) in enumerate(closest)
+            for other, second in closest[i + 1 :]
+            if origin != other
+            for a in first
+            for b in second
+            if a != b
+        }
+        keys |= {
+            pair_key(a, b)
+            for origin, anchor, _ in anchors
+            for other, _, spellings in anchors
+            if origin != other
+            for a in anchor
+            for b in spellings
+            if a != b
+        }
+        return keys
 
     @staticmethod
     def _cover(

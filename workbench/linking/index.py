@@ -62,8 +62,9 @@ class CandidateIndex(Protocol):
         """(alias id, token) for the given aliases that hold any of the tokens."""
         ...
 
-    def aliases_by_key(self, key: str) -> list[int]:
-        """Ids of aliases whose match key equals `key` exactly."""
+    def aliases_by_keys(self, keys: Sequence[str]) -> dict[str, list[int]]:
+        """Ids of the aliases whose match key equals each of these keys exactly (a key no
+        alias has is left out)."""
         ...
 
     def alias_rows(self, alias_ids: Sequence[int]) -> list[AliasRow]:

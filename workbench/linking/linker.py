@@ -92,10 +92,14 @@ class Linker:
         pool: int = 120,
         shortlist: int = 40,
         memory: RunMemory | None = None,
+        read_ahead: bool = False,
     ) -> None:
         """`memory`: the knowledge base does not change while this linker is used (a batch
-        run): index answers, word spellings and decisions are remembered there."""
+        run): index answers, word spellings and decisions are remembered there.
+        `read_ahead`: `prefetch` reads names ahead into that memory (worth it where each
+        read is a round trip to a database server; in-process reads gain nothing)."""
         self.memory = memory
+        self.read_ahead = read_ahead
         self.index: CandidateIndex = memory.index(index) if memory is not None else index
         self.threshold = threshold
         self.margin = margin
@@ -156,16 +160,36 @@ class Linker:
             self.memory.decisions[key] = decision
         return decision
 
+    def __call__(self, text: str, label: str | None = None) -> Decision:
+        """`decide`: a linker is what a pre-annotation run calls for each name."""
+        return self.decide(text, label)
+
+    def prefetch(self, names: Iterable[tuple[str, str | None]]) -> None:
+        """Read ahead what deciding these (text, label) names will ask of the knowledge
+        base, in a few statements for all of them (see `workbench.linking.memo`); only with
+        a run's memory, where the decisions then come from, and when reading ahead (see
+        the constructor). Decided names are skipped."""
+        if self.memory is None or not self.read_ahead:
+            return
+        queries: dict[str, tuple[list[str], str, str | None]] = {}
+        for text, label in names:
+            if text in queries or len(text) > MAX_QUERY_LENGTH:
+                continue
+            if (text, label) in self.memory.decisions:
+                continue
+            query, acronym_token = _query(text)
+            if query:
+                queries[text] = (query, text, acronym_token)
+        self.candidates.prefetch(list(queries.values()))
+
     def _rank(
         self, text: str, label: str | None, context: set[str], region: str | None, limit: int
     ) -> list[Candidate]:
         """Every candidate, best first; the first `limit` in their exact order."""
-        query = key_tokens(text)
+        query, acronym_token = _query(text)
         if not query:
             return []
         query_key = " ".join(query)
-        acronym = as_acronym(text) if len(query) == 1 else None
-        acronym_token = ACRONYM_PREFIX + acronym if acronym else None
         alias_ids = self.candidates.alias_ids(query, text, acronym_token)
         acronym_aliases = set(self.candidates.acronym_aliases(acronym_token, alias_ids))
         rows = self._shortlist(self.index.alias_rows(alias_ids), query_key, text, acronym_aliases)
@@ -232,3 +256,11 @@ class Linker:
             ):
                 keep.add(i)
         return [rows[i] for i in sorted(keep)]
+
+
+def _query(text: str) -> tuple[list[str], str | None]:
+    """A mention text's key tokens, and the acronym token it is looked up by when it is a
+    single word."""
+    query = key_tokens(text)
+    acronym = as_acronym(text) if len(query) == 1 else None
+    return query, ACRONYM_PREFIX + acronym if acronym else None

@@ -7,7 +7,13 @@ memory keeps
   answers in the same order as the index it wraps, so the linker decides exactly as
   without it);
 - each query word's spellings in the vocabulary (the linker's most expensive step);
+- each query's pool of aliases worth scoring;
 - each (text, label)'s decision.
+
+A batch run may also read ahead (`Linker.prefetch`): what a list of names will ask of the
+index is read for all of them at once, in a few statements, and the names are then linked
+one by one from memory, as without it. On a database server that saves several round
+trips per name.
 
 It is for a run over a knowledge base that does not change meanwhile (a batch holds its
 patterns fixed in the same way): make one per run; an alias added during the run is seen
@@ -36,6 +42,8 @@ class RunMemory:
     def __init__(self) -> None:
         self.spellings: dict[str, Spellings] = {}
         self.decisions: dict[tuple[str, str | None], Decision] = {}
+        # (query tokens, text, acronym token) -> the aliases worth scoring for it
+        self.pools: dict[tuple[tuple[str, ...], str, str | None], list[int]] = {}
         self._index: MemoIndex | None = None
 
     def index(self, index: CandidateIndex) -> MemoIndex:
@@ -142,15 +150,13 @@ class MemoIndex:
     def countries(self, entity_ids: Sequence[str]) -> dict[str, str]:
         return self.index.countries(entity_ids)  # asked only with a document's region
 
-    def aliases_by_key(self, key: str) -> list[int]:
-        known = self._recall(
-            self._by_key,
-            [key],
-            lambda missing: {key: self.index.aliases_by_key(key)},
-            lambda ids: len(ids) + 1,
-        )
-        ids: list[int] = known[key]
-        return ids
+    def aliases_by_keys(self, keys: Sequence[str]) -> dict[str, list[int]]:
+        def read(missing: list[str]) -> dict[str, list[int]]:
+            found = self.index.aliases_by_keys(missing)
+            return {key: found.get(key, []) for key in missing}
+
+        known = self._recall(self._by_key, sorted(set(keys)), read, lambda ids: len(ids) + 1)
+        return {key: ids for key, ids in known.items() if ids}
 
     def alias_rows(self, alias_ids: Sequence[int]) -> list[AliasRow]:
         def read(missing: list[int]) -> dict[int, AliasRow | None]:

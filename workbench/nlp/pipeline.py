@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from workbench.events.taxonomy import Taxonomy
 from workbench.model import SuggestedTrigger, Suggestion
@@ -31,7 +31,7 @@ from workbench.nlp.typos import NameIndex
 from workbench.nlp.variants import acronym, alias_variants, token_norm
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 # `link(text, label)` -> (entity id, label, score) or None when the linker says NIL.
 LinkFunction = Callable[[str, str | None], "tuple[str, str, float] | None"]
@@ -51,6 +51,23 @@ DATE_KEY = "DATE"
 # slower. So the cache grows by each pattern's chunks and keeps this much room for text;
 # the text's names are then mostly split already.
 TEXT_CACHE_CHUNKS = 100_000
+# Texts matched before their names are linked: the names of this many texts are read from
+# the knowledge base together (see `Preannotator.suggest`).
+READ_AHEAD_TEXTS = 32
+
+
+class _Matches(NamedTuple):
+    """What the matchers found in one parsed text, by token: the linker's part comes after."""
+
+    starts: list[int]  # each token's first character
+    ends: list[int]  # each token's end
+    by_span: dict[tuple[int, int], set[str]]  # knowledge-base matches: entity ids
+    acronyms: dict[tuple[int, int], set[str]]
+    named: set[str]  # entities named unambiguously somewhere in the text
+    words: list[tuple[int, int, int]]  # date and trigger word matches
+    dates: list[tuple[int, int]]
+    covered: set[int]  # tokens of the matches and dates
+    name_words: NameWords
 
 
 @dataclass(frozen=True)
@@ -146,30 +163,67 @@ class Preannotator:
     def suggest(
         self, texts: Iterable[str], link: LinkFunction | None = None, batch_size: int = 32
     ) -> Iterator[Found]:
-        """Suggestions for each text, in order (long texts are processed in pieces)."""
-        for text in texts:
-            pieces = list(split_pieces(text))
-            mentions: list[Suggestion] = []
-            found_triggers: list[SuggestedTrigger] = []
-            docs = self.nlp.pipe((piece for _, piece in pieces), batch_size=batch_size)
-            models = (
-                self.model.pipe((piece for _, piece in pieces), batch_size=batch_size)
-                if self.model is not None
-                else None
-            )
-            for (offset, piece), doc in zip(pieces, docs, strict=True):
-                model_doc = next(models) if models is not None else None
-                found = self._suggest_doc(doc, piece, model_doc, link)
-                mentions += [shift(s, offset) for s in found.mentions]
-                found_triggers += [shift(t, offset) for t in found.triggers]
-            yield Found(mentions, found_triggers)
+        """Suggestions for each text, in order (long texts are processed in pieces).
 
-    def _suggest_doc(self, doc, text: str, model_doc, link: LinkFunction | None) -> Found:  # type: ignore[no-untyped-def]
-        """Suggestions for one parsed text (`text` is `doc.text`, which spaCy would rebuild
-        token by token on every access)."""
+        Texts are matched READ_AHEAD_TEXTS at a time; when `link` reads ahead (its
+        `read_ahead` and `prefetch`), the names it will be asked about in them are read
+        from the knowledge base together first, then linked one by one as they come."""
+        # (a batch run's linker on a database server reads ahead: see `Linker.prefetch`)
+        prefetch = getattr(link, "prefetch", None) if getattr(link, "read_ahead", False) else None
+        # (without reading ahead, each text is processed as soon as it is parsed: holding
+        # parsed texts back made a run slower)
+        size = READ_AHEAD_TEXTS if prefetch is not None else 1
+        chunk: list[str] = []
+        for text in texts:
+            chunk.append(text)
+            if len(chunk) == size:
+                yield from self._suggest_texts(chunk, link, prefetch, batch_size)
+                chunk = []
+        if chunk:
+            yield from self._suggest_texts(chunk, link, prefetch, batch_size)
+
+    def _suggest_texts(
+        self,
+        texts: list[str],
+        link: LinkFunction | None,
+        prefetch: Callable[[list[tuple[str, str | None]]], None] | None,
+        batch_size: int,
+    ) -> Iterator[Found]:
+        pieces = [
+            (i, offset, piece)
+            for i, text in enumerate(texts)
+            for offset, piece in split_pieces(text)
+        ]
+        docs = self.nlp.pipe((piece for _, _, piece in pieces), batch_size=batch_size)
+        models = (
+            self.model.pipe((piece for _, _, piece in pieces), batch_size=batch_size)
+            if self.model is not None
+            else None
+        )
+        parsed = []
+        for (i, offset, piece), doc in zip(pieces, docs, strict=True):
+            model_doc = next(models) if models is not None else None
+            parsed.append((i, offset, piece, doc, model_doc, self._matches(doc, piece)))
+        if prefetch is not None:
+            prefetch(
+                [
+                    name
+                    for _, _, _, doc, model_doc, matches in parsed
+                    for name in self._names_to_link(doc, matches, model_doc)
+                ]
+            )
+        found: list[Found] = [Found([], []) for _ in texts]
+        for i, offset, piece, doc, model_doc, matches in parsed:
+            part = self._suggestions(doc, piece, matches, model_doc, link)
+            found[i].mentions.extend(shift(s, offset) for s in part.mentions)
+            found[i].triggers.extend(shift(t, offset) for t in part.triggers)
+        yield from found
+
+    def _matches(self, doc: Doc, text: str) -> _Matches:
+        """What the matchers find in one parsed text (`text` is `doc.text`, which spaCy
+        would rebuild token by token on every access): everything but the linker's part."""
         strings = self.nlp.vocab.strings
         starts, ends = _char_offsets(doc)
-        candidates: list[Suggestion] = []
         by_span: dict[tuple[int, int], set[str]] = {}
         for match_id, start, end in self.kb_matcher(doc):
             surface = text[starts[start] : ends[end - 1]]
@@ -189,25 +243,67 @@ class Preannotator:
         words = self.word_matcher(doc)
         dates = [(start, end) for match_id, start, end in words if match_id == self.date_id]
         covered = {i for start, end in (*by_span, *acronyms, *dates) for i in range(start, end)}
-        name_words = NameWords(doc, self.name_word)
-        for spans, score in ((by_span, 100.0), (acronyms, 90.0)):
+        return _Matches(
+            starts,
+            ends,
+            by_span,
+            acronyms,
+            named,
+            words,
+            dates,
+            covered,
+            NameWords(doc, self.name_word),
+        )
+
+    def _names_to_link(
+        self, doc: Doc, matches: _Matches, model_doc: Any
+    ) -> list[tuple[str, str | None]]:
+        """The (text, label) names `_suggestions` will first ask the linker about (a few
+        more, as a longer name linked meanwhile hides names this list still holds; and a
+        few less, as a name's shorter tries follow only a NIL for the whole)."""
+        names: list[tuple[str, str | None]] = []
+        starts, ends = matches.starts, matches.ends
+        for (start, end), entity_ids in matches.by_span.items():
+            if self._kb_suggestion(starts[start], ends[end - 1], entity_ids, 100.0, matches.named):
+                first, last = enclosing_run(matches.name_words, start, end, matches.covered)
+                if (first, last) != (start, end) and self._may_link_whole(
+                    doc, first, last, start, end
+                ):
+                    names.append((doc[first:last].text, None))
+        for tries in self._fuzzy_tries(doc, matches.covered):
+            span, known = tries[0]  # (the next tries only if the linker says NIL to it)
+            if known is None:
+                names.append((span.text, None))
+        if model_doc is not None:
+            names.extend((ent.text, ent.label_) for ent in model_doc.ents)
+        return names
+
+    def _suggestions(
+        self, doc: Doc, text: str, matches: _Matches, model_doc: Any, link: LinkFunction | None
+    ) -> Found:
+        """Suggestions for one parsed text, from its matches and the linker."""
+        strings = self.nlp.vocab.strings
+        starts, ends = matches.starts, matches.ends
+        covered = set(matches.covered)  # (a linked longer name covers more)
+        candidates: list[Suggestion] = []
+        for spans, score in ((matches.by_span, 100.0), (matches.acronyms, 90.0)):
             for (start, end), entity_ids in spans.items():
                 suggestion = self._kb_suggestion(
-                    starts[start], ends[end - 1], entity_ids, score, named
+                    starts[start], ends[end - 1], entity_ids, score, matches.named
                 )
-                if suggestion and link is not None and spans is by_span:
+                if suggestion and link is not None and spans is matches.by_span:
                     suggestion = self._in_longer_name(
-                        doc, name_words, start, end, suggestion, covered, link
+                        doc, matches.name_words, start, end, suggestion, covered, link
                     )
                 if suggestion:
                     candidates.append(suggestion)
-        candidates += self._rule_suggestions(doc, text, starts, ends, dates)
+        candidates += self._rule_suggestions(doc, text, starts, ends, matches.dates)
         if link is not None:
             candidates += self._fuzzy_names(doc, covered, link)
         if model_doc is not None:
             candidates += self._model_suggestions(model_doc, link)
         found_triggers = []
-        for match_id, start, end in words:
+        for match_id, start, end in matches.words:
             if match_id == self.date_id:
                 continue
             event_type, subtype = self.trigger_types[strings[match_id]]
@@ -271,9 +367,9 @@ class Preannotator:
             return Suggestion(start, end, labels.pop(), SOURCE_KB, 50.0)
         return None
 
-    def _in_longer_name(  # type: ignore[no-untyped-def]
+    def _in_longer_name(
         self,
-        doc,
+        doc: Doc,
         words: NameWords,
         start: int,
         end: int,
@@ -282,41 +378,71 @@ class Preannotator:
         link: LinkFunction,
     ) -> Suggestion | None:
         """A match inside a longer capitalised name (see `workbench.nlp.names`): the whole
-        name when the linker links it (its tokens then count as covered; it is asked only
-        when another word of the name is a known word), else the match, but never a
-        people or a place inside a name it cannot link."""
+        name when the linker links it (its tokens then count as covered), else the match,
+        but never a people or a place inside a name it cannot link."""
         first, last = enclosing_run(words, start, end, covered)
         if (first, last) == (start, end):
             return suggestion
         whole = doc[first:last]
-        around = [*range(first, start), *range(end, last)]
-        # the linker can link the whole only if another of its words is a known word
-        known = any(doc[i].norm_ in self.names.words for i in around)
-        decided = link(whole.text, None) if known else None  # its threshold and NIL rules
-        if decided:
+        decided = (
+            link(whole.text, None) if self._may_link_whole(doc, first, last, start, end) else None
+        )
+        if decided:  # (the linker's threshold and NIL rules)
             entity_id, label, score = decided
             covered.update(range(first, last))
             return Suggestion(whole.start_char, whole.end_char, label, SOURCE_KB, score, entity_id)
         return None if suggestion.label in NESTED_NOT_SUGGESTED else suggestion
 
-    def _fuzzy_names(self, doc, covered: set[int], link: LinkFunction) -> list[Suggestion]:  # type: ignore[no-untyped-def]
+    def _may_link_whole(self, doc: Doc, first: int, last: int, start: int, end: int) -> bool:
+        """Whether the linker may link a longer name (tokens [first, last)) around a match
+        (tokens [start, end)): only when another of its words is a known word."""
+        around = [*range(first, start), *range(end, last)]
+        return any(doc[i].norm_ in self.names.words for i in around)
+
+    def _fuzzy_names(self, doc: Doc, covered: set[int], link: LinkFunction) -> list[Suggestion]:
         """Capitalised names the patterns missed ("Hossein Amirabdollahian" for a knowledge
-        base that writes "Amir-Abdollahian", "Quettah" for "Quetta"): a known name with a
-        typing error in a word, else, for a name sharing a word with the knowledge base,
-        the linker's decision (its threshold and NIL rules) on the whole name, then
-        without its first or last word. A single word is only ever a known one-word name
+        base that writes "Amir-Abdollahian", "Quettah" for "Quetta"): of each name's tries
+        (see `_fuzzy_tries`), the first that is a known name with a typing error in a word,
+        or that the linker links (its threshold and NIL rules)."""
+        out: list[Suggestion] = []
+        for tries in self._fuzzy_tries(doc, covered):
+            for span, known in tries:
+                if known is not None:
+                    decided: tuple[str, str, float] | None = (
+                        known,
+                        self.entity_labels[known],
+                        90.0,
+                    )
+                else:
+                    decided = link(span.text, None)
+                if decided:
+                    entity_id, label, score = decided
+                    out.append(
+                        Suggestion(
+                            span.start_char, span.end_char, label, SOURCE_KB, score, entity_id
+                        )
+                    )
+                    break
+        return out
+
+    def _fuzzy_tries(self, doc: Doc, covered: set[int]) -> Iterator[list[tuple[Span, str | None]]]:
+        """For each capitalised name run no pattern covers, what to try, in order: the whole
+        run, then without its first or last word (a word in front or behind that is not
+        part of the name). Each try is a span and, when it is a known name with a typing
+        error in a word, that entity; else (None) the linker is asked, for a try sharing a
+        word with the knowledge base. A single word is only ever a known one-word name
         misspelt: a known word alone, which no pattern matched, is at best part of a name
         (the linker scores it below its threshold), and handing every other capitalised
         word to the linker made a run markedly slower (`bench_preannotate.py`)."""
-        out: list[Suggestion] = []
         for run in name_runs(doc, covered, self.name_word):
-            tries = [(0, len(run))]
-            if len(run) > 1:  # a word in front or behind that is not part of the name
+            bounds = [(0, len(run))]
+            if len(run) > 1:
                 if doc[run[0]].norm_ not in self.names.words:
-                    tries.append((1, len(run)))
+                    bounds.append((1, len(run)))
                 if doc[run[-1]].norm_ not in self.names.words:
-                    tries.append((0, len(run) - 1))
-            for first, last in tries:
+                    bounds.append((0, len(run) - 1))
+            tries: list[tuple[Span, str | None]] = []
+            for first, last in bounds:
                 span = doc[run[first] : run[last - 1] + 1]
                 if span[0].lower_ in CONNECTORS or span[-1].lower_ in CONNECTORS:
                     continue
@@ -327,21 +453,12 @@ class Preannotator:
                 if not single and not any(key in self.names.words for key in keys):
                     continue
                 known = self.names.lookup(keys)
-                decided = None
-                if len(known) == 1:  # a known name with a typing error in a word
-                    (entity_id,) = known
-                    decided = (entity_id, self.entity_labels[entity_id], 90.0)
+                if len(known) == 1:
+                    tries.append((span, next(iter(known))))
                 elif not single:
-                    decided = link(span.text, None)  # the linker's threshold and NIL rules
-                if decided:
-                    entity_id, label, score = decided
-                    out.append(
-                        Suggestion(
-                            span.start_char, span.end_char, label, SOURCE_KB, score, entity_id
-                        )
-                    )
-                    break
-        return out
+                    tries.append((span, None))
+            if tries:
+                yield tries
 
     def _misspelt_name(self, text: str, key: str) -> bool:
         """Whether a single word may be a known name misspelt: not a known word itself,

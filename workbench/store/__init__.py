@@ -167,6 +167,11 @@ class Store:
         return self.db.target
 
     @property
+    def on_server(self) -> bool:
+        """Whether the database is on a PostgreSQL server (each statement a round trip)."""
+        return not isinstance(self.db.target, Path)
+
+    @property
     def annotator(self) -> str:
         """Who this store's changes are recorded as."""
         return self.db.annotator

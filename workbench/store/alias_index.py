@@ -238,11 +238,14 @@ class SqliteCandidateIndex:
             before=tokens,
         )
 
-    def aliases_by_key(self, key: str) -> list[int]:
-        """Ids of aliases whose match key equals `key` exactly."""
-        return [
-            row[0] for row in self._conn.execute("SELECT id FROM aliases WHERE norm = ?", (key,))
-        ]
+    def aliases_by_keys(self, keys: Sequence[str]) -> dict[str, list[int]]:
+        """Ids of the aliases whose match key equals each of these keys exactly."""
+        found: dict[str, list[int]] = {}
+        for key, alias_id in rows_in(
+            self._conn, "SELECT norm, id FROM aliases WHERE norm IN ({marks})", keys
+        ):
+            found.setdefault(key, []).append(alias_id)
+        return found
 
     def countries(self, entity_ids: Sequence[str]) -> dict[str, str]:
         """The country (`external_ids.country`) of each of these entities that has one."""

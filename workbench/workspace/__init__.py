@@ -185,11 +185,12 @@ class Workspace:
     @staticmethod
     def batch_linker(store: Store) -> Callable[[str, str | None], Decision]:
         """A linker for one batch run over `store`: it remembers index answers, spellings
-        and decisions for the run (the knowledge base does not change meanwhile)."""
+        and decisions for the run (the knowledge base does not change meanwhile), and on a
+        server reads a batch's names ahead (`Linker.prefetch`)."""
         from workbench.linking.linker import Linker
         from workbench.linking.memo import RunMemory
 
-        return Linker(store.kb.candidate_index(), memory=RunMemory()).decide
+        return Linker(store.kb.candidate_index(), memory=RunMemory(), read_ahead=store.on_server)
 
     def remember(self, key: str, value: str) -> None:
         """Keep a front end's state (open documents, cursors) in the database; nothing
