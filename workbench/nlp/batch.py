@@ -25,7 +25,8 @@ from typing import Any
 from workbench import collector
 from workbench.errors import WorkbenchError
 from workbench.model import PreannotateSummary, SuggestedTrigger, Suggestion
-from workbench.nlp.pipeline import RULES_VERSION, Found, LinkFunction, Preannotator
+from workbench.nlp.linked_names import LinkFunction
+from workbench.nlp.pipeline import RULES_VERSION, Found, Preannotator
 from workbench.store import Store
 
 Progress = Callable[[int, int], None]

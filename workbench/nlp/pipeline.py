@@ -5,7 +5,8 @@ patterns missed, and optionally a statistical model's NER.
 
 Patterns are added incrementally (`add_aliases`), so a grown knowledge base costs only
 its new aliases; `Preannotator` knows nothing of the store: the caller hands it alias
-rows and a `link(text, label)` function (the linker)."""
+rows and a `link(text, label)` function (the linker). Which names go to the linker, in
+which order, is `workbench.nlp.linked_names`."""
 
 from __future__ import annotations
 
@@ -16,27 +17,19 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from workbench.events.taxonomy import Taxonomy
 from workbench.model import SuggestedTrigger, Suggestion
 from workbench.nlp import rules, triggers
+from workbench.nlp.linked_names import SOURCE_KB, LinkFunction, NameLinking
 from workbench.nlp.names import (
-    CONNECTORS,
-    NESTED_NOT_SUGGESTED,
     NameWords,
-    derived_from_known,
     enclosing_run,
     is_acronym,
-    name_runs,
     name_word_test,
 )
 from workbench.nlp.spans import longest_triggers, non_overlapping, shift, split_pieces
-from workbench.nlp.typos import NameIndex
 from workbench.nlp.variants import acronym, alias_variants, token_norm
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
-# `link(text, label)` -> (entity id, label, score) or None when the linker says NIL.
-LinkFunction = Callable[[str, str | None], "tuple[str, str, float] | None"]
-
-SOURCE_KB = "ruler"
 SOURCE_RULE = "rule"
 SOURCE_MODEL = "model"
 _RANK = {SOURCE_KB: 4, SOURCE_MODEL: 3, SOURCE_RULE: 2}
@@ -110,8 +103,7 @@ class Preannotator:
         self.date_id = vocab.strings[DATE_KEY]
         self.model = model
         self.entity_labels: dict[str, str] = {}
-        self.names = NameIndex()  # word keys of every pattern: the fuzzy stage's gate
-        self._single_words: dict[str, bool] = {}  # see `_misspelt_name`
+        self.linking = NameLinking(self.name_word, self.entity_labels)
         self.patterns = 0
         self.last_alias_id = 0
 
@@ -137,13 +129,13 @@ class Preannotator:
                     continue
                 known.add(variant)
                 doc = self._pattern_doc(variant)
-                self.names.add(tuple(token.norm_ for token in doc), entity_id)
+                self.linking.add_name(tuple(token.norm_ for token in doc), entity_id)
                 by_entity.setdefault(entity_id, []).append(doc)
             short = acronym(text, label)
             if short and short not in known:
                 known.add(short)
                 shorthand.setdefault(entity_id, []).append(self._pattern_doc(short))
-        self._single_words.clear()  # new known words change the answers
+        self.linking.patterns_changed()
         for entity_id, docs in by_entity.items():
             self.kb_matcher.add(entity_id, docs)
             added += len(docs)
@@ -266,11 +258,11 @@ class Preannotator:
         for (start, end), entity_ids in matches.by_span.items():
             if self._kb_suggestion(starts[start], ends[end - 1], entity_ids, 100.0, matches.named):
                 first, last = enclosing_run(matches.name_words, start, end, matches.covered)
-                if (first, last) != (start, end) and self._may_link_whole(
+                if (first, last) != (start, end) and self.linking.may_link_whole(
                     doc, first, last, start, end
                 ):
                     names.append((doc[first:last].text, None))
-        for tries in self._fuzzy_tries(doc, matches.covered):
+        for tries in self.linking.fuzzy_tries(doc, matches.covered):
             span, known = tries[0]  # (the next tries only if the linker says NIL to it)
             if known is None:
                 names.append((span.text, None))
@@ -292,14 +284,14 @@ class Preannotator:
                     starts[start], ends[end - 1], entity_ids, score, matches.named
                 )
                 if suggestion and link is not None and spans is matches.by_span:
-                    suggestion = self._in_longer_name(
+                    suggestion = self.linking.in_longer_name(
                         doc, matches.name_words, start, end, suggestion, covered, link
                     )
                 if suggestion:
                     candidates.append(suggestion)
         candidates += self._rule_suggestions(doc, text, starts, ends, matches.dates)
         if link is not None:
-            candidates += self._fuzzy_names(doc, covered, link)
+            candidates += self.linking.fuzzy_names(doc, covered, link)
         if model_doc is not None:
             candidates += self._model_suggestions(model_doc, link)
         found_triggers = []
@@ -366,116 +358,6 @@ class Preannotator:
         if len(labels) == 1:
             return Suggestion(start, end, labels.pop(), SOURCE_KB, 50.0)
         return None
-
-    def _in_longer_name(
-        self,
-        doc: Doc,
-        words: NameWords,
-        start: int,
-        end: int,
-        suggestion: Suggestion,
-        covered: set[int],
-        link: LinkFunction,
-    ) -> Suggestion | None:
-        """A match inside a longer capitalised name (see `workbench.nlp.names`): the whole
-        name when the linker links it (its tokens then count as covered), else the match,
-        but never a people or a place inside a name it cannot link."""
-        first, last = enclosing_run(words, start, end, covered)
-        if (first, last) == (start, end):
-            return suggestion
-        whole = doc[first:last]
-        decided = (
-            link(whole.text, None) if self._may_link_whole(doc, first, last, start, end) else None
-        )
-        if decided:  # (the linker's threshold and NIL rules)
-            entity_id, label, score = decided
-            covered.update(range(first, last))
-            return Suggestion(whole.start_char, whole.end_char, label, SOURCE_KB, score, entity_id)
-        return None if suggestion.label in NESTED_NOT_SUGGESTED else suggestion
-
-    def _may_link_whole(self, doc: Doc, first: int, last: int, start: int, end: int) -> bool:
-        """Whether the linker may link a longer name (tokens [first, last)) around a match
-        (tokens [start, end)): only when another of its words is a known word."""
-        around = [*range(first, start), *range(end, last)]
-        return any(doc[i].norm_ in self.names.words for i in around)
-
-    def _fuzzy_names(self, doc: Doc, covered: set[int], link: LinkFunction) -> list[Suggestion]:
-        """Capitalised names the patterns missed ("Hossein Amirabdollahian" for a knowledge
-        base that writes "Amir-Abdollahian", "Quettah" for "Quetta"): of each name's tries
-        (see `_fuzzy_tries`), the first that is a known name with a typing error in a word,
-        or that the linker links (its threshold and NIL rules)."""
-        out: list[Suggestion] = []
-        for tries in self._fuzzy_tries(doc, covered):
-            for span, known in tries:
-                if known is not None:
-                    decided: tuple[str, str, float] | None = (
-                        known,
-                        self.entity_labels[known],
-                        90.0,
-                    )
-                else:
-                    decided = link(span.text, None)
-                if decided:
-                    entity_id, label, score = decided
-                    out.append(
-                        Suggestion(
-                            span.start_char, span.end_char, label, SOURCE_KB, score, entity_id
-                        )
-                    )
-                    break
-        return out
-
-    def _fuzzy_tries(self, doc: Doc, covered: set[int]) -> Iterator[list[tuple[Span, str | None]]]:
-        """For each capitalised name run no pattern covers, what to try, in order: the whole
-        run, then without its first or last word (a word in front or behind that is not
-        part of the name). Each try is a span and, when it is a known name with a typing
-        error in a word, that entity; else (None) the linker is asked, for a try sharing a
-        word with the knowledge base. A single word is only ever a known one-word name
-        misspelt: a known word alone, which no pattern matched, is at best part of a name
-        (the linker scores it below its threshold), and handing every other capitalised
-        word to the linker made a run markedly slower (`bench_preannotate.py`)."""
-        for run in name_runs(doc, covered, self.name_word):
-            bounds = [(0, len(run))]
-            if len(run) > 1:
-                if doc[run[0]].norm_ not in self.names.words:
-                    bounds.append((1, len(run)))
-                if doc[run[-1]].norm_ not in self.names.words:
-                    bounds.append((0, len(run) - 1))
-            tries: list[tuple[Span, str | None]] = []
-            for first, last in bounds:
-                span = doc[run[first] : run[last - 1] + 1]
-                if span[0].lower_ in CONNECTORS or span[-1].lower_ in CONNECTORS:
-                    continue
-                keys = tuple(token.norm_ for token in span)
-                single = len(keys) == 1
-                if single and not self._misspelt_name(span.text, keys[0]):
-                    continue
-                if not single and not any(key in self.names.words for key in keys):
-                    continue
-                known = self.names.lookup(keys)
-                if len(known) == 1:
-                    tries.append((span, next(iter(known))))
-                elif not single:
-                    tries.append((span, None))
-            if tries:
-                yield tries
-
-    def _misspelt_name(self, text: str, key: str) -> bool:
-        """Whether a single word may be a known name misspelt: not a known word itself,
-        one edit from one, and neither an acronym ("IRNA" is not "Iran") nor a known
-        name with a deriving ending ("Pakistani" is not "Pakistan"). Answered once per
-        word while the patterns stay the same: capitalised words repeat all through a
-        corpus ("Officials", "Police")."""
-        answer = self._single_words.get(text)
-        if answer is None:
-            answer = (
-                key not in self.names.words
-                and bool(self.names.corrections(key))
-                and not is_acronym(text)
-                and not derived_from_known(text, self.names.words, token_norm)
-            )
-            self._single_words[text] = answer
-        return answer
 
     def _model_suggestions(self, model_doc, link: LinkFunction | None) -> list[Suggestion]:  # type: ignore[no-untyped-def]
         out = []
