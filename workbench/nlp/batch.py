@@ -1,5 +1,6 @@
 """Pre-annotating documents of a store: `preannotate` runs the pipeline with `nlp.pipe`
-and commits suggestions in batches as it goes. Each document is stored with a record
+and commits suggestions in batches as it goes (on a connection of its own, in a thread,
+while the pipeline works on the next batch: `_BatchWriter`). Each document is stored with a record
 that it is done (same transaction), so a run that is interrupted (Ctrl-C, kill) resumes
 where it stopped and never duplicates a suggestion.
 
@@ -176,7 +177,7 @@ class _BatchWriter:
     order, so resuming an interrupted run is as before."""
 
     def __init__(self, store: Store, signature: str, summary: PreannotateSummary) -> None:
-        self.store_ = store
+        self.origin = store
         self.signature = signature
         self.summary = summary
         self.writer: Store | None = None
@@ -192,8 +193,8 @@ class _BatchWriter:
         if self.writer is None:
             # (opened by the thread at its first batch: after any worker processes were
             # forked, which must not inherit a thread in the middle of a database call)
-            self.writer = self.store_.reopen()
-            self.writer.db.layer = self.store_.db.layer
+            self.writer = self.origin.reopen()
+            self.writer.db.layer = self.origin.db.layer
         added, triggers = self.writer.suggestions.store(batch, self.signature)
         self.summary.suggestions += added
         self.summary.triggers += triggers
