@@ -169,7 +169,7 @@ class Store:
     @property
     def on_server(self) -> bool:
         """Whether the database is on a PostgreSQL server (each statement a round trip)."""
-        return not isinstance(self.db.target, Path)
+        return connection.is_postgres(self.db.target)
 
     @property
     def annotator(self) -> str:

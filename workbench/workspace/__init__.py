@@ -37,7 +37,6 @@ from workbench.workspace.knowledge import Knowledge
 if TYPE_CHECKING:
     # (loaded on first use: the TUI's first frame does not wait for rapidfuzz or pluggy)
     from workbench.linking.linker import Linker
-    from workbench.linking.memo import Decision
     from workbench.plugins import Plugins
     from workbench.workspace.adjudicating import Adjudication
     from workbench.workspace.curating import Curation
@@ -67,6 +66,8 @@ class Workspace:
         self.kb = Knowledge(self)
         self.events = EventsUseCases(self)
         self.history = History(self)
+
+    # The use cases below are loaded on first use: the TUI's first frame needs none of them.
 
     @cached_property
     def adjudication(self) -> Adjudication:
@@ -183,7 +184,7 @@ class Workspace:
         return self._linker
 
     @staticmethod
-    def batch_linker(store: Store) -> Callable[[str, str | None], Decision]:
+    def batch_linker(store: Store) -> Linker:
         """A linker for one batch run over `store`: it remembers index answers, spellings
         and decisions for the run (the knowledge base does not change meanwhile), and on a
         server reads a batch's names ahead (`Linker.prefetch`)."""
