@@ -194,13 +194,16 @@ def test_a_batch_that_cannot_be_stored_stops_the_run_with_its_error(bare) -> Non
     assert not bare.suggestions.preannotated_ids(batch.signature(bare, None))
 
 
-def test_reading_names_ahead_changes_no_suggestion(bare) -> None:
+def test_reading_names_ahead_changes_no_suggestion(bare, monkeypatch) -> None:
     """A batch run on a server reads each few texts' names from the knowledge base
-    together before linking them one by one; what it suggests is the same."""
+    together, in a thread, while the texts before them are linked name by name; what it
+    suggests is the same."""
     from workbench.linking import Linker
     from workbench.linking.memo import RunMemory
+    from workbench.nlp import pipeline
     from workbench.workspace import Workspace
 
+    monkeypatch.setattr(pipeline, "READ_AHEAD_TEXTS", 2)  # many chunks, each read ahead
     annotator, _ = pipeline_for(bare)
     texts = [bare.documents.text(doc_id) for doc_id in bare.documents.ids()] * 3
     found = {
@@ -215,6 +218,30 @@ def test_reading_names_ahead_changes_no_suggestion(bare) -> None:
     assert found[True] == found[False]
     assert any(s.entity_id for f in found[True] for s in f.mentions)
     assert Workspace.batch_linker(bare).read_ahead == bare.on_server
+
+
+def test_a_failure_to_read_ahead_stops_the_run_with_its_error(bare, monkeypatch) -> None:
+    """What fails in the thread reading names ahead is raised where the suggestions are
+    asked for, and nothing after it is suggested."""
+    from workbench.linking import Linker
+    from workbench.linking.memo import RunMemory
+    from workbench.nlp import pipeline
+
+    class LosesItsServer(Linker):
+        def prefetch(self, names):  # type: ignore[no-untyped-def]
+            self.asked = getattr(self, "asked", 0) + 1
+            if self.asked == 2:
+                raise WorkbenchError("the database server went away")
+            super().prefetch(names)
+
+    monkeypatch.setattr(pipeline, "READ_AHEAD_TEXTS", 1)
+    annotator, _ = pipeline_for(bare)
+    texts = [bare.documents.text(doc_id) for doc_id in bare.documents.ids()]
+    linker = LosesItsServer(bare.kb.candidate_index(), memory=RunMemory(), read_ahead=True)
+    suggested = annotator.suggest(texts, linker)
+    assert next(suggested).mentions  # the first text's names were read
+    with pytest.raises(WorkbenchError, match="went away"):
+        next(suggested)
 
 
 def test_a_document_twice_in_one_batch_is_stored_once(bare) -> None:

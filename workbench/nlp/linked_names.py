@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 LinkFunction = Callable[[str, str | None], "tuple[str, str, float] | None"]
 # Where suggestions linked here come from (a knowledge-base match's source).
 SOURCE_KB = "ruler"
+# What to try for one name run, in order: a span, and the entity when it is a known name
+# with a typing error in a word (else None: the linker is asked). See `fuzzy_tries`.
+Tries = list[tuple["Span", str | None]]
 
 
 class NameLinking:
@@ -81,13 +84,20 @@ class NameLinking:
         around = [*range(first, start), *range(end, last)]
         return any(doc[i].norm_ in self.names.words for i in around)
 
-    def fuzzy_names(self, doc: Doc, covered: set[int], link: LinkFunction) -> list[Suggestion]:
+    def fuzzy_names(
+        self,
+        doc: Doc,
+        covered: set[int],
+        link: LinkFunction,
+        planned: list[Tries] | None = None,
+    ) -> list[Suggestion]:
         """Capitalised names the patterns missed ("Hossein Amirabdollahian" for a knowledge
         base that writes "Amir-Abdollahian", "Quettah" for "Quetta"): of each name's tries
-        (see `fuzzy_tries`), the first that is a known name with a typing error in a word,
-        or that the linker links (its threshold and NIL rules)."""
+        (see `fuzzy_tries`; `planned` when they were worked out for these `covered`
+        tokens already), the first that is a known name with a typing error in a word, or
+        that the linker links (its threshold and NIL rules)."""
         out: list[Suggestion] = []
-        for tries in self.fuzzy_tries(doc, covered):
+        for tries in planned if planned is not None else self.fuzzy_tries(doc, covered):
             for span, known in tries:
                 if known is not None:
                     decided: tuple[str, str, float] | None = (
@@ -107,7 +117,7 @@ class NameLinking:
                     break
         return out
 
-    def fuzzy_tries(self, doc: Doc, covered: set[int]) -> Iterator[list[tuple[Span, str | None]]]:
+    def fuzzy_tries(self, doc: Doc, covered: set[int]) -> Iterator[Tries]:
         """For each capitalised name run no pattern covers, what to try, in order: the whole
         run, then without its first or last word (a word in front or behind that is not
         part of the name). Each try is a span and, when it is a known name with a typing
@@ -123,7 +133,7 @@ class NameLinking:
                     bounds.append((1, len(run)))
                 if doc[run[-1]].norm_ not in self.names.words:
                     bounds.append((0, len(run) - 1))
-            tries: list[tuple[Span, str | None]] = []
+            tries: Tries = []
             for first, last in bounds:
                 span = doc[run[first] : run[last - 1] + 1]
                 if span[0].lower_ in CONNECTORS or span[-1].lower_ in CONNECTORS:

@@ -10,14 +10,16 @@ which order, is `workbench.nlp.linked_names`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from workbench.events.taxonomy import Taxonomy
 from workbench.model import SuggestedTrigger, Suggestion
 from workbench.nlp import rules, triggers
-from workbench.nlp.linked_names import SOURCE_KB, LinkFunction, NameLinking
+from workbench.nlp.linked_names import SOURCE_KB, LinkFunction, NameLinking, Tries
 from workbench.nlp.names import (
     NameWords,
     enclosing_run,
@@ -47,6 +49,8 @@ TEXT_CACHE_CHUNKS = 100_000
 # Texts matched before their names are linked: the names of this many texts are read from
 # the knowledge base together (see `Preannotator.suggest`).
 READ_AHEAD_TEXTS = 32
+# A name asked of the linker: (text, label or None).
+Name = tuple[str, str | None]
 
 
 class _Matches(NamedTuple):
@@ -54,7 +58,8 @@ class _Matches(NamedTuple):
 
     starts: list[int]  # each token's first character
     ends: list[int]  # each token's end
-    by_span: dict[tuple[int, int], set[str]]  # knowledge-base matches: entity ids
+    # knowledge-base matches: what each suggests by itself (None: ambiguous labels)
+    known: dict[tuple[int, int], Suggestion | None]
     acronyms: dict[tuple[int, int], set[str]]
     named: set[str]  # entities named unambiguously somewhere in the text
     words: list[tuple[int, int, int]]  # date and trigger word matches
@@ -69,6 +74,26 @@ class Found:
 
     mentions: list[Suggestion]
     triggers: list[SuggestedTrigger]
+
+
+class _Parsed(NamedTuple):
+    """A piece of a text, parsed and matched."""
+
+    text_number: int  # which of the texts processed together it is from
+    offset: int  # where in that text it starts
+    text: str
+    doc: Doc
+    model_doc: Any  # the model's parse, if there is a model
+    matches: _Matches
+
+
+class _ReadAhead(NamedTuple):
+    """Texts parsed, whose names are being read ahead from the knowledge base."""
+
+    texts: int  # how many texts
+    parsed: list[_Parsed]
+    planned: list[list[Tries] | None]  # each piece's fuzzy tries
+    reading: Future[None]
 
 
 class Preannotator:
@@ -157,30 +182,32 @@ class Preannotator:
     ) -> Iterator[Found]:
         """Suggestions for each text, in order (long texts are processed in pieces).
 
-        Texts are matched READ_AHEAD_TEXTS at a time; when `link` reads ahead (its
-        `read_ahead` and `prefetch`), the names it will be asked about in them are read
-        from the knowledge base together first, then linked one by one as they come."""
+        When `link` reads ahead (its `read_ahead` and `prefetch`), texts are matched
+        READ_AHEAD_TEXTS at a time and the names the linker will be asked about in them
+        are read from the knowledge base together, in a thread, while the texts before
+        them are linked name by name; else each text is processed as soon as it is parsed
+        (holding parsed texts back made a run without reading ahead slower)."""
         # (a batch run's linker on a database server reads ahead: see `Linker.prefetch`)
         prefetch = getattr(link, "prefetch", None) if getattr(link, "read_ahead", False) else None
-        # (without reading ahead, each text is processed as soon as it is parsed: holding
-        # parsed texts back made a run slower)
-        size = READ_AHEAD_TEXTS if prefetch is not None else 1
-        chunk: list[str] = []
-        for text in texts:
-            chunk.append(text)
-            if len(chunk) == size:
-                yield from self._suggest_texts(chunk, link, prefetch, batch_size)
-                chunk = []
-        if chunk:
-            yield from self._suggest_texts(chunk, link, prefetch, batch_size)
+        if prefetch is None:
+            for text in texts:
+                parsed = self._parsed([text], batch_size)
+                yield from self._found(1, parsed, [None] * len(parsed), link)
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="read-ahead") as reader:
+            waiting: _ReadAhead | None = None
+            for chunk in _chunks(texts, READ_AHEAD_TEXTS):
+                parsed = self._parsed(chunk, batch_size)
+                planned, names = self._planned(parsed)
+                ahead = _ReadAhead(len(chunk), parsed, planned, reader.submit(prefetch, names))
+                if waiting is not None:
+                    yield from self._found_after(waiting, link)
+                waiting = ahead
+            if waiting is not None:
+                yield from self._found_after(waiting, link)
 
-    def _suggest_texts(
-        self,
-        texts: list[str],
-        link: LinkFunction | None,
-        prefetch: Callable[[list[tuple[str, str | None]]], None] | None,
-        batch_size: int,
-    ) -> Iterator[Found]:
+    def _parsed(self, texts: list[str], batch_size: int) -> list[_Parsed]:
+        """Each text's pieces parsed and matched."""
         pieces = [
             (i, offset, piece)
             for i, text in enumerate(texts)
@@ -195,21 +222,41 @@ class Preannotator:
         parsed = []
         for (i, offset, piece), doc in zip(pieces, docs, strict=True):
             model_doc = next(models) if models is not None else None
-            parsed.append((i, offset, piece, doc, model_doc, self._matches(doc, piece)))
-        if prefetch is not None:
-            prefetch(
-                [
-                    name
-                    for _, _, _, doc, model_doc, matches in parsed
-                    for name in self._names_to_link(doc, matches, model_doc)
-                ]
+            parsed.append(_Parsed(i, offset, piece, doc, model_doc, self._matches(doc, piece)))
+        return parsed
+
+    def _planned(self, parsed: list[_Parsed]) -> tuple[list[list[Tries] | None], list[Name]]:
+        """Each piece's fuzzy tries (used again when its suggestions are made), and the
+        names the linker will be asked about in them all."""
+        planned: list[list[Tries] | None] = []
+        names: list[Name] = []
+        for piece in parsed:
+            tries = list(self.linking.fuzzy_tries(piece.doc, piece.matches.covered))
+            planned.append(tries)
+            names += self._names_to_link(piece.doc, piece.matches, piece.model_doc, tries)
+        return planned, names
+
+    def _found_after(self, ahead: _ReadAhead, link: LinkFunction | None) -> list[Found]:
+        """A chunk's suggestions, once what its names need is read (or its error raised)."""
+        ahead.reading.result()
+        return self._found(ahead.texts, ahead.parsed, ahead.planned, link)
+
+    def _found(
+        self,
+        texts: int,
+        parsed: list[_Parsed],
+        planned: list[list[Tries] | None],
+        link: LinkFunction | None,
+    ) -> list[Found]:
+        """What was found in each of `texts` texts, from its parsed pieces."""
+        found: list[Found] = [Found([], []) for _ in range(texts)]
+        for piece, tries in zip(parsed, planned, strict=True):
+            part = self._suggestions(
+                piece.doc, piece.text, piece.matches, piece.model_doc, link, tries
             )
-        found: list[Found] = [Found([], []) for _ in texts]
-        for i, offset, piece, doc, model_doc, matches in parsed:
-            part = self._suggestions(doc, piece, matches, model_doc, link)
-            found[i].mentions.extend(shift(s, offset) for s in part.mentions)
-            found[i].triggers.extend(shift(t, offset) for t in part.triggers)
-        yield from found
+            found[piece.text_number].mentions.extend(shift(s, piece.offset) for s in part.mentions)
+            found[piece.text_number].triggers.extend(shift(t, piece.offset) for t in part.triggers)
+        return found
 
     def _matches(self, doc: Doc, text: str) -> _Matches:
         """What the matchers find in one parsed text (`text` is `doc.text`, which spaCy
@@ -235,10 +282,14 @@ class Preannotator:
         words = self.word_matcher(doc)
         dates = [(start, end) for match_id, start, end in words if match_id == self.date_id]
         covered = {i for start, end in (*by_span, *acronyms, *dates) for i in range(start, end)}
+        known = {
+            (start, end): self._kb_suggestion(starts[start], ends[end - 1], ids, 100.0, named)
+            for (start, end), ids in by_span.items()
+        }
         return _Matches(
             starts,
             ends,
-            by_span,
+            known,
             acronyms,
             named,
             words,
@@ -248,21 +299,20 @@ class Preannotator:
         )
 
     def _names_to_link(
-        self, doc: Doc, matches: _Matches, model_doc: Any
-    ) -> list[tuple[str, str | None]]:
+        self, doc: Doc, matches: _Matches, model_doc: Any, fuzzy_tries: list[Tries]
+    ) -> list[Name]:
         """The (text, label) names `_suggestions` will first ask the linker about (a few
         more, as a longer name linked meanwhile hides names this list still holds; and a
         few less, as a name's shorter tries follow only a NIL for the whole)."""
-        names: list[tuple[str, str | None]] = []
-        starts, ends = matches.starts, matches.ends
-        for (start, end), entity_ids in matches.by_span.items():
-            if self._kb_suggestion(starts[start], ends[end - 1], entity_ids, 100.0, matches.named):
+        names: list[Name] = []
+        for (start, end), suggestion in matches.known.items():
+            if suggestion:
                 first, last = enclosing_run(matches.name_words, start, end, matches.covered)
                 if (first, last) != (start, end) and self.linking.may_link_whole(
                     doc, first, last, start, end
                 ):
                     names.append((doc[first:last].text, None))
-        for tries in self.linking.fuzzy_tries(doc, matches.covered):
+        for tries in fuzzy_tries:
             span, known = tries[0]  # (the next tries only if the linker says NIL to it)
             if known is None:
                 names.append((span.text, None))
@@ -271,27 +321,38 @@ class Preannotator:
         return names
 
     def _suggestions(
-        self, doc: Doc, text: str, matches: _Matches, model_doc: Any, link: LinkFunction | None
+        self,
+        doc: Doc,
+        text: str,
+        matches: _Matches,
+        model_doc: Any,
+        link: LinkFunction | None,
+        planned: list[Tries] | None = None,
     ) -> Found:
-        """Suggestions for one parsed text, from its matches and the linker."""
+        """Suggestions for one parsed text, from its matches and the linker (`planned`:
+        its fuzzy tries, if the read-ahead worked them out)."""
         strings = self.nlp.vocab.strings
         starts, ends = matches.starts, matches.ends
         covered = set(matches.covered)  # (a linked longer name covers more)
         candidates: list[Suggestion] = []
-        for spans, score in ((matches.by_span, 100.0), (matches.acronyms, 90.0)):
-            for (start, end), entity_ids in spans.items():
-                suggestion = self._kb_suggestion(
-                    starts[start], ends[end - 1], entity_ids, score, matches.named
+        for (start, end), suggestion in matches.known.items():
+            if suggestion and link is not None:
+                suggestion = self.linking.in_longer_name(
+                    doc, matches.name_words, start, end, suggestion, covered, link
                 )
-                if suggestion and link is not None and spans is matches.by_span:
-                    suggestion = self.linking.in_longer_name(
-                        doc, matches.name_words, start, end, suggestion, covered, link
-                    )
-                if suggestion:
-                    candidates.append(suggestion)
+            if suggestion:
+                candidates.append(suggestion)
+        for (start, end), entity_ids in matches.acronyms.items():
+            suggestion = self._kb_suggestion(
+                starts[start], ends[end - 1], entity_ids, 90.0, matches.named
+            )
+            if suggestion:
+                candidates.append(suggestion)
         candidates += self._rule_suggestions(doc, text, starts, ends, matches.dates)
         if link is not None:
-            candidates += self.linking.fuzzy_names(doc, covered, link)
+            # (the planned tries hold while no longer name linked above covers more)
+            still = planned if len(covered) == len(matches.covered) else None
+            candidates += self.linking.fuzzy_names(doc, covered, link, still)
         if model_doc is not None:
             candidates += self._model_suggestions(model_doc, link)
         found_triggers = []
@@ -368,6 +429,13 @@ class Preannotator:
                 Suggestion(ent.start_char, ent.end_char, ent.label_, SOURCE_MODEL, score, entity_id)
             )
         return out
+
+
+def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    """The texts, `size` at a time."""
+    iterator = iter(texts)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def _char_offsets(doc) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def]
