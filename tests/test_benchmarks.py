@@ -97,6 +97,21 @@ def test_bench_preannotate() -> None:
     assert len(rounds) == 3 and figures["ratio_whole_vs_baseline"] == sorted(rounds)[1]
 
 
+def test_bench_postgres(postgres_db) -> None:
+    server = postgres_db.rsplit("/", 1)[0] + "/postgres"  # (the run's server)
+    figures = run(
+        "bench_postgres.py",
+        *("--server", server, "--commits", "40", "--aliases", "2000", "--queries", "20"),
+        *("--documents", "20", "--mentions-per-document", "10", "--words", "3000"),
+        *("--preannotation-aliases", "500", "--preannotation-rounds", "2"),
+    )
+    pre = figures["preannotation"]
+    assert pre["suggestions"]["postgresql"] == pre["suggestions"]["sqlite"] > 0
+    assert len(pre["seconds"]["postgresql"]) == len(pre["seconds"]["sqlite"]) == 2
+    assert pre["postgresql_vs_sqlite_time"] > 0
+    assert figures["linker"] and figures["import"] and figures["export"]
+
+
 def test_bench_search() -> None:
     figures = run(
         "bench_search.py",
