@@ -77,6 +77,23 @@ def test_postings_are_cut_like_the_stores(store: Store) -> None:
         assert remembering.postings_capped(tokens, limit) == index.postings_capped(tokens, limit)
 
 
+def test_postings_are_cut_in_token_then_alias_order_on_both_backends(store: Store) -> None:
+    """Where a token's postings are cut, the same rows are kept on SQLite and on a server:
+    the first by token, then alias id, however the rows were stored (here by two imports,
+    each adding to both tokens)."""
+    words = made_up_words(40)
+    for batch in (words[:20], words[20:]):
+        store.kb.import_entities(
+            as_entities([(f"p{w}", f"Zulu {w} Alpha", "PERSON", ()) for w in batch])
+        )
+    index = store.kb.candidate_index()
+    tokens = sorted(key_tokens("Zulu Alpha"))
+    rows = index.postings(tokens, 1000)
+    assert len(rows) == 80
+    for limit in (1, 25, 50, 79):
+        assert index.postings(tokens, limit) == sorted(rows, key=lambda r: (r[1], r[0]))[:limit]
+
+
 def test_capped_postings_read_only_keys_that_exist_in_the_order_asked(tmp_path) -> None:
     words = made_up_words(30)
     rows = [(f"p{i}", f"Mohammad {word}", "PERSON", ()) for i, word in enumerate(words)]

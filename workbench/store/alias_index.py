@@ -168,12 +168,14 @@ class SqliteCandidateIndex:
         )
 
     def postings(self, tokens: Sequence[str], limit: int) -> list[Posting]:
-        """(alias_id, token, ntok) of aliases holding any of the tokens, at most `limit` rows."""
+        """(alias_id, token, ntok) of aliases holding any of the tokens, at most `limit` rows:
+        the first by token, then alias id (the order of the table's key, so that SQLite and
+        a server keep the same rows where they cut)."""
         if not tokens:
             return []
         result: list[Posting] = self._conn.execute(
             f"SELECT alias_id, token, ntok FROM alias_postings WHERE token IN ({marks(len(tokens))}) "
-            "LIMIT ?",
+            "ORDER BY token, alias_id LIMIT ?",
             [*tokens, limit],
         ).fetchall()
         return result
