@@ -20,6 +20,13 @@ from workbench.linking.normalise import (
     [
         ("IRAN", "iran", "case"),
         ("António Guterres", "Antonio Guterres", "diacritics"),
+        ("Diyarbakır", "Diyarbakir", "dotless i"),
+        ("Şırnak", "Sirnak", "cedilla and dotless i"),
+        ("Łódź", "Lodz", "l with stroke"),
+        ("Tromsø", "Tromso", "o with stroke"),
+        ("Ærø", "Aero", "ae and o with stroke"),
+        ("Đakovica", "Dakovica", "d with stroke"),
+        ("Þórshöfn", "Thorshofn", "thorn"),
         ("Sistan-Baluchistan", "Sistan Baluchistan", "hyphens"),
         ("Inter-Services Public Relations", "Inter Services Public Relations", "hyphens"),
         ("Pakistan's", "Pakistan", "possessive"),

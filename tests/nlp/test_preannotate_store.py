@@ -282,6 +282,20 @@ def test_the_tokenizer_cache_keeps_room_for_the_text_after_the_patterns(bare) ->
     ]
 
 
+def test_letters_with_a_mark_of_their_own_match_their_plain_letters(bare) -> None:
+    """News writes "Diyarbakir" and "Lodz" where the knowledge base has "Diyarbakır" and
+    "Łódź", and the other way round: the patterns and the linker match them alike."""
+    bare.kb.import_entities(
+        as_entities([("diyarbakir", "Diyarbakır", "GPE", ()), ("lodz", "Lodz", "GPE", ())])
+    )
+    batch.PIPELINES.clear()
+    annotator, _ = pipeline_for(bare)
+    text = "Clashes in Diyarbakir were reported; officials in Łódź said nothing."
+    [found] = annotator.suggest([text])
+    linked = {text[m.start : m.end]: m.entity_id for m in found.mentions if m.entity_id}
+    assert linked == {"Diyarbakir": "diyarbakir", "Łódź": "lodz"}
+
+
 def test_the_collector_is_left_as_it_was_found(bare) -> None:
     import gc
 

@@ -21,7 +21,7 @@ from workbench.linking.normalise import (
 )
 
 # Bump when normalisation or key construction changes: stored indexes are then rebuilt once.
-KEY_VERSION = 2
+KEY_VERSION = 3
 ACRONYM_PREFIX = "#"
 PAIR_PREFIX = "&"
 # Pairs are formed among the first tokens only: long names would square the index.

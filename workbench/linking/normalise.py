@@ -67,11 +67,40 @@ _TRANSLIT_RULES = (
 _VOWELS = set("aeiouy")
 
 
+# Letters with a mark that Unicode does not decompose into a letter and a combining mark,
+# written as the Latin letters that stand for them in English-language text ("Łódź" /
+# "Lodz", "Diyarbakır" / "Diyarbakir", "Tromsø" / "Tromso", "Ærø" / "Aero").
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "TH",
+        "ı": "i",
+        "ħ": "h",
+        "Ħ": "H",
+        "ŧ": "t",
+        "Ŧ": "T",
+    }
+)
+
+
 def strip_diacritics(text: str) -> str:
-    """Remove combining marks: "António" -> "Antonio"."""
+    """Remove combining marks, and write letters with a mark of their own as plain Latin
+    letters: "António" -> "Antonio", "Łódź" -> "Lodz", "Diyarbakır" -> "Diyarbakir"."""
     if text.isascii():  # nothing to remove, and most names are
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -36,8 +36,9 @@ SOURCE_RULE = "rule"
 SOURCE_MODEL = "model"
 _RANK = {SOURCE_KB: 4, SOURCE_MODEL: 3, SOURCE_RULE: 2}
 # Documents pre-annotated under other rules are pre-annotated again (2: names joined by
-# a particle written onto the next word, "ul-Haq").
-RULES_VERSION = "3"
+# a particle written onto the next word, "ul-Haq"; 4: letters with a mark of their own,
+# "ı", "ø", "ł", match their plain letters, as the linker's keys do from KEY_VERSION 3).
+RULES_VERSION = "4"
 DATE_KEY = "DATE"
 # spaCy's tokenizer remembers how it split each chunk of text (what lies between spaces),
 # but only as many chunks as its cache holds (10 000 by default), first come first kept.
