@@ -194,16 +194,21 @@ def test_a_batch_that_cannot_be_stored_stops_the_run_with_its_error(bare) -> Non
     assert not bare.suggestions.preannotated_ids(batch.signature(bare, None))
 
 
-def test_reading_names_ahead_changes_no_suggestion(bare, monkeypatch) -> None:
+@pytest.mark.parametrize("bound", [None, 50])
+def test_reading_names_ahead_changes_no_suggestion(bare, monkeypatch, bound) -> None:
     """A batch run on a server reads each few texts' names from the knowledge base
     together, in a thread, while the texts before them are linked name by name; what it
-    suggests is the same."""
+    suggests is the same. With a tiny bound on the run's memory, the two threads forget
+    it again and again under each other's feet."""
     from workbench.linking import Linker
+    from workbench.linking import memo as memo_module
     from workbench.linking.memo import RunMemory
     from workbench.nlp import pipeline
     from workbench.workspace import Workspace
 
     monkeypatch.setattr(pipeline, "READ_AHEAD_TEXTS", 2)  # many chunks, each read ahead
+    if bound is not None:
+        monkeypatch.setattr(memo_module, "MAX_REMEMBERED_ROWS", bound)
     annotator, _ = pipeline_for(bare)
     texts = [bare.documents.text(doc_id) for doc_id in bare.documents.ids()] * 3
     found = {

@@ -34,6 +34,7 @@ Spellings = tuple[dict[str, int], dict[str, float]]
 
 # Remembered rows above which everything is forgotten: a bound on memory for huge KBs.
 MAX_REMEMBERED_ROWS = 2_000_000
+_NO = object()  # no answer remembered (None is an answer: "not in the index")
 
 
 class RunMemory:
@@ -179,7 +180,8 @@ class MemoIndex:
         """The answer for each wanted key: from `memory` when it holds one, else from `read`
         (given every other key at once), which is then remembered (`size` counts its rows
         towards the bound)."""
-        known = {key: memory[key] for key in wanted if key in memory}
+        # (one look-up per key: a read-ahead thread may forget everything in between)
+        known = {key: answer for key in wanted if (answer := memory.get(key, _NO)) is not _NO}
         missing = [key for key in wanted if key not in known]
         if missing:
             found = read(missing)

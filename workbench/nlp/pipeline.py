@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from workbench.events.taxonomy import Taxonomy
@@ -26,13 +25,20 @@ from workbench.nlp.names import (
     is_acronym,
     name_word_test,
 )
-from workbench.nlp.spans import longest_triggers, non_overlapping, shift, split_pieces
+from workbench.nlp.rules import SOURCE_RULE
+from workbench.nlp.spans import (
+    char_offsets,
+    chunks,
+    longest_triggers,
+    resolve_overlaps,
+    shift,
+    split_pieces,
+)
 from workbench.nlp.variants import acronym, alias_variants, token_norm
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-SOURCE_RULE = "rule"
 SOURCE_MODEL = "model"
 _RANK = {SOURCE_KB: 4, SOURCE_MODEL: 3, SOURCE_RULE: 2}
 # Documents pre-annotated under other rules are pre-annotated again (2: names joined by
@@ -197,7 +203,7 @@ class Preannotator:
             return
         with ThreadPoolExecutor(1, thread_name_prefix="read-ahead") as reader:
             waiting: _ReadAhead | None = None
-            for chunk in _chunks(texts, READ_AHEAD_TEXTS):
+            for chunk in chunks(texts, READ_AHEAD_TEXTS):
                 parsed = self._parsed(chunk, batch_size)
                 planned, names = self._planned(parsed)
                 ahead = _ReadAhead(len(chunk), parsed, planned, reader.submit(prefetch, names))
@@ -263,7 +269,7 @@ class Preannotator:
         """What the matchers find in one parsed text (`text` is `doc.text`, which spaCy
         would rebuild token by token on every access): everything but the linker's part."""
         strings = self.nlp.vocab.strings
-        starts, ends = _char_offsets(doc)
+        starts, ends = char_offsets(doc)
         by_span: dict[tuple[int, int], set[str]] = {}
         for match_id, start, end in self.kb_matcher(doc):
             surface = text[starts[start] : ends[end - 1]]
@@ -349,7 +355,7 @@ class Preannotator:
             )
             if suggestion:
                 candidates.append(suggestion)
-        candidates += self._rule_suggestions(doc, text, starts, ends, matches.dates)
+        candidates += rules.suggestions(doc, text, starts, ends, matches.dates)
         if link is not None:
             # (the planned tries hold while no longer name linked above covers more)
             still = planned if len(covered) == len(matches.covered) else None
@@ -364,47 +370,7 @@ class Preannotator:
             found_triggers.append(
                 SuggestedTrigger(starts[start], ends[end - 1], event_type, subtype, triggers.SCORE)
             )
-        return Found(resolve_overlaps(candidates), longest_triggers(found_triggers))
-
-    def _rule_suggestions(
-        self,
-        doc: Doc,
-        text: str,
-        starts: list[int],
-        ends: list[int],
-        dates: list[tuple[int, int]],
-    ) -> list[Suggestion]:
-        """Dates from the phrase list's matches `dates` (a following year is taken in:
-        "January 16, 2024"); numbers, and a number with a unit as a quantity, straight
-        from the tokens."""
-        import numpy
-        from spacy.attrs import LIKE_NUM
-
-        if not len(doc):
-            return []
-        out: list[Suggestion] = []
-        for start, end in dates:
-            if not rules.plausible("DATE", text[starts[start] : ends[end - 1]]):
-                continue
-            end = rules.with_year(doc, end)
-            out.append(
-                Suggestion(starts[start], ends[end - 1], "DATE", SOURCE_RULE, rules.SCORE["DATE"])
-            )
-        for i in numpy.flatnonzero(doc.to_array(LIKE_NUM) == 1).tolist():
-            unit = i + 1
-            if unit < len(doc) and text[starts[unit] : ends[unit]] == "-":
-                unit += 1
-            if unit < len(doc) and text[starts[unit] : ends[unit]].casefold() in rules.UNITS:
-                out.append(
-                    Suggestion(
-                        starts[i], ends[unit], "QUANTITY", SOURCE_RULE, rules.SCORE["QUANTITY"]
-                    )
-                )
-            elif rules.plausible("CARDINAL", text[starts[i] : ends[i]]):
-                out.append(
-                    Suggestion(starts[i], ends[i], "CARDINAL", SOURCE_RULE, rules.SCORE["CARDINAL"])
-                )
-        return out
+        return Found(resolve_overlaps(candidates, _RANK), longest_triggers(found_triggers))
 
     def _kb_suggestion(
         self, start: int, end: int, entity_ids: set[str], score: float, named: set[str]
@@ -430,36 +396,3 @@ class Preannotator:
                 Suggestion(ent.start_char, ent.end_char, ent.label_, SOURCE_MODEL, score, entity_id)
             )
         return out
-
-
-def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
-    """The texts, `size` at a time."""
-    iterator = iter(texts)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def _char_offsets(doc) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def]
-    """Start and end character offsets of every token, without making Token objects."""
-    from spacy.attrs import IDX, LENGTH
-
-    if not len(doc):
-        return [], []
-    array = doc.to_array([IDX, LENGTH])
-    starts = array[:, 0].tolist()
-    return starts, (array[:, 0] + array[:, 1]).tolist()
-
-
-def resolve_overlaps(candidates: list[Suggestion]) -> list[Suggestion]:
-    """Keep the best of overlapping suggestions: longer first, then source, then score."""
-    ordered = sorted(
-        candidates,
-        key=lambda s: (
-            -(s.end - s.start),
-            -_RANK.get(s.source, 0),
-            -rules.LABEL_PRIORITY.get(s.label, 9),
-            -s.score,
-            s.start,
-        ),
-    )
-    return sorted(non_overlapping(ordered), key=lambda s: (s.start, s.end))

@@ -9,8 +9,17 @@ often a pronoun in news than a count). Quantities: a number with a unit ("900-ki
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from workbench.events.dates import MONTHS as DATE_MONTHS
 from workbench.events.dates import WEEKDAYS as DATE_WEEKDAYS
+from workbench.model import Suggestion
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+# Where suggestions made by these rules come from.
+SOURCE_RULE = "rule"
 
 WEEKDAYS = list(DATE_WEEKDAYS)
 MONTHS = list(DATE_MONTHS)
@@ -152,3 +161,37 @@ def with_year(doc, end: int) -> int:  # type: ignore[no-untyped-def]
     if year_follows and not ends_in_year and 1800 <= int(doc[i].text) <= 2099:
         return i + 1
     return end
+
+
+def suggestions(
+    doc: Doc,
+    text: str,
+    starts: list[int],
+    ends: list[int],
+    dates: list[tuple[int, int]],
+) -> list[Suggestion]:
+    """Dates from the phrase list's matches `dates` (a following year is taken in:
+    "January 16, 2024"); numbers, and a number with a unit as a quantity, straight
+    from the tokens."""
+    import numpy
+    from spacy.attrs import LIKE_NUM
+
+    if not len(doc):
+        return []
+    out: list[Suggestion] = []
+    for start, end in dates:
+        if not plausible("DATE", text[starts[start] : ends[end - 1]]):
+            continue
+        end = with_year(doc, end)
+        out.append(Suggestion(starts[start], ends[end - 1], "DATE", SOURCE_RULE, SCORE["DATE"]))
+    for i in numpy.flatnonzero(doc.to_array(LIKE_NUM) == 1).tolist():
+        unit = i + 1
+        if unit < len(doc) and text[starts[unit] : ends[unit]] == "-":
+            unit += 1
+        if unit < len(doc) and text[starts[unit] : ends[unit]].casefold() in UNITS:
+            out.append(
+                Suggestion(starts[i], ends[unit], "QUANTITY", SOURCE_RULE, SCORE["QUANTITY"])
+            )
+        elif plausible("CARDINAL", text[starts[i] : ends[i]]):
+            out.append(Suggestion(starts[i], ends[i], "CARDINAL", SOURCE_RULE, SCORE["CARDINAL"]))
+    return out
