@@ -27,7 +27,9 @@ async def test_preannotate_key_then_review(bare_path: Path) -> None:
             view = screen.panes[0].view
             suggested = [m for m in view.mentions if m.status == SUGGESTED]
             assert len(suggested) > 30 and view.trigger_suggestions
-            # the status line counts both kinds (both documents were pre-annotated)
+            # the status line counts both kinds (both documents were pre-annotated), and
+            # the next look for others' changes does not take the worker's for theirs
+            screen.follow_others()
             status = screen.query_one("#status").render().plain
             assert " suggestions, " in status and status.endswith(" event triggers")
             counts = [int(word) for word in status.split("saved: ")[1].split() if word.isdigit()]

@@ -262,6 +262,13 @@ class MainScreen(Screen[None]):
             self.reload()
             self.set_status("updated: the database was changed elsewhere")
 
+    def note_own_changes(self) -> None:
+        """After a reload for what this screen's own worker committed on its connection:
+        note where the database stands, so that the next look (`follow_others`) does not
+        report those commits as someone else's."""
+        with contextlib.suppress(WorkbenchError):
+            self.workspace.history.changed_elsewhere()
+
     def save_panes(self) -> None:
         """Remember open documents, cursors and the focused pane (also after a restart)."""
         self._memory.save(self.workspace, self._positions, self._last_pane, self.cursors)

@@ -3,6 +3,7 @@ frame) on its own connection, progress in the status line, a notification at the
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from workbench import config
@@ -56,13 +57,17 @@ class SuggestionCommands:
 
     def _done(self, summary: PreannotateSummary | None, error: str | None) -> None:
         self.running = False
+        # what the worker committed (a failed run's batches too) is shown, as this screen's
+        # own (when the connection is lost meanwhile, `follow_others` reloads once it is back)
+        with contextlib.suppress(WorkbenchError):
+            self.screen.reload()
+            self.screen.note_own_changes()
         if error or summary is None:
             self.screen.notify(
                 error or "", title="pre-annotation failed", severity="error", timeout=10
             )
             self.screen.set_status("pre-annotation failed")
             return
-        self.screen.reload()
         message = (
             f"{plural(summary.suggestions, 'new suggestion')} and "
             f"{plural(summary.triggers, 'event trigger')} in {plural(summary.documents, 'document')}: "
