@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from workbench.errors import ReadOnlyDatabase, WorkbenchError
 from workbench.store.connection import read_only_reason, utc_now
-from workbench.store.sql import POSTGRESQL, Connection, dialect, quoted
+from workbench.store.sql import POSTGRESQL, Connection, column_names, dialect, quoted
 
 if TYPE_CHECKING:
     from workbench.store.postgres import PgConnection
@@ -45,7 +45,7 @@ def row_snapshot(conn: Connection, table: str, row_id: Any) -> Row | None:
     row = cursor.fetchone()
     if row is None:
         return None
-    names = [d[0] for d in cursor.description]
+    names = column_names(cursor)
     return dict(zip(names, row, strict=True))
 
 
@@ -114,7 +114,7 @@ def _insert_statement(table: str, columns: tuple[str, ...]) -> str:
 def insert_row(conn: Connection, table: str, row: Row, hooks: Mapping[str, RowHooks]) -> Row:
     """Insert one row (and what its table keeps beside it); returns the row as stored."""
     cursor = conn.execute(_insert_statement(table, tuple(row)), list(row.values()))
-    names = [d[0] for d in cursor.description]
+    names = column_names(cursor)
     [values] = cursor.fetchall()
     stored = dict(zip(names, values, strict=True))
     if table in hooks:

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from workbench.errors import WorkbenchError
 from workbench.store import Store
 from workbench.store.changelog import insert_rows
-from workbench.store.sql import POSTGRESQL, SQLITE, Connection, dialect, quoted
+from workbench.store.sql import POSTGRESQL, SQLITE, Connection, column_names, dialect, quoted
 
 # Every table a copy carries, each after the tables it references. (The schema version is
 # the target's own; SQLite's full-text tables are kept by triggers, PostgreSQL's index by
@@ -110,7 +110,7 @@ def _count(conn: Connection, table: str) -> int:
 def _batches(conn: Connection, table: str) -> Iterator[tuple[list[str], list[Any]]]:
     """A table's rows in key order, BATCH at a time, with the names of their columns."""
     cursor = conn.execute(f"SELECT * FROM {quoted(table)} ORDER BY {_ORDER.get(table, 'id')}")
-    columns = [d[0] for d in cursor.description]
+    columns = column_names(cursor)
     while rows := cursor.fetchmany(BATCH):
         yield columns, rows
 

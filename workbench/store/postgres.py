@@ -35,6 +35,12 @@ DriverError = psycopg.Error
 WRITE_LOCK = 0x776F726B  # "work"
 # The channel a committed change is announced on (LISTEN/NOTIFY).
 CHANGES_CHANNEL = "workbench_changes"
+# What a write transaction runs first: the lock, and the change's announcement (queued by
+# the server and sent to every listening TUI when the transaction commits, never if it
+# rolls back; one statement fewer than a NOTIFY of its own at the end).
+LOCK_AND_ANNOUNCE = (
+    f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), pg_notify('{CHANGES_CHANNEL}', '')"
+).encode()
 # How long a statement may wait for that lock (or any row lock) before failing, like
 # SQLite's busy timeout.
 LOCK_TIMEOUT = "30s"
@@ -78,6 +84,9 @@ class PgConnection:
         self._opening: tuple[str, Sequence[Any]] = ("", ())
         self._opening_row: tuple[Any, ...] = ()
         self._listening = False
+        # One cursor for the statements of a write whose results nobody reads (BEGIN, the
+        # lock, the log rows, COMMIT): not a new cursor object for each.
+        self._unread = raw.cursor()
 
     @property
     def lost(self) -> bool:
@@ -91,6 +100,7 @@ class PgConnection:
             return
         self._writing = False
         self.raw = _open(self.url, self.read_only)
+        self._unread = self.raw.cursor()
         if self._listening:
             self.raw.execute(f"LISTEN {CHANGES_CHANNEL}")
 
@@ -103,7 +113,7 @@ class PgConnection:
             self._reconnect_if_lost()
         if sql == "BEGIN IMMEDIATE":
             # (one round trip: a query without parameters may hold two statements)
-            cursor = self.raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})".encode())
+            cursor = self.raw.execute(b"BEGIN; " + LOCK_AND_ANNOUNCE)
             self._writing = True
             return cursor
         if sql == "COMMIT" and self._writing:
@@ -140,8 +150,8 @@ class PgConnection:
         self._reconnect_if_lost()  # (nothing of this transaction was on the server yet)
         self._begin_unsent = False
         with self.raw.pipeline():
-            self.raw.execute(b"BEGIN")
-            self.raw.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})".encode())
+            self._unread.execute(b"BEGIN")
+            self._unread.execute(LOCK_AND_ANNOUNCE)
             opening = self.raw.execute(*bind(*self._opening))
             cursor = self.raw.execute(*bind(first, parameters)) if first else opening
         row = opening.fetchone()
@@ -150,9 +160,8 @@ class PgConnection:
         return cursor
 
     def commit_with(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
-        """Run the statements that end a write transaction, announce the change (every TUI
-        open on the database hears of it when it commits) and commit, in one round trip
-        (one pipeline)."""
+        """Run the statements that end a write transaction and commit, in one round trip
+        (one pipeline). (The change was announced when the transaction began.)"""
         if self._begin_unsent and not statements:
             self._writing = self._begin_unsent = False  # (nothing was written)
             return
@@ -161,10 +170,8 @@ class PgConnection:
         try:
             with self.raw.pipeline():
                 for sql, values in statements:
-                    self.raw.execute(*bind(sql, values))
-                if self._writing:
-                    self.raw.execute(f"NOTIFY {CHANGES_CHANNEL}".encode())
-                self.raw.execute(b"COMMIT")
+                    self._unread.execute(*bind(sql, values))
+                self._unread.execute(b"COMMIT")
         except psycopg.Error:
             self._end_failed_transaction()
             raise

@@ -33,6 +33,16 @@ def dialect(conn: Connection) -> str:
     return str(getattr(conn, "dialect", SQLITE))
 
 
+def column_names(cursor: Any) -> list[str]:
+    """The names of the columns a cursor's statement returned. (psycopg builds a whole
+    description, types and sizes, each time `description` is read; the result's field
+    names are all a row needs.)"""
+    result = getattr(cursor, "pgresult", None)
+    if result is None:
+        return [column[0] for column in cursor.description]
+    return [result.fname(i).decode() for i in range(result.nfields)]
+
+
 def marks(count: int) -> str:
     """`?, ?, ?` for `count` values."""
     return ", ".join("?" * count)
