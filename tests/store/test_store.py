@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 
 import pytest
 from helpers import sqlite_only
@@ -229,6 +230,37 @@ def test_a_change_whose_first_statement_fails_leaves_nothing_and_the_next_one_wo
     [doc_id], _ = store.documents.add_many([_doc("Iran and Pakistan")])
     assert store.mentions.add(doc_id, 0, 4, "GPE").text == "Iran"
     assert store.history()[0]["action"] == "add mention"
+
+
+def test_other_connections_hear_of_a_change_when_it_commits_and_never_of_a_failed_one(
+    db_target,
+) -> None:
+    # (PostgreSQL: the announcement is queued when the write lock is taken, sent at commit)
+    with (
+        Store.open(db_target, annotator="ana") as ana,
+        Store.open(db_target, annotator="ben") as ben,
+    ):
+        [doc_id], _ = ana.documents.add_many([_doc("Iran and Pakistan")])
+        assert ben.changed_elsewhere() is ana.changed_elsewhere() is False  # (starts looking)
+        with pytest.raises(ana.db.conn.IntegrityError), ana.db.transaction("bad") as tx:
+            tx.insert(
+                "mentions", {"doc_id": 404, "start": 0, "end": 4, "text": "x", "label": "GPE"}
+            )
+        with pytest.raises(RuntimeError), ana.db.transaction("fails later") as tx:
+            at = "2024-01-18T00:00:00.000+00:00"
+            mention = {"doc_id": doc_id, "start": 0, "end": 4, "text": "Iran", "label": "GPE"}
+            tx.insert("mentions", {**mention, "created_at": at, "updated_at": at})
+            raise RuntimeError("given up before the commit")
+        time.sleep(0.2)  # (a notification from the server would be here by now)
+        assert ben.changed_elsewhere() is False
+        ana.mentions.add(doc_id, 0, 4, "GPE")
+        assert ana.changed_elsewhere() is False  # its own change is not someone else's
+        deadline = time.monotonic() + 2
+        while not ben.changed_elsewhere():
+            assert time.monotonic() < deadline, "ben never heard of the change"
+            time.sleep(0.05)
+        assert ben.changed_elsewhere() is False  # told once
+        assert ana.changed_elsewhere() is False
 
 
 def test_undo_is_per_annotator_and_refuses_to_clobber(db_path) -> None:
