@@ -1,9 +1,10 @@
 """The workspace screen: two document panes, the side panel, find bar, status line, footer.
 
 What the keys do lives in the screen's parts (annotating, events, suggestions, reading,
-entities), each a small object; every key of the screen goes through `action_run`, which
-finds its part from the action registry (`workbench.tui.actions`). A part calls the
-application layer through `apply`, the one place a change is made, reported and shown.
+entities), each a small object, as does what the side panel shows (`SidePanelFeed`).
+Every key of the screen goes through `action_run`, which finds its part from the action
+registry (`workbench.tui.actions`). A part calls the application layer through `apply`,
+the one place a change is made, reported and shown.
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ from textual.app import ComposeResult
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.timer import Timer
 from textual.widgets import Input
 
 from workbench.display import visible
 from workbench.errors import ConnectionLost, MentionNotFound, WorkbenchError
-from workbench.model import Entity, EntityCard, Mention
+from workbench.model import Mention
 from workbench.tui import actions
 from workbench.tui.host import workbench_app
 from workbench.tui.messages import Changed, OpenAt
@@ -34,12 +34,13 @@ from workbench.tui.screens.entities import EntityCommands
 from workbench.tui.screens.eventing import EventCommands
 from workbench.tui.screens.pane_memory import PaneMemory
 from workbench.tui.screens.reading import ReadingCommands
+from workbench.tui.screens.side_panel_feed import SidePanelFeed
 from workbench.tui.screens.suggesting import SuggestionCommands
 from workbench.tui.widgets.article_view import ArticleView
 from workbench.tui.widgets.covered import CoveredHorizontal, blank_lines
 from workbench.tui.widgets.footer import KeysFooter
 from workbench.tui.widgets.pane import DocumentPane
-from workbench.tui.widgets.panels import PanelState, SidePanel, TextView
+from workbench.tui.widgets.panels import SidePanel, TextView
 from workbench.workspace import Workspace
 from workbench.workspace.annotating import Annotated
 
@@ -79,16 +80,7 @@ class MainScreen(Screen[None]):
         self._positions: dict[int, tuple[int, int]] = {}
         self.cursors: dict[int, int] = {}  # document id -> last cursor there
         self._memory = PaneMemory()
-        # The side panel: its lists are queries over both documents, re-read only when
-        # the open documents or their annotations change.
-        self._panel_ready = False
-        self._lists_key: tuple[object, ...] | None = None
-        self._card_key: tuple[object, ...] | None = None
-        self._card: EntityCard | None = None
-        self._document_entities: list[tuple[Entity, int]] = []
-        self._shared: list[Entity] = []
-        self._panel_shown: tuple[object, ...] | None = None
-        self._lists_timer: Timer | None = None
+        self.side_panel = SidePanelFeed(self)
         self._worker_workspace: Workspace | None = None
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -233,11 +225,7 @@ class MainScreen(Screen[None]):
         self.follow_others()  # (the first look only notes where the database stands)
         self.set_interval(FOLLOW_SECONDS, self.follow_others)
         # the documents come first: the side panel is filled just after the first frame
-        self.call_after_refresh(self._first_side_panel)
-
-    def _first_side_panel(self) -> None:
-        self._panel_ready = True
-        self.refresh_side_panel()
+        self.call_after_refresh(self.side_panel.start)
 
     def follow_others(self) -> None:
         """Show what others change (another analyst's TUI on the same database, a command
@@ -300,7 +288,7 @@ class MainScreen(Screen[None]):
         )
         if select:
             pane.view.select_span(cursor, cursor + select)
-        self.refresh_side_panel()
+        self.side_panel.refresh()
 
     def open_target(self, target: OpenAt | None) -> None:
         """Open a document at an offset: in the pane that shows it already, else in the
@@ -334,8 +322,7 @@ class MainScreen(Screen[None]):
                     self.workspace.events.of_document(pane.document.id),
                     self.workspace.annotations.triggers(pane.document.id),
                 )
-        self._lists_key = self._card_key = None
-        self.refresh_side_panel()
+        self.side_panel.forget_everything()
 
     def mention_changed(self, mention_id: int) -> None:
         """Redraw one created, edited or deleted mention without re-reading the document."""
@@ -352,21 +339,11 @@ class MainScreen(Screen[None]):
         # panel follow in the next (after a picker closes, that frame redraws the whole
         # screen, and these would add to it).
         self.call_after_refresh(self._mention_change_shown)
-        # the document's entity lists are re-read a moment later, off the keystroke
-        if self._lists_timer is not None:
-            self._lists_timer.stop()
-        self._lists_timer = self.set_timer(0.3, self._refresh_lists)
 
     def _mention_change_shown(self) -> None:
         for pane in self.panes:
             pane.update_title()
-        self._card_key = None
-        self.refresh_side_panel()
-
-    def _refresh_lists(self) -> None:
-        self._lists_timer = None
-        self._lists_key = None
-        self.refresh_side_panel()
+        self.side_panel.mention_changed()
 
     def set_status(self, message: str) -> None:
         """Say something in the status line (after the database name and the annotator)."""
@@ -377,7 +354,7 @@ class MainScreen(Screen[None]):
         status.append(visible(f" {clock}{message}"))
         self.query_one("#status", TextView).update(status)
 
-    # -- cursor, highlight, side panel ---------------------------------------------------------
+    # -- cursor, highlight ---------------------------------------------------------
 
     @on(Input.Changed, "#find-input")
     def _find_changed(self, event: Input.Changed) -> None:
@@ -400,58 +377,4 @@ class MainScreen(Screen[None]):
         roles = {r.mention_id for r in trigger.roles} if trigger else set()
         for pane in self.panes:
             pane.view.set_highlight(entity_id, roles)  # an event under the cursor lights its roles
-        shown = (
-            event.mention.id if event.mention else None,
-            self._lists_key,
-            trigger.id if trigger else None,
-            event.view.trigger_suggestion_at_cursor(),
-        )
-        if shown != self._panel_shown:  # same mention: the panel is unchanged
-            self.refresh_side_panel(event.mention)
-
-    def refresh_side_panel(self, mention: Mention | None = None) -> None:
-        """Entity card of the mention under the cursor; the document and shared lists are
-        re-read only when the open documents or their annotations change."""
-        if not self._panel_ready:
-            return
-        pane = self.focused_pane()
-        mention = mention if mention is not None else pane.view.mention_at_cursor()
-        documents = [p.document.id if p.document else None for p in self.panes]
-        key = (pane.index, *documents)
-        if key != self._lists_key:
-            self._lists_key = key
-            focused = pane.document.id if pane.document else None
-            kb = self.workspace.kb
-            self._document_entities = kb.document_entities(focused) if focused else []
-            first, second = documents
-            both = first is not None and second is not None and first != second
-            self._shared = kb.shared_entities(first, second) if both else []  # type: ignore[arg-type]
-        entity_id = mention.entity_id if mention else None
-        if (entity_id, key) != self._card_key:  # same entity: same card
-            self._card_key = (entity_id, key)
-            self._card = self._entity_card(entity_id) if entity_id else None
-        trigger = pane.view.event_at_cursor()
-        suggested = pane.view.trigger_suggestion_at_cursor()
-        self._panel_shown = (
-            mention.id if mention else None,
-            self._lists_key,
-            trigger.id if trigger else None,
-            suggested,
-        )
-        self.query_one(SidePanel).show(
-            PanelState(
-                self._card,
-                mention.text if mention else None,
-                self._document_entities,
-                self._shared,
-                pane.view.events,
-                trigger.id if trigger else None,
-                suggested,
-            )
-        )
-
-    def _entity_card(self, entity_id: str) -> EntityCard | None:
-        try:
-            return self.workspace.kb.card(entity_id)
-        except WorkbenchError:
-            return None
+        self.side_panel.cursor_moved(event.view, event.mention, trigger)

@@ -4,6 +4,11 @@ a selection and annotations, all in character offsets of the document text.
 Only the visible lines are drawn; wrapping is computed once per width, and annotation
 lookups per line use a sorted index, so a 1 MB document with 10 000 annotations costs
 the same per keystroke as a short one.
+
+It is one module of about 500 lines on purpose: drawing, cursor motion and selection all
+work on the same wrapped layout, line cache and span indexes, and each keystroke redraws
+only the lines it changed, which needs all three (text motions themselves are in
+`tui/layout.py`, the painting of a line in `painting.py`).
 """
 
 from __future__ import annotations
