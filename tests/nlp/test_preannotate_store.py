@@ -358,3 +358,49 @@ def test_a_misspelt_name_with_a_hyphened_particle_is_linked_whole(tmp_path: Path
         found = {(text[s:e], entity) for s, e, _, entity in spans(store, doc_id)}
     assert ("Sehbaz oul-Haq Stanzaa", "shehbaz") in found
     assert ("Quetta", "quetta") in found
+
+
+def test_a_long_run_commits_in_a_writer_process_what_it_found(bare, monkeypatch) -> None:
+    """A run of many documents commits in a process of its own: every suggestion found is
+    stored once, as the run's annotator, and the summary counts what was stored."""
+    from workbench.workspace import Workspace
+
+    monkeypatch.setattr(batch, "MIN_WRITER_PROCESS_DOCUMENTS", 1)  # (this run is short)
+    annotator, _ = pipeline_for(bare)
+    ids = bare.documents.ids()
+    found = annotator.suggest(
+        [bare.documents.text(doc_id) for doc_id in ids], Workspace.batch_linker(bare)
+    )
+    expected = {
+        (doc_id, s.start, s.end, s.label, s.entity_id)
+        for doc_id, f in zip(ids, found, strict=True)
+        for s in f.mentions
+    }
+    summary = preannotate(bare, None, batch_size=1)  # one batch per document
+    stored = bare.db.rows(
+        'SELECT doc_id, start, "end", label, entity_id, annotator FROM mentions WHERE status = ?',
+        (SUGGESTED,),
+    )
+    assert {row[:5] for row in stored} == expected and len(stored) == len(expected)
+    assert {row[5] for row in stored} == {"tester"}
+    assert (summary.documents, summary.suggestions) == (len(ids), len(expected))
+    assert summary.triggers == bare.stats()["trigger_suggestions"] > 0
+    assert bare.suggestions.preannotated_ids(batch.signature(bare, None)) == set(ids)
+
+
+def test_a_failure_in_the_writer_process_is_the_runs_error(bare) -> None:
+    """What stops the writer process is raised in the run, at its next batch or its end,
+    after the batches before it were committed."""
+    from workbench.model import PreannotateSummary, Suggestion
+    from workbench.nlp.writing import SuggestionWriter
+
+    first = bare.documents.ids()[0]
+    summary = PreannotateSummary()
+    with (
+        pytest.raises(WorkbenchError, match="no document with id 404"),
+        SuggestionWriter(bare, "a signature", summary, in_process=False) as writer,
+    ):
+        writer.store([(first, [Suggestion(0, 4, "GPE", "kb", 100.0)], [])])
+        writer.store([(404, [], [])])
+    assert summary.documents == 1
+    assert bare.suggestions.preannotated_ids("a signature") == {first}

@@ -1,8 +1,8 @@
 """Pre-annotating documents of a store: `preannotate` runs the pipeline with `nlp.pipe`
-and commits suggestions in batches as it goes (on a connection of its own, in a thread,
-while the pipeline works on the next batch: `_BatchWriter`). Each document is stored with a record
-that it is done (same transaction), so a run that is interrupted (Ctrl-C, kill) resumes
-where it stopped and never duplicates a suggestion.
+and commits suggestions in batches as it goes (on a connection of its own; in a long run,
+in a process of its own while the pipeline works on the next batch: `SuggestionWriter`).
+Each document is stored with a record that it is done (same transaction), so a run that
+is interrupted (Ctrl-C, kill) resumes where it stopped and never duplicates a suggestion.
 
 The pipeline is cached per database and grown with new aliases only; a smaller knowledge
 base (aliases removed) rebuilds it.
@@ -19,7 +19,6 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from workbench.errors import WorkbenchError
 from workbench.model import PreannotateSummary, SuggestedTrigger, Suggestion
 from workbench.nlp.linked_names import LinkFunction
 from workbench.nlp.pipeline import RULES_VERSION, Found, Preannotator
+from workbench.nlp.writing import SuggestionWriter
 from workbench.store import Store
 
 Progress = Callable[[int, int], None]
@@ -36,6 +36,9 @@ Progress = Callable[[int, int], None]
 DEFAULT_BATCH = 50
 # Fewer documents than this are not worth starting worker processes for.
 MIN_PARALLEL_DOCUMENTS = 16
+# Fewer documents than this are committed by the run itself, not by a writer process
+# (starting one takes a fraction of a second: worth it for a run of several batches).
+MIN_WRITER_PROCESS_DOCUMENTS = 4 * DEFAULT_BATCH
 
 # A linker for a run, made for the store it reads: (text, label) -> decision. A worker
 # process makes its own, over its own connection.
@@ -143,7 +146,8 @@ def preannotate(
     batch: list[tuple[int, list[Suggestion], list[SuggestedTrigger]]] = []
     if progress:
         progress(0, total)
-    with _BatchWriter(store, sig, summary) as writer:
+    in_process = total < MIN_WRITER_PROCESS_DOCUMENTS
+    with SuggestionWriter(store, sig, summary, in_process) as writer:
         for position, (doc_id, found) in enumerate(found_by_document, 1):
             mentions = [
                 s if s.entity_id not in redirects else _redirect(s, redirects[s.entity_id])
@@ -167,54 +171,6 @@ def _texts(store: Store, doc_ids: list[int], batch_size: int) -> Iterator[str]:
             if doc_id not in texts:
                 raise WorkbenchError(f"no document with id {doc_id}")
             yield texts[doc_id]
-
-
-class _BatchWriter:
-    """Commits batches of suggestions on a connection of its own, in a thread, while the
-    pipeline works on the next batch: the database's work (and a server's round trips)
-    overlaps the pipeline's instead of following it. One batch at a time is in flight;
-    its failure is raised at the next batch or at the end, and batches are committed in
-    order, so resuming an interrupted run is as before."""
-
-    def __init__(self, store: Store, signature: str, summary: PreannotateSummary) -> None:
-        self.origin = store
-        self.signature = signature
-        self.summary = summary
-        self.writer: Store | None = None
-        self.thread = ThreadPoolExecutor(1, thread_name_prefix="pre-annotation writer")
-        self.pending: Future[None] | None = None
-
-    def store(self, batch: list[tuple[int, list[Suggestion], list[SuggestedTrigger]]]) -> None:
-        """Commit `batch` once the batch before it is committed."""
-        self._wait()
-        self.pending = self.thread.submit(self._commit, batch)
-
-    def _commit(self, batch: list[tuple[int, list[Suggestion], list[SuggestedTrigger]]]) -> None:
-        if self.writer is None:
-            # (opened by the thread at its first batch: after any worker processes were
-            # forked, which must not inherit a thread in the middle of a database call)
-            self.writer = self.origin.reopen()
-            self.writer.db.layer = self.origin.db.layer
-        added, triggers = self.writer.suggestions.store(batch, self.signature)
-        self.summary.suggestions += added
-        self.summary.triggers += triggers
-        self.summary.documents += len(batch)
-
-    def _wait(self) -> None:
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            pending.result()
-
-    def __enter__(self) -> _BatchWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self._wait()  # (after an interruption too: the batch in flight is committed)
-        finally:
-            self.thread.shutdown()
-            if self.writer is not None:
-                self.writer.close()
 
 
 def _can_fork() -> bool:
