@@ -404,3 +404,19 @@ def test_a_failure_in_the_writer_process_is_the_runs_error(bare) -> None:
         writer.store([(404, [], [])])
     assert summary.documents == 1
     assert bare.suggestions.preannotated_ids("a signature") == {first}
+
+
+def test_a_writer_process_that_dies_is_one_clear_error(bare) -> None:
+    from workbench.model import PreannotateSummary
+    from workbench.nlp.writing import SuggestionWriter
+
+    first = bare.documents.ids()[0]
+    with (
+        pytest.raises(WorkbenchError, match="writer stopped unexpectedly; run the same command"),
+        SuggestionWriter(bare, "a signature", PreannotateSummary(), in_process=False) as writer,
+    ):
+        writer._process.kill()  # (as the out-of-memory killer would)
+        writer._process.wait()
+        writer.store([(first, [], [])])
+        writer.store([(first, [], [])])
+    assert not bare.suggestions.preannotated_ids("a signature")

@@ -24,9 +24,11 @@ import pickle
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
+from workbench.display import visible
 from workbench.errors import WorkbenchError
 from workbench.model import PreannotateSummary, SuggestedTrigger, Suggestion
 from workbench.store import Store
@@ -49,6 +51,7 @@ class SuggestionWriter:
         self._writer: Store | None = None  # in this process: opened at the first batch
         self._pipe: _Pipe | None = None
         self._process: Any = None
+        self._said: Any = None  # the writer process's standard error
         self._in_flight = 0  # documents of the batch the process is committing
         if not in_process:
             self._start_process()
@@ -79,10 +82,14 @@ class SuggestionWriter:
         # (the folder Workbench is imported from, first: the same code, installed or not)
         home = str(Path(__file__).resolve().parents[2])
         path = os.pathsep.join(p for p in (home, os.environ.get("PYTHONPATH")) if p)
+        # (what it says on standard error is kept out of the terminal, where a TUI may be
+        # drawing, and quoted if it stops unexpectedly)
+        self._said = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the process is stopped)
         self._process = subprocess.Popen(
             [sys.executable, "-m", "workbench.nlp.writing"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            stderr=self._said,
             env={**os.environ, "PYTHONPATH": path},
             start_new_session=True,  # (Ctrl-C in a terminal is the run's to handle)
         )
@@ -116,8 +123,11 @@ class SuggestionWriter:
             last = None
         if isinstance(last, BaseException):
             return last
+        self._said.seek(0)
+        lines = self._said.read().decode(errors="replace").strip().splitlines()
+        said = f" ({visible(lines[-1])})" if lines else ""
         return WorkbenchError(
-            "the pre-annotation writer stopped unexpectedly; run the same command to resume"
+            f"the pre-annotation writer stopped unexpectedly{said}; run the same command to resume"
         )
 
     def _count(self, stored: tuple[int, int], documents: int) -> None:
@@ -147,6 +157,7 @@ class SuggestionWriter:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+        self._said.close()
 
 
 class _Pipe:
