@@ -67,7 +67,8 @@ class SuggestionWriter:
         self._wait()
         assert self._pipe is not None
         try:
-            # (as plain tuples: a third of the time to pickle, on the pipeline's time)
+            # (as plain tuples, which pickle quicker than named ones: pickling is on the
+            # pipeline's time)
             self._pipe.send(
                 [
                     (doc_id, [tuple(s) for s in found], [tuple(t) for t in triggers])
