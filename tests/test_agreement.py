@@ -143,6 +143,54 @@ def test_overlap_matching_takes_the_best_overlap_first() -> None:
     assert result["spans"]["exact"]["matched"] == 0
 
 
+def greedy_overlap_pairs(a: list[Span], b: list[Span]) -> list[tuple[Span, Span]]:
+    """The module's rule written plainly: every overlapping pair ranked, taken best first."""
+    ranked = sorted(
+        (
+            -(min(x.end, y.end) - max(x.start, y.start)),
+            abs(x.start - y.start) + abs(x.end - y.end),
+            x.label != y.label,
+            x.doc_id,
+            x.start,
+            x.end,
+            y.start,
+            y.end,
+            x.label,
+            y.label,
+            i,
+            j,
+        )
+        for i, x in enumerate(a)
+        for j, y in enumerate(b)
+        if x.doc_id == y.doc_id and min(x.end, y.end) > max(x.start, y.start)
+    )
+    partner: dict[int, int] = {}
+    for *_, i, j in ranked:
+        if i not in partner and j not in partner.values():
+            partner[i] = j
+    return [(a[i], b[partner[i]]) for i in sorted(partner)]
+
+
+def test_overlap_matching_follows_its_rule_with_repeated_and_overlapping_spans() -> None:
+    # Spans that share boundaries within a layer (two labels on one name) and overlap
+    # each other: settling lone same-boundary pairs first must not change any pairing.
+    rng = random.Random(7)
+    for _ in range(300):
+        layers = []
+        for _side in range(2):
+            spans = []
+            for _n in range(rng.randint(0, 12)):
+                start = rng.randrange(0, 40, 5)
+                spans.append(
+                    Span(
+                        rng.randint(1, 2), start, start + rng.choice((4, 9, 14)), rng.choice(LABELS)
+                    )
+                )
+            layers.append(spans)
+        a, b = layers
+        assert match_overlap(a, b) == greedy_overlap_pairs(a, b)
+
+
 def test_links_agree_with_nil_as_a_value() -> None:
     a = [Span(1, 0, 5, "GPE", "iran"), Span(1, 10, 15, "GPE", None), Span(1, 20, 25, "ORG", "bla")]
     b = [Span(1, 0, 5, "GPE", "iran"), Span(1, 10, 15, "GPE", None), Span(1, 20, 25, "ORG", "blf")]

@@ -26,8 +26,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter, eq
 from typing import Any
 
+from workbench import collector
 from workbench.metrics import b_cubed
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -43,6 +45,10 @@ class Span:
     end: int
     label: str
     entity_id: str | None = None
+
+
+_BOUNDARY_FIELDS = ("doc_id", "start", "end")
+_BOUNDARIES = attrgetter(*_BOUNDARY_FIELDS)  # a span's (doc_id, start, end)
 
 
 def _prf(matched: int, in_a: int, in_b: int) -> dict[str, Any]:
@@ -64,10 +70,23 @@ def _round(value: float | None) -> float | None:
 
 
 def match_overlap(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[Span, Span]]:
-    """One-to-one pairs of overlapping spans, best overlap first (see the module)."""
+    """One-to-one pairs of overlapping spans, best overlap first (see the module), in the
+    order of `a`."""
+    partner: dict[int, int] = {}
+    # A span with the same boundaries as one of the other's is the best either can get:
+    # no other pair overlaps as much with no boundary difference. Where that span is the
+    # only one with those boundaries on both sides, the pair is settled without ranking.
+    keys_a, keys_b = list(map(_BOUNDARIES, a)), list(map(_BOUNDARIES, b))
+    count_a, count_b = Counter(keys_a), Counter(keys_b)
+    index_b = {key: j for j, key in enumerate(keys_b)}
+    for i, key in enumerate(keys_a):
+        if count_a[key] == 1 and count_b.get(key) == 1:
+            partner[i] = index_b[key]
+    settled_b = set(partner.values())
     by_doc: dict[int, list[int]] = {}
     for j, y in enumerate(b):
-        by_doc.setdefault(y.doc_id, []).append(j)
+        if j not in settled_b:
+            by_doc.setdefault(y.doc_id, []).append(j)
     index: dict[int, tuple[list[int], list[int], int]] = {}
     for doc_id, members in by_doc.items():
         members.sort(key=lambda j: b[j].start)
@@ -75,7 +94,7 @@ def match_overlap(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[Span, Span
         index[doc_id] = ([b[j].start for j in members], members, longest)
     candidates = []
     for i, x in enumerate(a):
-        if x.doc_id not in index:
+        if i in partner or x.doc_id not in index:
             continue
         starts, members, longest = index[x.doc_id]
         # only spans starting within `longest` before x, and before x ends, can overlap it
@@ -91,15 +110,12 @@ def match_overlap(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[Span, Span
                     + (y.start, y.end, x.label, y.label, i, j)
                 )
     candidates.sort()
-    used_a: set[int] = set()
     used_b: set[int] = set()
-    pairs = []
     for *_, i, j in candidates:
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
+        if i not in partner and j not in used_b:
+            partner[i] = j
             used_b.add(j)
-            pairs.append((a[i], b[j]))
-    return pairs
+    return [(a[i], b[partner[i]]) for i in sorted(partner)]
 
 
 def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
@@ -107,7 +123,9 @@ def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
     n = len(first)
     if n == 0:
         return None
-    observed = sum(x == y for x, y in zip(first, second, strict=True)) / n
+    if len(second) != n:
+        raise ValueError("both raters must label the same items")
+    observed = sum(map(eq, first, second)) / n
     count_a, count_b = Counter(first), Counter(second)
     expected = sum(count_a[c] * count_b[c] for c in count_a) / (n * n)
     if expected == 1:
@@ -120,7 +138,9 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[str | None]]) -> float |
     that coder gave none). Units with fewer than two values are left out."""
     coincidence: defaultdict[tuple[str, str], float] = defaultdict(float)
     # Units with the same values count alike: most tokens are `O` for everyone.
-    patterns = Counter(tuple(sorted(v for v in unit if v is not None)) for unit in units)
+    patterns: Counter[tuple[str, ...]] = Counter()
+    for unit, times in Counter(map(tuple, units)).items():
+        patterns[tuple(sorted(v for v in unit if v is not None))] += times
     for values, times in patterns.items():
         m = len(values)
         if m < 2:
@@ -176,13 +196,15 @@ def pair_agreement(a: Sequence[Span], b: Sequence[Span]) -> dict[str, Any]:
     """Every pairwise span measure of two annotators' spans (same documents)."""
     # Exact matching needs no pairing: spans with the same boundaries (and label) pair up
     # one-to-one as far as both annotators have them.
-    boundaries_a = Counter((s.doc_id, s.start, s.end) for s in a)
-    boundaries_b = Counter((s.doc_id, s.start, s.end) for s in b)
-    labelled_a = Counter((s.doc_id, s.start, s.end, s.label) for s in a)
-    labelled_b = Counter((s.doc_id, s.start, s.end, s.label) for s in b)
+    boundaries, labelled_span, label = (
+        _BOUNDARIES,
+        attrgetter(*_BOUNDARY_FIELDS, "label"),
+        attrgetter("label"),
+    )
+    boundaries_a, boundaries_b = Counter(map(boundaries, a)), Counter(map(boundaries, b))
+    labelled_a, labelled_b = Counter(map(labelled_span, a)), Counter(map(labelled_span, b))
     overlap = match_overlap(a, b)
-    count_a = Counter(s.label for s in a)
-    count_b = Counter(s.label for s in b)
+    count_a, count_b = Counter(map(label, a)), Counter(map(label, b))
     shared_by_label: Counter[str] = Counter()
     for key, n in labelled_a.items():
         if key in labelled_b:
@@ -270,6 +292,15 @@ def agreement(
     """Agreement between annotators' layers: each pair, and α over all of them. A pair is
     compared on the documents both annotated; α on every document, an annotator who did
     not annotate a document giving no value for its tokens."""
+    with collector.paused():
+        return _agreement(layers, texts, events)
+
+
+def _agreement(
+    layers: Mapping[str, Sequence[Span]],
+    texts: Mapping[int, str],
+    events: Mapping[str, Sequence[EventMark]] | None,
+) -> dict[str, Any]:
     annotators = sorted(layers)
     notes: list[str] = []
     if len(annotators) < 2:

@@ -13,6 +13,8 @@
   each full pass would walk them all again. Refcounting frees what dies meanwhile.
 - While a knowledge base is imported, likewise (`paused`): a million aliases make
   millions of records and index rows that live until they are stored.
+- While agreement is computed, likewise (`paused`): its counts of spans and token labels
+  are millions of tuples that live until the report is made, and none is in a cycle.
 - A built pipeline's objects, kept as long as the process, are then taken out of the
   collector's sight (`freeze_survivors`), once per pipeline.
 - While the TUI starts, until its first frame is drawn, the collector is off
