@@ -125,7 +125,8 @@ def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
         return None
     if len(second) != n:
         raise ValueError("both raters must label the same items")
-    observed = sum(map(eq, first, second)) / n
+    agreeing: int = sum(map(eq, first, second))
+    observed = agreeing / n
     count_a, count_b = Counter(first), Counter(second)
     expected = sum(count_a[c] * count_b[c] for c in count_a) / (n * n)
     if expected == 1:
