@@ -285,6 +285,7 @@ def event_agreement(a: Sequence[EventMark], b: Sequence[EventMark]) -> dict[str,
     }
 
 
+@collector.paused()  # (see `workbench.collector`)
 def agreement(
     layers: Mapping[str, Sequence[Span]],
     texts: Mapping[int, str],
@@ -293,15 +294,6 @@ def agreement(
     """Agreement between annotators' layers: each pair, and α over all of them. A pair is
     compared on the documents both annotated; α on every document, an annotator who did
     not annotate a document giving no value for its tokens."""
-    with collector.paused():
-        return _agreement(layers, texts, events)
-
-
-def _agreement(
-    layers: Mapping[str, Sequence[Span]],
-    texts: Mapping[int, str],
-    events: Mapping[str, Sequence[EventMark]] | None,
-) -> dict[str, Any]:
     annotators = sorted(layers)
     notes: list[str] = []
     if len(annotators) < 2:

@@ -1,4 +1,9 @@
-"""The knowledge base: entities, their aliases, merging; the label set."""
+"""The knowledge base: entities, their aliases, merging; the label set.
+
+One module of about 400 lines on purpose: every statement that reads or writes the
+entities and aliases tables is here, so that a change to either (a column, a rule for
+names) is made and reviewed in one place; the candidate index's SQL is in `alias_index`.
+"""
 
 from __future__ import annotations
 
