@@ -30,6 +30,25 @@ def _doc(text: str, title: str = "T") -> NewDocument:
 
 
 @sqlite_only
+def test_a_knowledge_base_import_has_a_large_page_cache_and_gives_it_back(store: Store) -> None:
+    from workbench.model import NewEntity
+    from workbench.store.database import LARGE_WRITE_CACHE_KIB
+
+    def cache_size() -> int:
+        return int(store.conn.execute("PRAGMA cache_size").fetchone()[0])
+
+    usual = cache_size()
+    during: list[int] = []
+    store.kb.import_entities(
+        [NewEntity("Quetta", "GPE", id="quetta")], progress=lambda *_: during.append(cache_size())
+    )
+    assert during == [-LARGE_WRITE_CACHE_KIB] and cache_size() == usual
+    with pytest.raises(WorkbenchError):  # a failed import gives it back too
+        store.kb.import_entities([NewEntity("Quetta", "ORG", id="quetta")])
+    assert cache_size() == usual
+
+
+@sqlite_only
 def test_new_database_has_wal_foreign_keys_and_latest_schema(store: Store) -> None:
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -4,12 +4,16 @@ way to write (a logged transaction), and the one way to bind a list of values.""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from workbench.store.changelog import RowHooks, Transaction
 from workbench.store.connection import location, read_only_reason
 from workbench.store.sql import POSTGRESQL, Connection, dialect, rows_in, statements_in
+
+# The page cache of a large change (`Database.large_write`), in KiB.
+LARGE_WRITE_CACHE_KIB = 256 * 1024
 
 
 class Database:
@@ -47,6 +51,23 @@ class Database:
         version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
         seen, self._data_version = self._data_version, version
         return seen is not None and version != seen
+
+    @contextmanager
+    def large_write(self) -> Iterator[None]:
+        """A page cache big enough for one large change (a knowledge base of a million
+        aliases): with SQLite's default of 2 MB, index pages left the cache while the
+        change still had rows for them, and each return wrote them to the WAL again. Up
+        to LARGE_WRITE_CACHE_KIB are used only as pages are touched; the cache is set
+        back after. (A PostgreSQL server manages its own buffers: nothing is done.)"""
+        if self.dialect == POSTGRESQL:
+            yield
+            return
+        before = self.value("PRAGMA cache_size")
+        self.conn.execute(f"PRAGMA cache_size = -{LARGE_WRITE_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(before)}")
 
     def transaction(self, action: str) -> Transaction:
         """One change: BEGIN IMMEDIATE, logged row changes, one commit, one undo step.

@@ -167,7 +167,7 @@ class KnowledgeBase:
         new entities are written by one bulk insert, new aliases by bulk inserts of
         ALIASES_PER_STEP each, after which `progress(aliases stored, aliases to store)` is
         told (a knowledge base of a million aliases is one change, undone as one)."""
-        with self.db.transaction("import entities") as tx:
+        with self.db.large_write(), self.db.transaction("import entities") as tx:
             known = {
                 str(eid): str(label)
                 for eid, label in self.db.rows_in(
