@@ -29,6 +29,25 @@ def _doc(text: str, title: str = "T") -> NewDocument:
     return NewDocument(title, text, hashlib.sha256(text.encode()).hexdigest(), origin="test")
 
 
+def test_a_knowledge_base_import_adds_only_what_is_missing(store: Store) -> None:
+    from workbench.model import NewEntity
+
+    first = [NewEntity("Quetta", "GPE", id="quetta", aliases=("Kwatah",))]
+    assert store.kb.import_entities(first) == (1, 2)
+    again = [
+        NewEntity("Quetta", "GPE", id="quetta", aliases=("Kwatah", "Quettah")),
+        NewEntity(
+            "Turbat", "GPE", id="turbat", aliases=("Turbat",), external_ids={"country": "PK"}
+        ),
+    ]
+    # a new entity's aliases, and those an existing one did not have yet, nothing twice
+    assert store.kb.import_entities(again) == (1, 2)
+    assert sorted(a.text for a in store.kb.aliases("quetta")) == ["Kwatah", "Quetta", "Quettah"]
+    assert [a.text for a in store.kb.aliases("turbat")] == ["Turbat"]
+    assert store.kb.entity("turbat").external_ids == {"country": "PK"}
+    assert store.kb.entity("quetta").external_ids == {}
+
+
 @sqlite_only
 def test_a_knowledge_base_import_has_a_large_page_cache_and_gives_it_back(store: Store) -> None:
     from workbench.model import NewEntity

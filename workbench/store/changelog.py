@@ -335,9 +335,9 @@ class Transaction:
         tail = list(shared.values())
         insert_rows(self.conn, table, [*names, *shared], stored, tail)
         if table in self.hooks:
+            every = [*names, *shared]
             self.hooks[table].inserted(
-                self.conn,
-                [dict(zip([*names, *shared], [*row, *tail], strict=True)) for row in stored],
+                self.conn, [dict(zip(every, row + tail, strict=True)) for row in stored]
             )
         undoable = table not in _NOT_UNDOABLE
         self.undoable |= undoable

@@ -175,6 +175,7 @@ class KnowledgeBase:
                     dict.fromkeys(e.id for e in entities if e.id),
                 )
             }
+            existing = set(known)  # (only these can have aliases already)
             new_rows: list[tuple[Any, ...]] = []
             wanted: dict[tuple[str, str], None] = {}
             for record in entities:
@@ -193,7 +194,11 @@ class KnowledgeBase:
                 if eid not in known:
                     known[eid] = label
                     name = _clean_name(record.name)
-                    external = json.dumps(dict(record.external_ids), sort_keys=True)
+                    external = (
+                        json.dumps(dict(record.external_ids), sort_keys=True)
+                        if record.external_ids
+                        else "{}"
+                    )
                     new_rows.append((eid, name, label, record.description, external))
                 for alias in (record.name, *record.aliases):
                     text = _clean_name(alias)
@@ -210,7 +215,7 @@ class KnowledgeBase:
                 (str(eid), str(text))
                 for eid, text in self.db.rows_in(
                     "SELECT entity_id, text FROM aliases WHERE entity_id IN ({marks})",
-                    dict.fromkeys(eid for eid, _ in wanted),
+                    dict.fromkeys(eid for eid, _ in wanted if eid in existing),
                 )
             }
             alias_rows = [
