@@ -70,8 +70,8 @@ def _round(value: float | None) -> float | None:
 
 
 def match_overlap(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[Span, Span]]:
-    """One-to-one pairs of overlapping spans, best overlap first (see the module), in the
-    order of `a`."""
+    """One-to-one pairs of overlapping spans, chosen best overlap first (see the module),
+    returned in the order of `a`'s spans."""
     partner: dict[int, int] = {}
     # A span with the same boundaries as one of the other's is the best either can get:
     # no other pair overlaps as much with no boundary difference. Where that span is the
