@@ -15,7 +15,7 @@ from typing import Any
 from workbench.linking.index import AliasRow, Expansion, Posting, index_entries
 from workbench.linking.keys import KEY_VERSION, vocabulary_keys
 from workbench.linking.normalise import match_key
-from workbench.store.changelog import Row
+from workbench.store.changelog import Row, insert_rows
 from workbench.store.sql import POSTGRESQL, Connection, dialect, marks, rows_in
 
 TABLES = """
@@ -50,9 +50,9 @@ class AliasIndexUpkeep:
 def add_many(conn: Connection, aliases: Iterable[tuple[int, str, str]]) -> None:
     """Index new aliases; vocabulary counts are merged, not rebuilt."""
     entries = index_entries(aliases)
-    conn.executemany(
-        "INSERT OR IGNORE INTO alias_postings (token, alias_id, ntok) VALUES (?, ?, ?)",
-        entries.postings,
+    # (several rows per statement, as for the aliases themselves: fewer statements to step)
+    insert_rows(
+        conn, "alias_postings", ("token", "alias_id", "ntok"), entries.postings, or_ignore=True
     )
     frequency = entries.document_frequency
     known = {
@@ -73,7 +73,7 @@ def add_many(conn: Connection, aliases: Iterable[tuple[int, str, str]]) -> None:
     # (in key order, as the table is kept: inserts at random places took twice as long)
     keys = [(key, token) for token in new_tokens for key in vocabulary_keys(token)]
     keys.sort(key=itemgetter(0))
-    conn.executemany("INSERT OR IGNORE INTO index_keys (key, token) VALUES (?, ?)", keys)
+    insert_rows(conn, "index_keys", ("key", "token"), keys, or_ignore=True)
 
 
 def remove_many(conn: Connection, aliases: Iterable[tuple[int, str, str]]) -> None:

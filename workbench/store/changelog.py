@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from workbench.errors import ReadOnlyDatabase, WorkbenchError
 from workbench.store.connection import read_only_reason, utc_now
-from workbench.store.sql import POSTGRESQL, Connection, column_names, dialect, quoted
+from workbench.store.sql import POSTGRESQL, Connection, column_names, dialect, marks, quoted
 
 if TYPE_CHECKING:
     from workbench.store.postgres import PgConnection
@@ -70,18 +70,30 @@ def insert_rows(
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
     tail: Sequence[Any] = (),
+    *,
+    or_ignore: bool = False,
 ) -> None:
     """Insert many rows, each followed by the values `tail` (the last columns), several
     rows per statement: each statement on an AUTOINCREMENT table also reads and writes its
     sequence, and binding row by row cost as much again. The shared `tail` is bound once
-    per statement, not once per row. A PostgreSQL server takes them with COPY."""
+    per statement, not once per row. A PostgreSQL server takes them with COPY.
+    `or_ignore`: a row whose key is there already is left out (on a server, each row is
+    then its own INSERT ... ON CONFLICT DO NOTHING, which COPY has no way to say)."""
+    names = ", ".join(quoted(c) for c in columns)
+    verb = "INSERT OR IGNORE INTO" if or_ignore else "INSERT INTO"
     if dialect(conn) == POSTGRESQL:
-        _postgres(conn).copy_rows(table, columns, ([*row, *tail] for row in rows))
+        full = ([*row, *tail] for row in rows)
+        if or_ignore:
+            conn.executemany(
+                f"{verb} {quoted(table)} ({names}) VALUES ({marks(len(columns))})", full
+            )
+        else:
+            _postgres(conn).copy_rows(table, columns, full)
         return
     width = len(columns) - len(tail)
     one = "(" + ", ".join("?" * width) + ")"
     per = max(1, (_PARAMETERS_PER_STATEMENT - len(tail)) // width)
-    into = f"INSERT INTO {quoted(table)} ({', '.join(quoted(c) for c in columns)}) "
+    into = f"{verb} {quoted(table)} ({names}) "
     # ?1..?n are the shared values; each plain "?" after them numbers on from n + 1
     picked = [f"column{i}" for i in range(1, width + 1)]
     picked += [f"?{i}" for i in range(1, len(tail) + 1)]
