@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.linking.keys import alias_tokens, deletes, vocabulary_keys
+from workbench.linking.keys import alias_terms, alias_tokens, deletes, vocabulary_keys
 from workbench.linking.normalise import (
     acronym_key,
     as_acronym,
@@ -116,6 +116,8 @@ def test_acronyms() -> None:
 def test_an_aliases_stored_match_key_gives_the_same_index_tokens(name: str) -> None:
     # the index takes an alias's tokens from its stored match key, not working them out again
     assert alias_tokens(name, match_key(name)) == alias_tokens(name)
+    # and a new alias's key and tokens, worked out together, are the same
+    assert alias_terms(name) == (match_key(name), *alias_tokens(name))
 
 
 def test_index_keys_reach_one_edit_away() -> None:

@@ -415,8 +415,8 @@ def test_a_writer_process_that_dies_is_one_clear_error(bare) -> None:
         pytest.raises(WorkbenchError, match="writer stopped unexpectedly; run the same command"),
         SuggestionWriter(bare, "a signature", PreannotateSummary(), in_process=False) as writer,
     ):
-        writer._process.kill()  # (as the out-of-memory killer would)
-        writer._process.wait()
+        writer._process.process.kill()  # (as the out-of-memory killer would)
+        writer._process.process.wait()
         writer.store([(first, [], [])])
         writer.store([(first, [], [])])
     assert not bare.suggestions.preannotated_ids("a signature")

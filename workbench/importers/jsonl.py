@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from workbench.errors import ImportFormatError
 from workbench.importers.reading import (
     MAX_DOCUMENT_BYTES,
@@ -41,16 +43,26 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
             if not line:
                 continue
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ImportFormatError(
-                    path, f"malformed JSON: {exc.msg} (column {exc.colno})", number
-                ) from exc
-            except RecursionError:
-                raise ImportFormatError(path, "JSON nested too deeply", number) from None
+                obj = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                # (the standard parser is the reference: it gives the error message, or
+                # the value where it accepts what orjson does not, such as NaN or a lone
+                # surrogate's escape, which check_strings then refuses)
+                obj = _standard_parse(line, path, number)
             if may_fail_string_checks(line):
                 check_strings(obj, path, number)
             yield number, obj
+
+
+def _standard_parse(line: str, path: Path, number: int) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(
+            path, f"malformed JSON: {exc.msg} (column {exc.colno})", number
+        ) from exc
+    except RecursionError:
+        raise ImportFormatError(path, "JSON nested too deeply", number) from None
 
 
 def _lines(handle: BinaryIO, path: Path) -> Iterator[bytes]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from workbench.linking.keys import alias_pairs, alias_tokens
+from workbench.linking.keys import alias_pairs, alias_terms, alias_tokens
 
 # A vocabulary token reached from a key: (key, token, df).
 Expansion = tuple[str, str, int]
@@ -86,10 +86,26 @@ class IndexEntries(NamedTuple):
 def index_entries(aliases: Iterable[tuple[int, str, str]]) -> IndexEntries:
     """The index entries of (alias id, text, match key) triples: each token (and acronym)
     and each pair of tokens of each alias."""
+    return _entries((alias_id, *alias_tokens(text, norm)) for alias_id, text, norm in aliases)
+
+
+def new_alias_entries(first_id: int, texts: Sequence[str]) -> tuple[list[str], IndexEntries]:
+    """The match keys and index entries of new aliases, to be stored with the ids
+    `first_id`, `first_id` + 1, ... (each text's words are cleaned once for both)."""
+    keys: list[str] = []
+    terms: list[tuple[int, list[str], int]] = []
+    for alias_id, text in enumerate(texts, start=first_id):
+        key, tokens, ntok = alias_terms(text)
+        keys.append(key)
+        terms.append((alias_id, tokens, ntok))
+    return keys, _entries(terms)
+
+
+def _entries(terms: Iterable[tuple[int, list[str], int]]) -> IndexEntries:
+    """Postings and document frequencies of (alias id, index tokens, ntok) triples."""
     frequency: Counter[str] = Counter()
     postings: list[StoredPosting] = []
-    for alias_id, text, norm in aliases:
-        tokens, ntok = alias_tokens(text, norm)
+    for alias_id, tokens, ntok in terms:
         frequency.update(tokens)
         postings.extend((token, alias_id, ntok) for token in (*tokens, *alias_pairs(tokens)))
     postings.sort(key=itemgetter(0))  # (by token alone: comparing whole rows took twice as long)

@@ -37,11 +37,24 @@ def alias_tokens(text: str, norm: str = "") -> tuple[list[str], int]:
     is not worked out again when given."""
     raw = words(text)  # cleaned once for both the tokens and the acronym
     tokens = norm.split(" ") if norm else transliterated(content_tokens(raw))
+    return _indexed(raw, tokens), len(tokens)
+
+
+def alias_terms(text: str) -> tuple[str, list[str], int]:
+    """A new alias's match key (`match_key(text)`), distinct index tokens and number of
+    content tokens, its words cleaned once for all three."""
+    raw = words(text)
+    tokens = transliterated(content_tokens(raw))
+    return " ".join(tokens), _indexed(raw, tokens), len(tokens)
+
+
+def _indexed(raw: list[str], tokens: list[str]) -> list[str]:
+    """The distinct tokens, then the acronym of the words, if they make one."""
     indexed = list(dict.fromkeys(tokens))
     acronym = initials(raw)
     if acronym:
         indexed.append(ACRONYM_PREFIX + acronym)
-    return indexed, len(tokens)
+    return indexed
 
 
 def pair_key(a: str, b: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from workbench.linking.index import AliasRow, Expansion, Posting, index_entries
+from workbench.linking.index import AliasRow, Expansion, IndexEntries, Posting, index_entries
 from workbench.linking.keys import KEY_VERSION, vocabulary_keys
 from workbench.linking.normalise import match_key
 from workbench.store.changelog import Row, insert_rows
@@ -43,13 +43,23 @@ class AliasIndexUpkeep:
     def inserted(self, conn: Connection, rows: Sequence[Row]) -> None:
         add_many(conn, ((int(row["id"]), str(row["text"]), str(row["norm"])) for row in rows))
 
+    def inserted_prepared(self, conn: Connection, prepared: object) -> None:
+        """New aliases whose index entries were worked out before they were written
+        (`workbench.linking.index.new_alias_entries`)."""
+        assert isinstance(prepared, IndexEntries)
+        add_entries(conn, prepared)
+
     def deleted(self, conn: Connection, rows: Sequence[Row]) -> None:
         remove_many(conn, ((int(row["id"]), str(row["text"]), str(row["norm"])) for row in rows))
 
 
 def add_many(conn: Connection, aliases: Iterable[tuple[int, str, str]]) -> None:
     """Index new aliases; vocabulary counts are merged, not rebuilt."""
-    entries = index_entries(aliases)
+    add_entries(conn, index_entries(aliases))
+
+
+def add_entries(conn: Connection, entries: IndexEntries) -> None:
+    """Add index entries; a token the vocabulary lacks gets its keys."""
     # (several rows per statement, as for the aliases themselves: fewer statements to step)
     insert_rows(
         conn, "alias_postings", ("token", "alias_id", "ntok"), entries.postings, or_ignore=True

@@ -38,6 +38,9 @@ class RowHooks(Protocol):
     def inserted(self, conn: Connection, rows: Sequence[Row]) -> None: ...
     def deleted(self, conn: Connection, rows: Sequence[Row]) -> None: ...
 
+    # rows inserted, with what `inserted` would work out from them worked out already
+    def inserted_prepared(self, conn: Connection, prepared: object) -> None: ...
+
 
 def row_snapshot(conn: Connection, table: str, row_id: Any) -> Row | None:
     """The row as a dict, or None if it does not exist."""
@@ -312,6 +315,21 @@ class Transaction:
         self._log(table, stored["id"], None, stored)
         return stored
 
+    def next_ids(self, table: str, count: int) -> range:
+        """The ids the table's next `count` rows take: its AUTOINCREMENT sequence goes on
+        (an id is never used twice, even one whose row is deleted). Only the transaction
+        writes, so no one else takes them before it does."""
+        if dialect(self.conn) == POSTGRESQL:
+            from workbench.store.postgres_schema import next_ids
+
+            return next_ids(self.conn, table, count)
+        seq = self.conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
+        ).fetchone()
+        top = self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {quoted(table)}").fetchone()
+        first = max(seq[0] if seq else 0, top[0]) + 1
+        return range(first, first + count)
+
     def insert_many(
         self,
         table: str,
@@ -319,6 +337,7 @@ class Transaction:
         rows: Sequence[Sequence[Any]],
         same: Mapping[str, Any] | None = None,
         ids: Sequence[Any] | None = None,
+        prepared: object = None,
     ) -> list[Any]:
         """Insert rows (values in the order of `columns`, plus the values of `same`, which
         every row shares) and log them as one entry, in one executemany (pre-annotation
@@ -327,26 +346,20 @@ class Transaction:
         were half the log). Ids continue the table's AUTOINCREMENT sequence, so an id is
         still never reused; `ids` gives them instead (a table whose ids are names).
         Columns left out take their defaults, and are not logged: undo compares, and redo
-        restores, the logged columns."""
+        restores, the logged columns. `prepared`: what the table's row hook would work out
+        from the rows, worked out beforehand (`RowHooks.inserted_prepared`)."""
         if not rows:
             return []
         shared = dict(same or {})
-        if ids is None and dialect(self.conn) == POSTGRESQL:
-            from workbench.store.postgres_schema import next_ids
-
-            ids = next_ids(self.conn, table, len(rows))
-        elif ids is None:
-            seq = self.conn.execute(
-                "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
-            ).fetchone()
-            top = self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {quoted(table)}").fetchone()
-            first = max(seq[0] if seq else 0, top[0]) + 1
-            ids = range(first, first + len(rows))
+        if ids is None:
+            ids = self.next_ids(table, len(rows))
         stored = [[row_id, *row] for row_id, row in zip(ids, rows, strict=True)]
         names = ["id", *columns]
         tail = list(shared.values())
         insert_rows(self.conn, table, [*names, *shared], stored, tail)
-        if table in self.hooks:
+        if table in self.hooks and prepared is not None:
+            self.hooks[table].inserted_prepared(self.conn, prepared)
+        elif table in self.hooks:
             every = [*names, *shared]
             self.hooks[table].inserted(
                 self.conn, [dict(zip(every, row + tail, strict=True)) for row in stored]

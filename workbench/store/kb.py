@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from workbench.errors import EntityNotFound, InvalidLabel, WorkbenchError
+from workbench.linking.bulk import alias_preparer
 from workbench.linking.normalise import match_key, strip_diacritics
 from workbench.model import MAX_NAME_LENGTH, Alias, Entity, NewEntity
 from workbench.store.alias_index import AliasIndexUpkeep, SqliteCandidateIndex
@@ -167,7 +168,12 @@ class KnowledgeBase:
         new entities are written by one bulk insert, new aliases by bulk inserts of
         ALIASES_PER_STEP each, after which `progress(aliases stored, aliases to store)` is
         told (a knowledge base of a million aliases is one change, undone as one)."""
-        with self.db.large_write(), self.db.transaction("import entities") as tx:
+        expected = sum(1 + len(record.aliases) for record in entities)
+        with (
+            alias_preparer(expected) as preparer,
+            self.db.large_write(),
+            self.db.transaction("import entities") as tx,
+        ):
             known = {
                 str(eid): str(label)
                 for eid, label in self.db.rows_in(
@@ -218,19 +224,24 @@ class KnowledgeBase:
                     dict.fromkeys(eid for eid, _ in wanted if eid in existing),
                 )
             }
-            alias_rows = [
-                (eid, text, match_key(text)) for eid, text in wanted if (eid, text) not in present
-            ]
-            for start in range(0, len(alias_rows), ALIASES_PER_STEP):
+            missing = [alias for alias in wanted if alias not in present]
+            ids = tx.next_ids("aliases", len(missing))
+            batches = preparer.batches(ids.start, [text for _, text in missing], ALIASES_PER_STEP)
+            for start, (keys, entries) in zip(
+                range(0, len(missing), ALIASES_PER_STEP), batches, strict=True
+            ):
+                batch = missing[start : start + ALIASES_PER_STEP]
                 tx.insert_many(
                     "aliases",
                     ("entity_id", "text", "norm"),
-                    alias_rows[start : start + ALIASES_PER_STEP],
+                    [(eid, text, key) for (eid, text), key in zip(batch, keys, strict=True)],
                     {"provenance": provenance, "created_at": tx.at},
+                    ids=ids[start : start + len(batch)],
+                    prepared=entries,
                 )
                 if progress is not None:
-                    progress(min(start + ALIASES_PER_STEP, len(alias_rows)), len(alias_rows))
-        return len(new_rows), len(alias_rows)
+                    progress(start + len(batch), len(missing))
+        return len(new_rows), len(missing)
 
     def add_alias(self, entity_id: str, text: str, provenance: str = "user") -> bool:
         """Add a surface form to an entity; False if it was already there."""
