@@ -114,3 +114,19 @@ def test_an_interrupted_import_stops_its_indexer_and_imports_nothing(
     assert not _helpers()
     # and the next import works, through a new helper
     assert store.kb.import_entities(_entities(1500)) == (1500, 6000)
+
+
+def test_a_refused_large_import_stops_its_indexer(store: Store, through_the_helper) -> None:
+    store.kb.import_entities([NewEntity("Kalat", "GPE", id="e7")])
+    with pytest.raises(WorkbenchError, match="exists with label GPE"):
+        store.kb.import_entities(_entities(1500))  # e7 is an ORG there
+    assert store.conn.execute("SELECT count(*) FROM aliases").fetchone()[0] == 1
+    assert not _helpers()
+
+
+def test_without_an_interpreter_to_start_the_import_indexes_in_this_process(
+    store: Store, through_the_helper, monkeypatch
+) -> None:
+    monkeypatch.setattr("sys.executable", "/nonexistent/python")
+    assert store.kb.import_entities(_entities(400)) == (400, 1600)
+    assert store.conn.execute("SELECT count(*) FROM alias_postings").fetchone()[0] > 1600

@@ -56,12 +56,15 @@ def alias_preparer(expected: int) -> Iterator[AliasPreparer]:
     """A preparer for about `expected` new aliases (at most): with MIN_HELPER_ALIASES or
     more, the helper process starts at once, while the caller does its own work before it
     asks for batches. The helper ends with the block, also when the caller stops early."""
-    if expected < MIN_HELPER_ALIASES:
+    helper = None
+    if expected >= MIN_HELPER_ALIASES:
+        with contextlib.suppress(OSError):  # (no interpreter to start: the work is done here)
+            helper = HelperProcess(
+                "workbench.linking.bulk", name="the alias indexer", advice="nothing was imported"
+            )
+    if helper is None:
         yield AliasPreparer(None)
         return
-    helper = HelperProcess(
-        "workbench.linking.bulk", name="the alias indexer", advice="nothing was imported"
-    )
     try:
         yield AliasPreparer(helper)
     finally:
