@@ -130,3 +130,10 @@ def test_without_an_interpreter_to_start_the_import_indexes_in_this_process(
     monkeypatch.setattr("sys.executable", "/nonexistent/python")
     assert store.kb.import_entities(_entities(400)) == (400, 1600)
     assert store.conn.execute("SELECT count(*) FROM alias_postings").fetchone()[0] > 1600
+
+
+def test_an_import_with_nothing_new_adds_nothing(store: Store) -> None:
+    assert store.kb.import_entities([]) == (0, 0)
+    first = [NewEntity("Quetta", "GPE", id="quetta")]
+    assert store.kb.import_entities(first) == (1, 1)
+    assert store.kb.import_entities(first) == (0, 0)

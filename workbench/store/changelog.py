@@ -319,6 +319,8 @@ class Transaction:
         """The ids the table's next `count` rows take: its AUTOINCREMENT sequence goes on
         (an id is never used twice, even one whose row is deleted). Only the transaction
         writes, so no one else takes them before it does."""
+        if count == 0:
+            return range(0)  # (a server's sequence cannot be set to take none)
         if dialect(self.conn) == POSTGRESQL:
             from workbench.store.postgres_schema import next_ids
 
