@@ -20,8 +20,9 @@ from workbench.linking.index import IndexEntries, new_alias_entries
 # (match keys, index entries) of one batch of aliases, in their order.
 PreparedBatch = tuple[list[str], IndexEntries]
 # Fewer aliases than this are worked out in this process: the helper's start (an
-# interpreter and the linking modules) is worth it only when several batches overlap.
-MIN_HELPER_ALIASES = 200_000
+# interpreter and the linking modules) is worth it once two batches of a knowledge-base
+# import (`workbench.store.kb.ALIASES_PER_STEP`) overlap.
+MIN_HELPER_ALIASES = 100_000
 
 
 def prepared_batches(
