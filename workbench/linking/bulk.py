@@ -1,8 +1,8 @@
 """The match keys and index entries of a large number of new aliases (a knowledge-base
 import), batch by batch, worked out ahead of the writes that store them.
 
-A million aliases take about as long to normalise as to write. With many aliases the
-work is done by a helper process (`workbench.helper_process`, running this module) while
+Normalising a large import's names costs about as much as writing them. With many aliases
+the work is done by a helper process (`workbench.helper_process`, running this module) while
 this one writes the batches before: the two overlap on a second core. Fewer aliases are
 worked out here, where starting a process would cost more than it saves. Both ways run
 `prepared_batches`, so they give the same batches."""
@@ -73,7 +73,7 @@ def alias_preparer(expected: int) -> Iterator[AliasPreparer]:
 
 
 # A batch as it crosses the pipe: the postings as one flat list (token, alias id, ntok,
-# token, ...), which pickles in a third of the time of a list of tuples.
+# token, ...), which pickles much faster than a list of tuples (benchmarks/README.md).
 Packed = tuple[list[str], list[object], dict[str, int]]
 
 
