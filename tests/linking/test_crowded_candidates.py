@@ -47,3 +47,19 @@ def test_a_typo_in_the_rare_word_of_a_common_first_name(tmp_path) -> None:
     with Store.open(tmp_path / "kb.db", annotator="test") as store:
         store.kb.import_entities(as_entities(rows))
         assert "tojane" in candidates(store, "Mohammad Tohane")[:10]
+
+
+def test_syllables_written_apart_find_the_name_written_as_one(tmp_path) -> None:
+    # "zhang jia du" is "Zhangjiadu" in syllables; 300 aliases holding two or three of its
+    # syllables as words (pair keys, rarer words) must not crowd the one-word name out.
+    rows = [("zhangjiadu", "Zhangjiadu", "GPE", ())]
+    for i, word in enumerate(made_up_words(100)):
+        rows += [
+            (f"a{i}", f"Zhang Jia {word}", "GPE", ()),
+            (f"b{i}", f"{word} Jia Du", "GPE", ()),
+            (f"c{i}", f"Zhang {word} Du", "GPE", ()),
+        ]
+    with Store.open(tmp_path / "kb.db", annotator="test") as store:
+        store.kb.import_entities(as_entities(rows))
+        assert "zhangjiadu" in candidates(store, "zhang jia du")[:10]
+        assert "zhangjiadu" in candidates(store, "Zhang-jia-du")[:10]

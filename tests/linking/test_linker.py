@@ -11,7 +11,7 @@ from helpers import ROOT
 from workbench.errors import WorkbenchError
 from workbench.linking import Linker
 from workbench.linking.linker import LINK_THRESHOLD, MARGIN
-from workbench.linking.scoring import TRANSLITERATION_SCORE
+from workbench.linking.scoring import CONTAINED_SCORE, TRANSLITERATION_SCORE
 from workbench.model import as_entities
 from workbench.store import Store
 
@@ -109,6 +109,18 @@ def test_a_near_miss_links_only_where_no_other_name_is_near(tmp_path) -> None:
         # the same spelling needs only the plain margin; so does an entity the document names
         assert linked(store, "Andona", "GPE") == "andona"
         assert linked(store, "Landona", "GPE", context={"andona"}) == "andona"
+
+
+def test_a_name_inside_a_longer_one_outranks_a_neighbour_but_is_not_linked(tmp_path) -> None:
+    with Store.open(tmp_path / "kb.db", "t") as store:
+        rows = [("long", "Caucana-Finaiti", "GPE", ()), ("maucana", "Maucana", "GPE", ())]
+        store.kb.import_entities(as_entities(rows))
+        result = linker(store).link("Caucana", "GPE")
+        assert [c.entity_id for c in result.candidates] == ["long", "maucana"]
+        assert result.candidates[0].score == CONTAINED_SCORE and result.link is None
+        # the document naming it lifts it, but the floor itself is not lifted to a link
+        in_context = linker(store).link("Caucana", "GPE", context={"long"})
+        assert in_context.link is None and in_context.candidates[0].score < LINK_THRESHOLD
 
 
 def test_learning_a_new_name(seeded: Store) -> None:

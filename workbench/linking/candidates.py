@@ -28,6 +28,8 @@ PAIR_EXPANSIONS = 4
 PAIR_BONUS = 1.0
 # Spellings of a word paired with the other word as written.
 ANCHOR_EXPANSIONS = 30
+# Neighbouring query words tried as one: "zhang jia du" for "Zhangjiadu".
+MAX_JOINED_WORDS = 3
 # Aliases read per pair key: "asim|hak" must not crowd out "khzairi|vasim".
 PAIR_CAP = 40
 
@@ -43,6 +45,7 @@ class _Group:
     # an alias is credited once per origin, by its best group, never once per group.
     origin: int = -1
     half: bool = False  # a split half of a query token
+    words: int = 1  # query words it stands for: more than one for words written apart
 
     @property
     def total_df(self) -> int:
@@ -222,7 +225,8 @@ class CandidatePool:
 
     def _split_and_joined_groups(self, query: list[str], unique: list[str]) -> list[_Group]:
         """Name parts written together or apart: "Nassershah" / "Nasser Shah", "Shah Bakhsh".
-        A half is its token's stand-in (same origin); a joined pair is a word of its own."""
+        A half is its token's stand-in (same origin); a joined run is a word of its own,
+        credited for the words it joins."""
         splits = {token: self._split_halves(token) for token in unique}
         joined = self._joined(query)
         found = self.index.document_frequency(self._split_and_joined_tokens(query, unique))
@@ -234,10 +238,13 @@ class CandidatePool:
                         groups.setdefault(
                             half, _Group({half: found[half]}, {half: 100.0}, True, origin, True)
                         )
-        for i, token in enumerate(joined):
+        for i, (token, words) in enumerate(joined.items()):
             if token in found:
                 groups.setdefault(
-                    token, _Group({token: found[token]}, {token: 100.0}, True, len(unique) + i)
+                    token,
+                    _Group(
+                        {token: found[token]}, {token: 100.0}, True, len(unique) + i, words=words
+                    ),
                 )
         return list(groups.values())
 
@@ -246,11 +253,17 @@ class CandidatePool:
         halves = [
             half for token in unique for pair in self._split_halves(token) for half in pair if half
         ]
-        return list(dict.fromkeys(halves + self._joined(query)))
+        return list(dict.fromkeys([*halves, *self._joined(query)]))
 
     @staticmethod
-    def _joined(query: list[str]) -> list[str]:
-        return [a + b for a, b in zip(query, query[1:], strict=False)]
+    def _joined(query: list[str]) -> dict[str, int]:
+        """Each run of two to `MAX_JOINED_WORDS` neighbouring words written as one ("zhang
+        jia du" as "zhangjiadu"), and how many words it joins."""
+        runs: dict[str, int] = {}
+        for start in range(len(query)):
+            for end in range(start + 2, min(start + MAX_JOINED_WORDS, len(query)) + 1):
+                runs.setdefault("".join(query[start:end]), end - start)
+        return runs
 
     def _split_pair_keys(self, unique: list[str]) -> list[str]:
         """The pair key of each way a query token splits in two: the aliases holding both
@@ -353,7 +366,7 @@ class CandidatePool:
         # Rarity of the group's best match, scaled by how close each spelling is: an exact
         # token outranks a rarer near-miss of it.
         best = max(group.tokens, key=lambda t: (group.similarity.get(t, 100.0), -group.tokens[t]))
-        rarity = _idf(group.tokens[best])
+        rarity = _idf(group.tokens[best]) * group.words
         weight = {t: rarity * (group.similarity.get(t, 100.0) / 100.0) ** 4 for t in group.tokens}
         known = credited.get
         for alias_id, token, _ in rows:

@@ -208,6 +208,7 @@ class Linker:
                 score = min(score + CONTEXT_BONUS, 99.5)
             elif score >= 50.0 and entity_id in nearby:
                 score = min(score + REGION_BONUS, 99.5)
+            score = max(score, scorer.contained(alias_key))
             if alias_text.casefold() == folded:
                 score = max(score, 100.0)
             scored.append((score, alias_id, entity_id, alias_text, entity_label, name))

@@ -9,9 +9,11 @@ Calibration (measured by benchmarks/linking_geonames.py on its dev split): 100 o
 the same spelling once case, diacritics and punctuation are ignored; the same words with
 generic or function words added or dropped ("Quetta city") score `SAME_WORDS_SCORE`; the
 same transliteration key in another spelling ("Baluch"/"Baloch") `TRANSLITERATION_SCORE`,
-less as the two spellings' letters differ more (the key is lossy); the same words in another order lose `WORD_ORDER_PENALTY`; an acronym scores
-`ACRONYM_SCORE`. A fuzzy token pair earns less than its character similarity
-(`token_credit`), so one changed syllable ("Stourport"/"Stockport") is not a near match.
+less as the two spellings' letters differ more (the key is lossy); the same words in
+another order lose `WORD_ORDER_PENALTY`; an acronym scores `ACRONYM_SCORE`; one name's
+words inside the other's score at least `CONTAINED_SCORE`. A fuzzy token pair earns less
+than its character similarity (`token_credit`), so one changed syllable
+("Stourport"/"Stockport") is not a near match.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ TRANSLITERATION_SCORE = 92.0
 TRANSLITERATION_SPELLING = 85.0
 TRANSLITERATION_SLOPE = 1.0
 WORD_ORDER_PENALTY = 10.0
+# Every word of one name, in order, inside the other ("Caucana" / "Caucana-Finaiti"): ahead
+# of most one-letter neighbours of the name, below the link threshold.
+CONTAINED_SCORE = 72.0
 
 
 def token_credit(similarity: float) -> float:
@@ -105,6 +110,19 @@ class AliasScorer:
         tail = alias[-len(query) :]
         if all(fuzz.ratio(q, a) / 100.0 >= SURNAME_MATCH for q, a in zip(query, tail, strict=True)):
             return 70.0 + 20.0 * len(query) / len(alias)
+        return 0.0
+
+    def contained(self, alias_key: str) -> float:
+        """`CONTAINED_SCORE` when one name's words are a run of the other's ("Caucana" /
+        "Caucana-Finaiti"), else 0: a floor the linker applies after any context lift, so
+        that the floor alone never makes a link."""
+        alias = alias_key.split()
+        if len(alias) == len(self.query):
+            return 0.0
+        short, long = (self.query, alias) if len(self.query) < len(alias) else (alias, self.query)
+        width = len(short)
+        if any(long[i : i + width] == short for i in range(len(long) - width + 1)):
+            return CONTAINED_SCORE
         return 0.0
 
     def same_key(self, alias_text: str) -> float:
