@@ -63,3 +63,13 @@ def test_syllables_written_apart_find_the_name_written_as_one(tmp_path) -> None:
         store.kb.import_entities(as_entities(rows))
         assert "zhangjiadu" in candidates(store, "zhang jia du")[:10]
         assert "zhangjiadu" in candidates(store, "Zhang-jia-du")[:10]
+
+
+def test_a_long_name_three_edits_off_is_found(tmp_path) -> None:
+    # two letters added and one changed, beyond what single deletions on both sides reach
+    rows = [("kuhmalahti", "Kuhmalahti", "GPE", ()), ("hartbeespoort", "Hartbeespoort", "GPE", ())]
+    rows += [(f"x{i}", word, "GPE", ()) for i, word in enumerate(made_up_words(300))]
+    with Store.open(tmp_path / "kb.db", annotator="test") as store:
+        store.kb.import_entities(as_entities(rows))
+        assert "kuhmalahti" in candidates(store, "Kukhmalakhti")[:10]
+        assert "hartbeespoort" in candidates(store, "Hartebeestpoort")[:10]

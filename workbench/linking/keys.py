@@ -7,7 +7,8 @@
   instead of reading the long postings of a common word such as "ansar" or "muhammad";
 - vocabulary keys: each distinct token is reachable by its single-character deletions
   (symmetric delete, as SymSpell does) and by "~<phonetic skeleton>", so a query token
-  one or two edits away, or spelled by ear, finds it without a scan.
+  one or two edits away, or spelled by ear, finds it without a scan; a long query token
+  is also looked up by its two-letter deletions, which reach further.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ MAX_PAIR_TOKENS = 5
 PHONETIC_PREFIX = "~"
 # Deletions of tokens shorter than this match too much ("irn" -> "ir", "in", "rn").
 MIN_DELETE_LENGTH = 4
+# Query tokens at least this long are also looked up by their deletions of two letters.
+TWO_DELETES_LENGTH = 7
 
 
 def alias_tokens(text: str, norm: str = "") -> tuple[list[str], int]:
@@ -88,5 +91,10 @@ def vocabulary_keys(token: str) -> set[str]:
 
 
 def query_keys(token: str) -> set[str]:
-    """Keys to look up for one query token: the same construction as the vocabulary's."""
-    return vocabulary_keys(token)
+    """Keys to look up for one query token: the vocabulary's construction, and for a long
+    token its deletions of two letters too, which meet the vocabulary's single deletions:
+    a long name respelled by ear ("Kukhmalakhti" / "Kuhmalahti") is often three edits off."""
+    keys = vocabulary_keys(token)
+    if len(token) >= TWO_DELETES_LENGTH:
+        keys |= {shorter for once in deletes(token) for shorter in deletes(once)}
+    return keys
