@@ -147,6 +147,10 @@ def test_linking_on_geonames() -> None:
     assert sum(figures["kinds"].values()) == 40
     assert figures["tfidf_char_trigrams"]["queries"] == 40
     assert figures["brute_force_wratio"]["queries"] == 10
+    together = figures["any_method_on_brute_force_sample"]
+    assert together["queries"] == 10
+    linker_alone = figures["linker_on_brute_force_sample"]["recall_at_10"]
+    assert together["recall_at_10"] >= together["linker_and_tfidf"] >= linker_alone
     bands = linker["precision_by_score"]
     assert sum(b["top_candidates"] for b in bands) <= 40
 
