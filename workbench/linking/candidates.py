@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from workbench.linking.index import CandidateIndex, Posting
-from workbench.linking.keys import PHONETIC_PREFIX, pair_key, query_keys
+from workbench.linking.keys import PHONETIC_PREFIX, far_keys, pair_key, query_keys
 from workbench.linking.memo import RunMemory, Spellings
 from workbench.linking.normalise import acronym_key
 
@@ -207,6 +207,15 @@ class CandidatePool:
         reached: dict[str, dict[str, int]] = defaultdict(dict)
         for key, token, df in self.index.expand(sorted(set().union(*keys_of.values()))):
             reached[key][token] = df
+        # a long word the vocabulary lacks as written: look further
+        unknown = [t for t in todo if t not in reached.get(t, {})]
+        far = {t: far_keys(t) for t in unknown}
+        far = {t: keys for t, keys in far.items() if keys}
+        if far:
+            for key, token, df in self.index.expand(sorted(set().union(*far.values()))):
+                reached[key][token] = df
+            for t, keys in far.items():
+                keys_of[t] = keys_of[t] | keys
         for t in todo:
             tokens: dict[str, int] = {}
             similarity: dict[str, float] = {}

@@ -91,10 +91,14 @@ def vocabulary_keys(token: str) -> set[str]:
 
 
 def query_keys(token: str) -> set[str]:
-    """Keys to look up for one query token: the vocabulary's construction, and for a long
-    token its deletions of two letters too, which meet the vocabulary's single deletions:
-    a long name respelled by ear ("Kukhmalakhti" / "Kuhmalahti") is often three edits off."""
-    keys = vocabulary_keys(token)
-    if len(token) >= TWO_DELETES_LENGTH:
-        keys |= {shorter for once in deletes(token) for shorter in deletes(once)}
-    return keys
+    """Keys to look up for one query token: the same construction as the vocabulary's."""
+    return vocabulary_keys(token)
+
+
+def far_keys(token: str) -> set[str]:
+    """Further keys for a long query token the vocabulary does not have as written: its
+    deletions of two letters, which meet the vocabulary's single deletions, so a long
+    name respelled by ear ("Kukhmalakhti" / "Kuhmalahti") is found three edits off."""
+    if len(token) < TWO_DELETES_LENGTH:
+        return set()
+    return {shorter for once in deletes(token) for shorter in deletes(once)} - query_keys(token)
