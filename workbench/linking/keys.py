@@ -8,7 +8,7 @@
 - vocabulary keys: each distinct token is reachable by its single-character deletions
   (symmetric delete, as SymSpell does) and by "~<phonetic skeleton>", so a query token
   one or two edits away, or spelled by ear, finds it without a scan; a long query token
-  is also looked up by its two-letter deletions, which reach further.
+  the vocabulary lacks is also looked up by its two-letter deletions, which reach further.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ MAX_PAIR_TOKENS = 5
 PHONETIC_PREFIX = "~"
 # Deletions of tokens shorter than this match too much ("irn" -> "ir", "in", "rn").
 MIN_DELETE_LENGTH = 4
-# Query tokens at least this long are also looked up by their deletions of two letters.
+# Unknown query tokens at least this long are also looked up by two-letter deletions.
 TWO_DELETES_LENGTH = 7
 
 
