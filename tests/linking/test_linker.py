@@ -121,6 +121,11 @@ def test_a_name_inside_a_longer_one_outranks_a_neighbour_but_is_not_linked(tmp_p
         # the document naming it lifts it, but the floor itself is not lifted to a link
         in_context = linker(store).link("Caucana", "GPE", context={"long"})
         assert in_context.link is None and in_context.candidates[0].score < LINK_THRESHOLD
+        # not the other way round: a longer name holding a known one is another name
+        store.kb.import_entities(as_entities([("baloch", "Baloch", "NORP", ())]))
+        longer = linker(store).link("Baloch Yakjehti Committee")
+        assert longer.candidates[0].entity_id == "baloch"
+        assert longer.candidates[0].score < CONTAINED_SCORE
 
 
 def test_learning_a_new_name(seeded: Store) -> None:

@@ -10,9 +10,9 @@ the same spelling once case, diacritics and punctuation are ignored; the same wo
 generic or function words added or dropped ("Quetta city") score `SAME_WORDS_SCORE`; the
 same transliteration key in another spelling ("Baluch"/"Baloch") `TRANSLITERATION_SCORE`,
 less as the two spellings' letters differ more (the key is lossy); the same words in
-another order lose `WORD_ORDER_PENALTY`; an acronym scores `ACRONYM_SCORE`; one name's
-words inside the other's score at least `CONTAINED_SCORE`. A fuzzy token pair earns less
-than its character similarity (`token_credit`), so one changed syllable
+another order lose `WORD_ORDER_PENALTY`; an acronym scores `ACRONYM_SCORE`; a query whose
+words are a run of a longer alias's at least `CONTAINED_SCORE`. A fuzzy token pair earns
+less than its character similarity (`token_credit`), so one changed syllable
 ("Stourport"/"Stockport") is not a near match.
 """
 
@@ -38,8 +38,8 @@ TRANSLITERATION_SCORE = 92.0
 TRANSLITERATION_SPELLING = 85.0
 TRANSLITERATION_SLOPE = 1.0
 WORD_ORDER_PENALTY = 10.0
-# Every word of one name, in order, inside the other ("Caucana" / "Caucana-Finaiti"): ahead
-# of most one-letter neighbours of the name, below the link threshold.
+# A mention whose words are a run of a longer name's ("Caucana" / "Caucana-Finaiti"): ahead
+# of most one-letter neighbours of the mention, below the link threshold.
 CONTAINED_SCORE = 72.0
 
 
@@ -113,15 +113,15 @@ class AliasScorer:
         return 0.0
 
     def contained(self, alias_key: str) -> float:
-        """`CONTAINED_SCORE` when one name's words are a run of the other's ("Caucana" /
-        "Caucana-Finaiti"), else 0: a floor the linker applies after any context lift, so
-        that the floor alone never makes a link."""
+        """`CONTAINED_SCORE` when the query's words are a run of a longer alias's ("Caucana"
+        for "Caucana-Finaiti"), else 0: a floor the linker applies after any context lift,
+        so that the floor alone never makes a link. Not the other way round: a longer name
+        holding a known one ("Baloch Yakjehti Committee") is another name."""
         alias = alias_key.split()
-        if len(alias) == len(self.query):
+        if len(alias) <= len(self.query):
             return 0.0
-        short, long = (self.query, alias) if len(self.query) < len(alias) else (alias, self.query)
-        width = len(short)
-        if any(long[i : i + width] == short for i in range(len(long) - width + 1)):
+        width = len(self.query)
+        if any(alias[i : i + width] == self.query for i in range(len(alias) - width + 1)):
             return CONTAINED_SCORE
         return 0.0
 
