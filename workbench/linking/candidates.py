@@ -208,9 +208,7 @@ class CandidatePool:
         for key, token, df in self.index.expand(sorted(set().union(*keys_of.values()))):
             reached[key][token] = df
         # a long word the vocabulary lacks as written: look further
-        unknown = [t for t in todo if t not in reached.get(t, {})]
-        far = {t: far_keys(t) for t in unknown}
-        far = {t: keys for t, keys in far.items() if keys}
+        far = {t: keys for t in todo if t not in reached.get(t, {}) and (keys := far_keys(t))}
         if far:
             for key, token, df in self.index.expand(sorted(set().union(*far.values()))):
                 reached[key][token] = df
